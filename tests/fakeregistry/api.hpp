@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "tests/fakeregistry/fields.hpp"
+#include "tests/fakeregistry/registry.hpp"
+
+namespace trialwatch::fakeregistry {
+
+// One HTTP answer of the fake registry, before any fault is applied.
+struct ApiResponse {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+// The query parameters of one request, in arrival order (names may repeat).
+using QueryParams = std::vector<std::pair<std::string, std::string>>;
+
+// Answer a request for `path` with `params` the way ClinicalTrials.gov API v2 does, from `data`.
+// `metadata_text` is served verbatim for /studies/metadata.
+ApiResponse answer(const std::string& path, const QueryParams& params, const RegistryData& data,
+                   const FieldCatalogue& fields, const std::string& metadata_text);
+
+}  // namespace trialwatch::fakeregistry
