@@ -8,7 +8,7 @@ namespace trialwatch::core {
 
 // Wall-clock time as the program sees it; tests substitute a manual clock, production uses SystemClock.
 class Clock {
-public:
+ public:
   using TimePoint = std::chrono::system_clock::time_point;
   virtual ~Clock() = default;
   // Return the current time.
@@ -17,7 +17,7 @@ public:
 
 // The real clock.
 class SystemClock final : public Clock {
-public:
+ public:
   TimePoint now() const override;
 };
 

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <fmt/format.h>
+
 #include <optional>
 #include <string_view>
-
-#include <fmt/format.h>
 
 namespace trialwatch::core {
 
@@ -13,7 +13,7 @@ enum class LogLevel : int { error = 3, warning = 4, info = 6, debug = 7 };
 
 // Where diagnostics go and which are kept. Owned by main and passed down; no global logger object.
 class Logger {
-public:
+ public:
   // How lines are framed on stderr.
   enum class Format { plain, journal_prefixed };
 
@@ -33,7 +33,7 @@ public:
     if (enabled(level)) write(level, fmt::format(format, std::forward<Args>(args)...));
   }
 
-private:
+ private:
   LogLevel m_threshold;
   Format m_format;
 };

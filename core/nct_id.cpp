@@ -10,9 +10,9 @@ namespace {
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 Error malformed(std::string_view text) {
-  return Error{Error::Code::invalid_input,
-               fmt::format("'{}' is not an NCT number; write it as NCT followed by up to 8 digits, e.g. NCT06613490",
-                           text)};
+  return Error{
+      Error::Code::invalid_input,
+      fmt::format("'{}' is not an NCT number; write it as NCT followed by up to 8 digits, e.g. NCT06613490", text)};
 }
 
 }  // namespace

@@ -1,17 +1,17 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "core/result.hpp"
+
 #include <string>
 #include <string_view>
-
-#include "core/result.hpp"
 
 namespace trialwatch::core {
 
 // A validated ClinicalTrials.gov identifier in canonical form: "NCT" followed by exactly 8 digits.
 // Construct it only through parse(), so every NctId in the program is safe to put in a URL, SQL or a file name.
 class NctId {
-public:
+ public:
   // Parse `text` with the registry's own rule (^[Nn][Cc][Tt]0*[1-9]\d{0,7}$) and normalise it
   // ("nct6613490" becomes "NCT06613490"); fail with invalid_input otherwise.
   static Result<NctId> parse(std::string_view text);
@@ -22,7 +22,7 @@ public:
   friend bool operator==(const NctId&, const NctId&) = default;
   friend auto operator<=>(const NctId&, const NctId&) = default;
 
-private:
+ private:
   explicit NctId(std::string canonical) : m_text(std::move(canonical)) {}
   std::string m_text;
 };

@@ -11,13 +11,13 @@ namespace trialwatch::core {
 struct Error {
   // The kind of failure, so callers can decide (retry, report, give up) without parsing text.
   enum class Code {
-    invalid_input,   // a malformed argument or document (do not retry)
-    not_found,       // the thing asked for does not exist
-    network,         // a transport failure: connect, timeout, reset (retryable)
-    http_status,     // the server answered with an unexpected status
-    bad_response,    // the server answered with a body we cannot use
-    cancelled,       // the caller asked to stop
-    io,              // a local file or database operation failed
+    invalid_input,  // a malformed argument or document (do not retry)
+    not_found,      // the thing asked for does not exist
+    network,        // a transport failure: connect, timeout, reset (retryable)
+    http_status,    // the server answered with an unexpected status
+    bad_response,   // the server answered with a body we cannot use
+    cancelled,      // the caller asked to stop
+    io,             // a local file or database operation failed
   };
   Code code;
   std::string message;
@@ -26,7 +26,7 @@ struct Error {
 // The value of a fallible operation, or the Error that prevented it (C++20 stand-in for std::expected).
 template <typename T>
 class [[nodiscard]] Result {
-public:
+ public:
   // Wrap a successful `value`.
   Result(T value) : m_state(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit by design
   // Wrap a failure `error`.
@@ -49,7 +49,7 @@ public:
   const Error& error() const& { return std::get<1>(m_state); }
   Error&& error() && { return std::get<1>(std::move(m_state)); }
 
-private:
+ private:
   std::variant<T, Error> m_state;
 };
 

@@ -7,6 +7,7 @@ namespace trialwatch::core {
 inline constexpr const char* k_version = TRIALWATCH_VERSION;
 
 // The User-Agent every request to the registry carries.
-inline constexpr const char* k_user_agent = "trialwatch/" TRIALWATCH_VERSION " (+https://github.com/trialwatch/trialwatch)";
+inline constexpr const char* k_user_agent =
+    "trialwatch/" TRIALWATCH_VERSION " (+https://github.com/trialwatch/trialwatch)";
 
 }  // namespace trialwatch::core

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "core/clock.hpp"
 
-#include <catch2/catch.hpp>
-
 #include "tests/support/manual_clock.hpp"
+
+#include <catch2/catch.hpp>
 
 using namespace std::chrono_literals;
 

@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: MIT
+#include "core/config/config.hpp"
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace trialwatch::core {
+
+namespace {
+
+// Reads one TOML table, remembering which keys were used so unknown ones can be reported.
+class TableReader {
+ public:
+  TableReader(const toml::table& table, const std::string& source, std::string section)
+      : m_table(table), m_source(source), m_section(std::move(section)) {}
+
+  [[noreturn]] void fail(const toml::node* node, std::string_view message) const {
+    const auto line = node != nullptr ? node->source().begin.line : m_table.source().begin.line;
+    throw ConfigError(fmt::format("{}:{}: {}", m_source, line, message));
+  }
+
+  std::string qualified(std::string_view key) const {
+    return m_section.empty() ? std::string(key) : fmt::format("{}.{}", m_section, key);
+  }
+
+  const toml::node* take(std::string_view key) {
+    m_known.insert(std::string(key));
+    return m_table.get(key);
+  }
+
+  void read(std::string_view key, std::string& out) {
+    if (const toml::node* node = take(key)) {
+      const auto* value = node->as_string();
+      if (value == nullptr) fail(node, fmt::format("{} must be a string", qualified(key)));
+      out = value->get();
+    }
+  }
+
+  void read(std::string_view key, double& out, double low, double high) {
+    if (const toml::node* node = take(key)) {
+      const auto value = node->value<double>();
+      if (!value) fail(node, fmt::format("{} must be a number", qualified(key)));
+      if (*value < low || *value > high)
+        fail(node, fmt::format("{} must be between {} and {}", qualified(key), low, high));
+      out = *value;
+    }
+  }
+
+  void read(std::string_view key, int& out, int low, int high) {
+    if (const toml::node* node = take(key)) {
+      const auto* value = node->as_integer();
+      if (value == nullptr) fail(node, fmt::format("{} must be a whole number", qualified(key)));
+      if (value->get() < low || value->get() > high)
+        fail(node, fmt::format("{} must be between {} and {}", qualified(key), low, high));
+      out = static_cast<int>(value->get());
+    }
+  }
+
+  void read_duration(std::string_view key, std::chrono::seconds& out) {
+    if (const toml::node* node = take(key)) {
+      const auto* value = node->as_string();
+      const auto parsed = value != nullptr ? parse_duration(value->get()) : std::nullopt;
+      if (!parsed) fail(node, fmt::format("{} must be a duration such as \"30m\", \"12h\" or \"7d\"", qualified(key)));
+      out = *parsed;
+    }
+  }
+
+  std::vector<std::string> read_strings(std::string_view key) {
+    std::vector<std::string> out;
+    if (const toml::node* node = take(key)) {
+      const auto* array = node->as_array();
+      if (array == nullptr) fail(node, fmt::format("{} must be a list of strings", qualified(key)));
+      for (const auto& element : *array) {
+        const auto* value = element.as_string();
+        if (value == nullptr) fail(&element, fmt::format("{} must be a list of strings", qualified(key)));
+        out.push_back(value->get());
+      }
+    }
+    return out;
+  }
+
+  void reject_unknown_keys() const {
+    for (const auto& [key, node] : m_table)
+      if (m_known.count(std::string(key.str())) == 0)
+        fail(&node, fmt::format("unknown key '{}'; see docs/configuration.md for the keys trialwatch reads",
+                                qualified(key.str())));
+  }
+
+ private:
+  const toml::table& m_table;
+  const std::string& m_source;
+  std::string m_section;
+  std::set<std::string> m_known;
+};
+
+const toml::table* sub_table(TableReader& root, const toml::table& table, std::string_view key) {
+  const toml::node* node = root.take(key);
+  if (node == nullptr) return nullptr;
+  const auto* sub = node->as_table();
+  if (sub == nullptr) root.fail(node, fmt::format("[{}] must be a table", key));
+  (void)table;
+  return sub;
+}
+
+template <typename Each>
+void for_each_table(TableReader& root, std::string_view key, Each each) {
+  const toml::node* node = root.take(key);
+  if (node == nullptr) return;
+  const auto* array = node->as_array();
+  if (array == nullptr) root.fail(node, fmt::format("[[{}]] must be an array of tables", key));
+  for (const auto& element : *array) {
+    const auto* table = element.as_table();
+    if (table == nullptr) root.fail(&element, fmt::format("[[{}]] must be an array of tables", key));
+    each(*table);
+  }
+}
+
+void read_api(const toml::table& table, const std::string& source, ApiConfig& api) {
+  TableReader reader(table, source, "api");
+  reader.read("base_url", api.base_url);
+  if (api.base_url.rfind("https://", 0) != 0 && api.base_url.rfind("http://", 0) != 0)
+    reader.fail(table.get("base_url"), "api.base_url must be an http:// or https:// URL");
+  while (!api.base_url.empty() && api.base_url.back() == '/') api.base_url.pop_back();
+  reader.read("requests_per_second", api.requests_per_second, 0.01, 10.0);
+  reader.reject_unknown_keys();
+}
+
+void read_sync(const toml::table& table, const std::string& source, SyncConfig& sync) {
+  TableReader reader(table, source, "sync");
+  reader.read_duration("check_interval", sync.check_interval);
+  reader.read_duration("full_reconcile", sync.full_reconcile);
+  const toml::node* track = table.get("track");
+  for (const auto& text : reader.read_strings("track")) {
+    auto id = NctId::parse(text);
+    if (!id) reader.fail(track, fmt::format("sync.track: {}", id.error().message));
+    sync.track.push_back(*id);
+  }
+  reader.reject_unknown_keys();
+}
+
+SearchConfig read_search(const toml::table& table, const std::string& source) {
+  TableReader reader(table, source, "search");
+  SearchConfig search;
+  reader.read("name", search.name);
+  if (search.name.empty()) reader.fail(&table, "every [[search]] needs a name");
+  reader.read("cond", search.cond);
+  reader.read("intr", search.intr);
+  reader.read("term", search.term);
+  reader.read("spons", search.spons);
+  reader.read("advanced", search.advanced);
+  reader.read("max_matches", search.max_matches, 1, 100000);
+  if (search.cond.empty() && search.intr.empty() && search.term.empty() && search.spons.empty() &&
+      search.advanced.empty())
+    reader.fail(&table,
+                fmt::format("search '{}' needs at least one of cond, intr, term, spons, advanced", search.name));
+  reader.reject_unknown_keys();
+  return search;
+}
+
+void read_related(const toml::table& table, const std::string& source, RelatedConfig& related) {
+  TableReader reader(table, source, "related");
+  std::string mode = "suggest";
+  reader.read("mode", mode);
+  if (mode == "suggest")
+    related.mode = RelatedConfig::Mode::suggest;
+  else if (mode == "track")
+    related.mode = RelatedConfig::Mode::track;
+  else if (mode == "off")
+    related.mode = RelatedConfig::Mode::off;
+  else
+    reader.fail(table.get("mode"), "related.mode must be \"suggest\", \"track\" or \"off\"");
+  reader.read("max_per_study", related.max_per_study, 1, 100);
+  reader.reject_unknown_keys();
+}
+
+NotifyConfig read_notify(const toml::table& table, const std::string& source) {
+  TableReader reader(table, source, "notify");
+  NotifyConfig notify;
+  reader.read("name", notify.name);
+  if (notify.name.empty()) reader.fail(&table, "every [[notify]] needs a name");
+  reader.read("type", notify.type);
+  static const std::set<std::string> types{"webhook", "ntfy", "slack", "smtp", "exec"};
+  if (types.count(notify.type) == 0)
+    reader.fail(table.get("type") != nullptr ? table.get("type") : &table,
+                "notify.type must be one of webhook, ntfy, slack, smtp, exec");
+  reader.read("url_credential", notify.url_credential);
+  if (const toml::node* events = table.get("events")) {
+    notify.events = reader.read_strings("events");
+    for (const auto& name : notify.events)
+      if (!parse_event_type(name)) reader.fail(events, fmt::format("notify.events: unknown event type '{}'", name));
+  }
+  reader.reject_unknown_keys();
+  return notify;
+}
+
+}  // namespace
+
+std::optional<std::chrono::seconds> parse_duration(std::string_view text) {
+  if (text.empty()) return std::nullopt;
+  long long total = 0;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    long long amount = 0;
+    const std::size_t start = i;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+      amount = amount * 10 + (text[i] - '0');
+      if (amount > 100000000) return std::nullopt;
+      ++i;
+    }
+    if (i == start || i == text.size()) return std::nullopt;
+    switch (text[i++]) {
+      case 's':
+        total += amount;
+        break;
+      case 'm':
+        total += amount * 60;
+        break;
+      case 'h':
+        total += amount * 3600;
+        break;
+      case 'd':
+        total += amount * 86400;
+        break;
+      case 'w':
+        total += amount * 604800;
+        break;
+      default:
+        return std::nullopt;
+    }
+  }
+  if (total <= 0) return std::nullopt;
+  return std::chrono::seconds(total);
+}
+
+Config parse_config(std::string_view text, const std::string& source) {
+  toml::table root;
+  try {
+    root = toml::parse(text, source);
+  } catch (const toml::parse_error& e) {
+    throw ConfigError(fmt::format("{}:{}: {}", source, e.source().begin.line, e.description()));
+  }
+  Config config;
+  TableReader reader(root, source, "");
+  if (const auto* api = sub_table(reader, root, "api")) read_api(*api, source, config.api);
+  if (const auto* sync = sub_table(reader, root, "sync")) read_sync(*sync, source, config.sync);
+  if (const auto* related = sub_table(reader, root, "related")) read_related(*related, source, config.related);
+  std::set<std::string> names;
+  for_each_table(reader, "search", [&](const toml::table& table) {
+    config.searches.push_back(read_search(table, source));
+    if (!names.insert("search:" + config.searches.back().name).second)
+      reader.fail(&table, fmt::format("two searches are named '{}'", config.searches.back().name));
+  });
+  for_each_table(reader, "notify", [&](const toml::table& table) {
+    config.notify.push_back(read_notify(table, source));
+    if (!names.insert("notify:" + config.notify.back().name).second)
+      reader.fail(&table, fmt::format("two notify channels are named '{}'", config.notify.back().name));
+  });
+  reader.reject_unknown_keys();
+  return config;
+}
+
+Config load_config_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    throw ConfigError(
+        fmt::format("{}: cannot read the configuration file; check the path and its permissions", path.string()));
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_config(text.str(), path.string());
+}
+
+}  // namespace trialwatch::core

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "core/event.hpp"
+#include "core/nct_id.hpp"
+
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace trialwatch::core {
+
+// A configuration problem an operator must fix; the message reads "file:line: what is wrong" (exit 78).
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// [api]: where the registry is and how politely to ask it.
+struct ApiConfig {
+  std::string base_url = "https://clinicaltrials.gov/api/v2";
+  double requests_per_second = 1.0;
+};
+
+// [sync]: when to check and what to track.
+struct SyncConfig {
+  std::chrono::seconds check_interval{30 * 60};
+  std::chrono::seconds full_reconcile{7 * 24 * 3600};
+  std::vector<NctId> track;
+};
+
+// One [[search]]: a saved registry search whose new matches are tracked.
+struct SearchConfig {
+  std::string name;
+  std::string cond;      // query.cond
+  std::string intr;      // query.intr
+  std::string term;      // query.term
+  std::string spons;     // query.spons
+  std::string advanced;  // filter.advanced
+  int max_matches = 1000;
+};
+
+// [related]: related-trial discovery.
+struct RelatedConfig {
+  // What to do with related trials found.
+  enum class Mode { suggest, track, off };
+  Mode mode = Mode::suggest;
+  int max_per_study = 10;
+};
+
+// One [[notify]] channel. Secrets are named (credentials), never held here.
+struct NotifyConfig {
+  std::string name;
+  std::string type;  // webhook | ntfy | slack | smtp | exec
+  std::string url_credential;
+  std::vector<std::string> events{"results_posted"};
+};
+
+// The whole configuration file (PRODUCT.md); every member has the documented default.
+struct Config {
+  ApiConfig api;
+  SyncConfig sync;
+  std::vector<SearchConfig> searches;
+  RelatedConfig related;
+  std::vector<NotifyConfig> notify;
+};
+
+// Parse TOML `text` read from `source` (named in messages); throw ConfigError("source:line: ...") for a syntax
+// error, an unknown key, a value of the wrong type or range, or a malformed NCT ID.
+Config parse_config(std::string_view text, const std::string& source);
+
+// Read and parse the file at `path`; throw ConfigError when it cannot be read or is invalid.
+Config load_config_file(const std::filesystem::path& path);
+
+// Parse a duration such as "30m", "7d", "1h30m" or "45s" (units s, m, h, d, w); nothing when malformed or zero.
+std::optional<std::chrono::seconds> parse_duration(std::string_view text);
+
+}  // namespace trialwatch::core

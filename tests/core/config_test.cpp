@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: MIT
+#include "core/config/config.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace std::chrono_literals;
+using trialwatch::core::Config;
+using trialwatch::core::ConfigError;
+using trialwatch::core::parse_config;
+using trialwatch::core::parse_duration;
+using trialwatch::core::RelatedConfig;
+
+TEST_CASE("an empty configuration gives the documented defaults", "[core][config]") {
+  const Config config = parse_config("", "empty.toml");
+  CHECK(config.api.base_url == "https://clinicaltrials.gov/api/v2");
+  CHECK(config.api.requests_per_second == 1.0);
+  CHECK(config.sync.check_interval == 30min);
+  CHECK(config.sync.full_reconcile == 168h);
+  CHECK(config.sync.track.empty());
+  CHECK(config.related.mode == RelatedConfig::Mode::suggest);
+}
+
+TEST_CASE("the PRODUCT.md example configuration is read in full", "[core][config]") {
+  const Config config = parse_config(R"(
+[api]
+base_url = "https://clinicaltrials.gov/api/v2/"
+requests_per_second = 1.0          # polite by default
+[sync]
+check_interval = "30m"
+full_reconcile = "7d"
+track = ["NCT06613490", "nct7315503"]
+[[search]]
+name = "car-cell-therapy-autoimmune"
+cond = "rheumatoid arthritis OR antisynthetase syndrome OR myositis OR lupus"
+intr = "CAR-T OR CAR-NK OR chimeric antigen receptor"
+[related]
+mode = "suggest"
+[[notify]]
+name = "lab"
+type = "webhook"
+url_credential = "lab_webhook"
+events = ["results_posted", "status_changed"]
+)",
+                                     "example.toml");
+  CHECK(config.api.base_url == "https://clinicaltrials.gov/api/v2");
+  REQUIRE(config.sync.track.size() == 2);
+  CHECK(config.sync.track[1].str() == "NCT07315503");
+  REQUIRE(config.searches.size() == 1);
+  CHECK(config.searches[0].intr == "CAR-T OR CAR-NK OR chimeric antigen receptor");
+  CHECK(config.searches[0].max_matches == 1000);
+  REQUIRE(config.notify.size() == 1);
+  CHECK(config.notify[0].events == std::vector<std::string>{"results_posted", "status_changed"});
+}
+
+TEST_CASE("configuration errors name the file and line and say what is wrong", "[core][config]") {
+  auto [text, message] = GENERATE(table<std::string, std::string>({
+      {"[sync]\ntrack = [\"NCT0661349X\"]\n", "bad.toml:2: sync.track: 'NCT0661349X' is not an NCT number"},
+      {"[api]\nbase_url = \"x\"\n", "bad.toml:2: api.base_url must be an http:// or https:// URL"},
+      {"[api]\nrequests_per_second = 50\n", "bad.toml:2: api.requests_per_second must be between"},
+      {"[sync]\ncheck_interval = \"soon\"\n", "bad.toml:2: sync.check_interval must be a duration"},
+      {"\n[sync]\nchek_interval = \"30m\"\n", "bad.toml:3: unknown key 'sync.chek_interval'"},
+      {"colour = 1\n", "bad.toml:1: unknown key 'colour'"},
+      {"[sync\n", "bad.toml:1: "},
+      {"[related]\nmode = \"always\"\n", "bad.toml:2: related.mode must be"},
+      {"[[notify]]\nname = \"x\"\ntype = \"pigeon\"\n", "bad.toml:3: notify.type must be one of"},
+      {"[[notify]]\nname = \"x\"\ntype = \"ntfy\"\nevents = [\"results_published\"]\n",
+       "bad.toml:4: notify.events: unknown event type 'results_published'"},
+      {"[[search]]\nname = \"a\"\n", "bad.toml:1: search 'a' needs at least one of"},
+  }));
+  INFO(text);
+  CHECK_THROWS_WITH(parse_config(text, "bad.toml"), Catch::StartsWith(message));
+}
+
+TEST_CASE("durations accept s, m, h, d, w and combinations", "[core][config]") {
+  CHECK(parse_duration("30m") == 30min);
+  CHECK(parse_duration("7d") == 168h);
+  CHECK(parse_duration("1h30m") == 90min);
+  CHECK(parse_duration("2w") == 336h);
+  for (const char* bad : {"", "30", "m", "0s", "10x", "1.5h", "-5m"}) {
+    INFO(bad);
+    CHECK_FALSE(parse_duration(bad).has_value());
+  }
+}
+
+TEST_CASE("a configuration file that cannot be read is a ConfigError naming it", "[core][config]") {
+  CHECK_THROWS_AS(trialwatch::core::load_config_file("/nonexistent/trialwatch.toml"), ConfigError);
+}
