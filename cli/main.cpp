@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 // trialwatch: the command line client. This build offers --help and --version only; commands land with issue #5.
 
-#include <cstdio>
+#include "core/exit_code.hpp"
+#include "core/version.hpp"
 
 #include <CLI/CLI.hpp>
 
-#include "core/exit_code.hpp"
-#include "core/version.hpp"
+#include <cstdio>
 
 int main(int argc, char** argv) {
   using trialwatch::core::ExitCode;

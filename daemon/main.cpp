@@ -1,24 +1,146 @@
 // SPDX-License-Identifier: MIT
-// trialwatchd: the sync daemon. This build offers --help and --version only; the sync cycle lands with issue #3.
+// trialwatchd: keeps a local history of ClinicalTrials.gov records and records what changes. The composition
+// root: the only place where the concrete curl client, the database and the sync cycle meet.
 
-#include <cstdio>
+#include "core/config/config.hpp"
+#include "core/exit_code.hpp"
+#include "core/log.hpp"
+#include "core/version.hpp"
+#include "daemon/paths.hpp"
+#include "daemon/sync_cycle.hpp"
+#include "fetch/curl_http_client.hpp"
+#include "fetch/registry_client.hpp"
+#include "store/database.hpp"
+#include "store/history.hpp"
 
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
-#include "core/exit_code.hpp"
-#include "core/version.hpp"
+#include <cstdio>
+#include <filesystem>
+#include <random>
+#include <unistd.h>
+
+namespace {
+
+using trialwatch::core::ExitCode;
+using trialwatch::core::to_int;
+namespace core = trialwatch::core;
+namespace daemon = trialwatch::daemon;
+namespace fetch = trialwatch::fetch;
+namespace store = trialwatch::store;
+
+struct Flags {
+  std::string config;
+  std::string db;
+  std::string api_base;
+  bool once = false;
+  bool reconcile = false;
+  std::string log_level = "info";
+};
+
+core::Config load_configuration(const Flags& flags) {
+  const auto env = daemon::process_environment;
+  if (!flags.config.empty()) return core::load_config_file(flags.config);
+  if (const auto path = env("TRIALWATCH_CONFIG"); path && !path->empty()) return core::load_config_file(*path);
+  const auto path = daemon::default_config_path(env, ::geteuid() == 0);
+  if (!std::filesystem::exists(path)) return core::Config{};  // no file: the built-in defaults
+  return core::load_config_file(path);
+}
+
+std::filesystem::path database_path(const Flags& flags) {
+  std::filesystem::path path =
+      flags.db.empty() ? daemon::default_database_path(daemon::process_environment) : std::filesystem::path(flags.db);
+  if (path.has_parent_path()) {
+    std::error_code error;
+    std::filesystem::create_directories(path.parent_path(), error);
+    if (error)
+      throw store::StoreError(store::StoreError::Kind::io,
+                              fmt::format("cannot create the database folder {} ({}); choose another with --db",
+                                          path.parent_path().string(), error.message()));
+  }
+  return path;
+}
+
+int run(const Flags& flags, const core::Logger& logger) {
+  core::Config config = load_configuration(flags);
+  if (!flags.api_base.empty()) {
+    if (flags.api_base.rfind("https://", 0) != 0 && flags.api_base.rfind("http://", 0) != 0)
+      throw core::ConfigError(fmt::format("--api-base {}: give an http:// or https:// URL", flags.api_base));
+    config.api.base_url = flags.api_base;
+    while (!config.api.base_url.empty() && config.api.base_url.back() == '/') config.api.base_url.pop_back();
+  }
+  if (config.api.base_url.rfind("http://", 0) == 0 && !fetch::is_loopback_url(config.api.base_url))
+    throw core::ConfigError(
+        fmt::format("api.base_url {}: plain http is allowed only for loopback test servers; use https",
+                    fetch::redact_url(config.api.base_url)));
+
+  auto database = store::Database::open(database_path(flags), store::OpenMode::read_write);
+  store::History history(database);
+  const core::SystemClock clock;
+  for (const auto& id : config.sync.track) history.track(id, "config", "", clock.now());
+
+  const fetch::CurlGlobal curl;
+  fetch::CurlOptions curl_options;
+  curl_options.user_agent = core::k_user_agent;
+  fetch::CurlHttpClient http(curl_options);
+  fetch::CancellableSleeper sleeper;
+  std::mt19937_64 engine{std::random_device{}()};
+  std::uniform_real_distribution<double> uniform(0.0, 1.0);
+  daemon::CycleOptions options;
+  options.full_reconcile = config.sync.full_reconcile;
+  options.force_reconcile = flags.reconcile;
+
+  logger.log(core::LogLevel::info, "trialwatchd {} using {} and {}", core::k_version, database.path().string(),
+             fetch::redact_url(config.api.base_url));
+  while (true) {
+    // A fresh client per cycle: its counters and retry budget belong to one cycle.
+    fetch::RateLimiter limiter(clock, config.api.requests_per_second, 5.0);
+    fetch::RegistryClientOptions client_options;
+    client_options.base_url = config.api.base_url;
+    client_options.retry.max_attempts = config.api.max_attempts;
+    fetch::RegistryClient registry(
+        http, limiter, sleeper, [&] { return uniform(engine); }, client_options);
+    daemon::SyncCycle cycle(registry, history, clock, logger, options);
+    const auto report = cycle.run();
+    options.force_reconcile = false;
+    if (flags.once) return report.outcome == daemon::CycleOutcome::failed ? to_int(ExitCode::temp_failure) : 0;
+    // The systemd service loop (signals, sd_notify, backoff) arrives with issue #4; until then, wait and repeat.
+    sleeper.sleep_for(config.sync.check_interval);
+  }
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
-  using trialwatch::core::ExitCode;
-  using trialwatch::core::to_int;
-  CLI::App app{"trialwatchd - keep a local history of ClinicalTrials.gov records and report what changes"};
-  app.set_version_flag("--version", std::string("trialwatchd ") + trialwatch::core::k_version);
+  CLI::App app{"trialwatchd - keep a local history of ClinicalTrials.gov records and record what changes"};
+  app.set_version_flag("--version", std::string("trialwatchd ") + core::k_version);
+  Flags flags;
+  app.add_option("--config", flags.config, "configuration file (default: $TRIALWATCH_CONFIG or the XDG/etc path)");
+  app.add_option("--db", flags.db, "database file (default: $TRIALWATCH_DB, $STATE_DIRECTORY or the XDG state path)");
+  app.add_option("--api-base", flags.api_base, "registry API root (default https://clinicaltrials.gov/api/v2)");
+  app.add_flag("--once", flags.once, "run one complete sync cycle and exit (0 ok, 75 incomplete, 78 bad config)");
+  app.add_flag("--reconcile", flags.reconcile,
+               "check every tracked study in full in the first cycle (it also happens every sync.full_reconcile)");
+  app.add_option("--log-level", flags.log_level, "debug, info, warning or error")
+      ->check(CLI::IsMember({"debug", "info", "warning", "error"}));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
     return code == 0 ? to_int(ExitCode::ok) : to_int(ExitCode::usage);
   }
-  std::fputs("trialwatchd: the sync engine is not built yet in this version; see --help.\n", stderr);
-  return to_int(ExitCode::unavailable);
+  const core::Logger logger(*core::parse_log_level(flags.log_level));
+  try {
+    return run(flags, logger);
+  } catch (const core::ConfigError& e) {
+    logger.log(core::LogLevel::error, "{}", e.what());
+    return to_int(ExitCode::config);
+  } catch (const store::StoreError& e) {
+    logger.log(core::LogLevel::error, "{}", e.what());
+    return to_int(e.exit_code());
+  } catch (const std::exception& e) {
+    logger.log(core::LogLevel::error, "trialwatchd failed: {}", e.what());
+    return to_int(ExitCode::failure);
+  }
 }

@@ -125,7 +125,8 @@ void read_api(const toml::table& table, const std::string& source, ApiConfig& ap
   if (api.base_url.rfind("https://", 0) != 0 && api.base_url.rfind("http://", 0) != 0)
     reader.fail(table.get("base_url"), "api.base_url must be an http:// or https:// URL");
   while (!api.base_url.empty() && api.base_url.back() == '/') api.base_url.pop_back();
-  reader.read("requests_per_second", api.requests_per_second, 0.01, 10.0);
+  reader.read("requests_per_second", api.requests_per_second, 0.01, 100.0);
+  reader.read("max_attempts", api.max_attempts, 1, 10);
   reader.reject_unknown_keys();
 }
 

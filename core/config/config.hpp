@@ -24,6 +24,7 @@ class ConfigError : public std::runtime_error {
 struct ApiConfig {
   std::string base_url = "https://clinicaltrials.gov/api/v2";
   double requests_per_second = 1.0;
+  int max_attempts = 5;  // attempts per request, the first included (retries back off exponentially)
 };
 
 // [sync]: when to check and what to track.

@@ -56,7 +56,8 @@ TEST_CASE("configuration errors name the file and line and say what is wrong", "
   auto [text, message] = GENERATE(table<std::string, std::string>({
       {"[sync]\ntrack = [\"NCT0661349X\"]\n", "bad.toml:2: sync.track: 'NCT0661349X' is not an NCT number"},
       {"[api]\nbase_url = \"x\"\n", "bad.toml:2: api.base_url must be an http:// or https:// URL"},
-      {"[api]\nrequests_per_second = 50\n", "bad.toml:2: api.requests_per_second must be between"},
+      {"[api]\nrequests_per_second = 500\n", "bad.toml:2: api.requests_per_second must be between"},
+      {"[api]\nmax_attempts = 0\n", "bad.toml:2: api.max_attempts must be between 1 and 10"},
       {"[sync]\ncheck_interval = \"soon\"\n", "bad.toml:2: sync.check_interval must be a duration"},
       {"\n[sync]\nchek_interval = \"30m\"\n", "bad.toml:3: unknown key 'sync.chek_interval'"},
       {"colour = 1\n", "bad.toml:1: unknown key 'colour'"},

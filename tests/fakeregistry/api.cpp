@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: MIT
 #include "tests/fakeregistry/api.hpp"
 
+#include "tests/fakeregistry/query.hpp"
+
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <regex>
 #include <set>
-
-#include <fmt/format.h>
-
-#include "tests/fakeregistry/query.hpp"
 
 namespace trialwatch::fakeregistry {
 
@@ -132,16 +132,21 @@ struct SearchParam {
   const char* name;
   SearchArea area;
 };
-constexpr SearchParam k_search_params[] = {
-    {"query.cond", SearchArea::condition}, {"query.term", SearchArea::basic},     {"query.intr", SearchArea::intervention},
-    {"query.titles", SearchArea::title},   {"query.spons", SearchArea::sponsor},  {"query.lead", SearchArea::sponsor},
-    {"query.id", SearchArea::id},          {"query.locn", SearchArea::location},  {"query.outc", SearchArea::outcome},
-    {"filter.advanced", SearchArea::basic}};
+constexpr SearchParam k_search_params[] = {{"query.cond", SearchArea::condition},
+                                           {"query.term", SearchArea::basic},
+                                           {"query.intr", SearchArea::intervention},
+                                           {"query.titles", SearchArea::title},
+                                           {"query.spons", SearchArea::sponsor},
+                                           {"query.lead", SearchArea::sponsor},
+                                           {"query.id", SearchArea::id},
+                                           {"query.locn", SearchArea::location},
+                                           {"query.outc", SearchArea::outcome},
+                                           {"filter.advanced", SearchArea::basic}};
 
 const std::set<std::string>& known_list_params() {
   static const std::set<std::string> names = [] {
-    std::set<std::string> all{"filter.ids", "filter.overallStatus", "fields", "pageSize", "pageToken",
-                              "countTotal", "format", "markupFormat", "sort"};
+    std::set<std::string> all{"filter.ids", "filter.overallStatus", "fields", "pageSize", "pageToken", "countTotal",
+                              "format",     "markupFormat",         "sort"};
     for (const auto& p : k_search_params) all.insert(p.name);
     return all;
   }();

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "tests/fakeregistry/fields.hpp"
+#include "tests/fakeregistry/registry.hpp"
+
 #include <map>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include "tests/fakeregistry/fields.hpp"
-#include "tests/fakeregistry/registry.hpp"
 
 namespace trialwatch::fakeregistry {
 

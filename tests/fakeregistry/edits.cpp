@@ -102,8 +102,8 @@ void post_results(Json& study, std::string_view date, const Json& results_sectio
   status.set("resultsFirstPostDateStruct", date_struct(date, "ACTUAL"));
   // The registry orders sections protocol, results, annotation, document, derived: insert after protocol.
   auto& members = study.members();
-  const auto existing = std::find_if(members.begin(), members.end(),
-                                     [](const Json::Member& m) { return m.first == "resultsSection"; });
+  const auto existing =
+      std::find_if(members.begin(), members.end(), [](const Json::Member& m) { return m.first == "resultsSection"; });
   if (existing != members.end()) {
     existing->second = results_section;
   } else {

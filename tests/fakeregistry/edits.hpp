@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "tests/fakeregistry/json.hpp"
+
 #include <string>
 #include <string_view>
-
-#include "tests/fakeregistry/json.hpp"
 
 // Realistic edits of a real study document, as the registry would publish them. Sponsor edits do not move
 // lastUpdatePostDate themselves: call bump_last_update() beside them (a registry-side edit must not).

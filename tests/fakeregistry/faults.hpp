@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <string>
-
 #include "tests/fakeregistry/json.hpp"
+
+#include <string>
 
 namespace trialwatch::fakeregistry {
 

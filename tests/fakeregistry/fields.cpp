@@ -13,7 +13,8 @@ namespace {
 
 std::string upper(std::string_view text) {
   std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
   return out;
 }
 
@@ -107,8 +108,10 @@ void collect_leaves(const Json& node, std::string_view path, std::vector<std::st
     return;
   }
   if (path.empty()) {
-    if (node.kind() == Json::Kind::string || node.kind() == Json::Kind::number) out.push_back(node.text());
-    else if (node.kind() == Json::Kind::boolean) out.emplace_back(node.as_bool() ? "true" : "false");
+    if (node.kind() == Json::Kind::string || node.kind() == Json::Kind::number)
+      out.push_back(node.text());
+    else if (node.kind() == Json::Kind::boolean)
+      out.emplace_back(node.as_bool() ? "true" : "false");
     return;
   }
   const auto dot = path.find('.');
@@ -118,14 +121,17 @@ void collect_leaves(const Json& node, std::string_view path, std::vector<std::st
 
 void collect_all_strings(const Json& node, std::vector<std::string>& out) {
   switch (node.kind()) {
-    case Json::Kind::string: out.push_back(node.text()); break;
+    case Json::Kind::string:
+      out.push_back(node.text());
+      break;
     case Json::Kind::array:
       for (const Json& element : node.items()) collect_all_strings(element, out);
       break;
     case Json::Kind::object:
       for (const auto& member : node.members()) collect_all_strings(member.second, out);
       break;
-    default: break;
+    default:
+      break;
   }
 }
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "tests/fakeregistry/json.hpp"
+
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -9,14 +11,12 @@
 #include <string_view>
 #include <vector>
 
-#include "tests/fakeregistry/json.hpp"
-
 namespace trialwatch::fakeregistry {
 
 // The registry's field tree (GET /studies/metadata): which piece name ("LastUpdatePostDate") means which JSON
 // path ("protocolSection.statusModule.lastUpdatePostDateStruct.date"). Loaded from the recorded metadata file.
 class FieldCatalogue {
-public:
+ public:
   // Build the catalogue from the metadata document at `metadata_json`; throw JsonError if it is unreadable.
   static FieldCatalogue load(const std::filesystem::path& metadata_json);
   // Build the catalogue from an already parsed metadata `tree`.
@@ -28,7 +28,7 @@ public:
   // Return how many pieces the catalogue knows.
   std::size_t size() const noexcept { return m_paths.size(); }
 
-private:
+ private:
   std::map<std::string, std::string> m_path_by_piece;  // upper-cased piece name -> path
   std::set<std::string, std::less<>> m_paths;
 };

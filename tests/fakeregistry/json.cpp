@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: MIT
 #include "tests/fakeregistry/json.hpp"
 
+#include "core/json_text.hpp"
+
 #include <algorithm>
 #include <cstdio>
 
 namespace trialwatch::fakeregistry {
 
 class JsonParser {
-public:
+ public:
   explicit JsonParser(std::string_view text) : m_text(text) {}
 
   Json parse_document() {
@@ -17,7 +19,7 @@ public:
     return value;
   }
 
-private:
+ private:
   static constexpr int k_max_depth = 256;
   std::string_view m_text;
   std::size_t m_pos = 0;
@@ -46,13 +48,23 @@ private:
   Json parse_value(int depth) {
     if (depth > k_max_depth) fail("nested too deeply");
     switch (peek()) {
-      case '{': return parse_object(depth);
-      case '[': return parse_array(depth);
-      case '"': return Json::string(parse_string());
-      case 't': expect_literal("true"); return Json::boolean(true);
-      case 'f': expect_literal("false"); return Json::boolean(false);
-      case 'n': expect_literal("null"); return Json();
-      default: return parse_number();
+      case '{':
+        return parse_object(depth);
+      case '[':
+        return parse_array(depth);
+      case '"':
+        return Json::string(parse_string());
+      case 't':
+        expect_literal("true");
+        return Json::boolean(true);
+      case 'f':
+        expect_literal("false");
+        return Json::boolean(false);
+      case 'n':
+        expect_literal("null");
+        return Json();
+      default:
+        return parse_number();
     }
   }
 
@@ -119,10 +131,14 @@ private:
     for (int i = 0; i < 4; ++i) {
       const char c = m_text[m_pos++];
       value <<= 4;
-      if (c >= '0' && c <= '9') value |= static_cast<unsigned>(c - '0');
-      else if (c >= 'a' && c <= 'f') value |= static_cast<unsigned>(c - 'a' + 10);
-      else if (c >= 'A' && c <= 'F') value |= static_cast<unsigned>(c - 'A' + 10);
-      else fail("bad hex digit in \\u escape");
+      if (c >= '0' && c <= '9')
+        value |= static_cast<unsigned>(c - '0');
+      else if (c >= 'a' && c <= 'f')
+        value |= static_cast<unsigned>(c - 'a' + 10);
+      else if (c >= 'A' && c <= 'F')
+        value |= static_cast<unsigned>(c - 'A' + 10);
+      else
+        fail("bad hex digit in \\u escape");
     }
     return value;
   }
@@ -160,14 +176,30 @@ private:
       if (m_pos >= m_text.size()) fail("unterminated escape");
       const char e = m_text[m_pos++];
       switch (e) {
-        case '"': out.push_back('"'); break;
-        case '\\': out.push_back('\\'); break;
-        case '/': out.push_back('/'); break;
-        case 'b': out.push_back('\b'); break;
-        case 'f': out.push_back('\f'); break;
-        case 'n': out.push_back('\n'); break;
-        case 'r': out.push_back('\r'); break;
-        case 't': out.push_back('\t'); break;
+        case '"':
+          out.push_back('"');
+          break;
+        case '\\':
+          out.push_back('\\');
+          break;
+        case '/':
+          out.push_back('/');
+          break;
+        case 'b':
+          out.push_back('\b');
+          break;
+        case 'f':
+          out.push_back('\f');
+          break;
+        case 'n':
+          out.push_back('\n');
+          break;
+        case 'r':
+          out.push_back('\r');
+          break;
+        case 't':
+          out.push_back('\t');
+          break;
         case 'u': {
           unsigned cp = parse_hex4();
           if (cp >= 0xD800 && cp <= 0xDBFF) {
@@ -180,7 +212,8 @@ private:
           append_utf8(out, cp);
           break;
         }
-        default: fail("unknown escape");
+        default:
+          fail("unknown escape");
       }
     }
   }
@@ -305,36 +338,22 @@ Json& Json::ensure_path(std::string_view dotted) {
   return *node;
 }
 
-void append_json_string(std::string& out, std::string_view text) {
-  out.push_back('"');
-  for (const char c : text) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buffer[8];
-          std::snprintf(buffer, sizeof buffer, "\\u%04x", static_cast<unsigned>(c));
-          out += buffer;
-        } else {
-          out.push_back(c);
-        }
-    }
-  }
-  out.push_back('"');
-}
+void append_json_string(std::string& out, std::string_view text) { core::append_json_quoted(out, text); }
 
 void Json::dump_to(std::string& out) const {
   switch (m_kind) {
-    case Kind::null: out += "null"; break;
-    case Kind::boolean: out += m_bool ? "true" : "false"; break;
-    case Kind::number: out += m_text; break;
-    case Kind::string: append_json_string(out, m_text); break;
+    case Kind::null:
+      out += "null";
+      break;
+    case Kind::boolean:
+      out += m_bool ? "true" : "false";
+      break;
+    case Kind::number:
+      out += m_text;
+      break;
+    case Kind::string:
+      append_json_string(out, m_text);
+      break;
     case Kind::array:
       out.push_back('[');
       for (std::size_t i = 0; i < m_array.size(); ++i) {
@@ -365,12 +384,17 @@ std::string Json::dump() const {
 bool operator==(const Json& a, const Json& b) {
   if (a.m_kind != b.m_kind) return false;
   switch (a.m_kind) {
-    case Json::Kind::null: return true;
-    case Json::Kind::boolean: return a.m_bool == b.m_bool;
+    case Json::Kind::null:
+      return true;
+    case Json::Kind::boolean:
+      return a.m_bool == b.m_bool;
     case Json::Kind::number:
-    case Json::Kind::string: return a.m_text == b.m_text;
-    case Json::Kind::array: return a.m_array == b.m_array;
-    case Json::Kind::object: return a.m_object == b.m_object;
+    case Json::Kind::string:
+      return a.m_text == b.m_text;
+    case Json::Kind::array:
+      return a.m_array == b.m_array;
+    case Json::Kind::object:
+      return a.m_object == b.m_object;
   }
   return false;
 }

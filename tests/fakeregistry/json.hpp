@@ -11,7 +11,7 @@ namespace trialwatch::fakeregistry {
 
 // Thrown when text is not valid JSON.
 class JsonError : public std::runtime_error {
-public:
+ public:
   using std::runtime_error::runtime_error;
 };
 
@@ -19,7 +19,7 @@ public:
 // Objects keep their key order and numbers keep their exact text, so a parse/dump round trip changes only
 // white space.
 class Json {
-public:
+ public:
   // The six JSON kinds.
   enum class Kind { null, boolean, number, string, array, object };
   using Array = std::vector<Json>;
@@ -89,7 +89,7 @@ public:
   // Compare structurally with object member order ignored (for "same document" assertions).
   static bool same_content(const Json& a, const Json& b);
 
-private:
+ private:
   Kind m_kind = Kind::null;
   bool m_bool = false;
   std::string m_text;

@@ -1,16 +1,18 @@
 // SPDX-License-Identifier: MIT
 #include "tests/fakeregistry/json.hpp"
 
-#include <catch2/catch.hpp>
-#include <filesystem>
-
 #include "tests/support/test_data.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <filesystem>
 
 using trialwatch::fakeregistry::Json;
 using trialwatch::fakeregistry::JsonError;
 
 TEST_CASE("every recorded study survives a parse and dump round trip", "[fakeregistry][json]") {
-  for (const auto& entry : std::filesystem::directory_iterator(trialwatch::testing::test_data_dir() / "ctgov/studies")) {
+  for (const auto& entry :
+       std::filesystem::directory_iterator(trialwatch::testing::test_data_dir() / "ctgov/studies")) {
     INFO(entry.path().filename().string());
     const Json parsed = Json::parse(trialwatch::testing::read_file(entry.path()));
     const Json reparsed = Json::parse(parsed.dump());
@@ -34,7 +36,8 @@ TEST_CASE("numbers keep their text and strings their escapes", "[fakeregistry][j
   CHECK(value.find("lat")->text() == "40.71280");
   CHECK(value.find("e")->text() == "-1.5E+3");
   CHECK(value.find("s")->text() == "a\"b\\c\n\xc3\xa9\xf0\x9f\x98\x80");
-  CHECK(value.dump() == "{\"lat\":40.71280,\"big\":99999999,\"e\":-1.5E+3,\"s\":\"a\\\"b\\\\c\\n\xc3\xa9\xf0\x9f\x98\x80\"}");
+  CHECK(value.dump() ==
+        "{\"lat\":40.71280,\"big\":99999999,\"e\":-1.5E+3,\"s\":\"a\\\"b\\\\c\\n\xc3\xa9\xf0\x9f\x98\x80\"}");
 }
 
 TEST_CASE("malformed JSON is rejected with the offset of the problem", "[fakeregistry][json]") {
@@ -53,8 +56,9 @@ TEST_CASE("paths can be followed, created and edited in place", "[fakeregistry][
   Json study = Json::parse(R"({"protocolSection":{"statusModule":{"overallStatus":"RECRUITING"}}})");
   study.ensure_path("protocolSection.statusModule").set("overallStatus", Json::string("COMPLETED"));
   study.ensure_path("derivedSection.miscInfoModule").set("versionHolder", Json::string("2026-11-24"));
-  CHECK(study.dump() ==
-        R"({"protocolSection":{"statusModule":{"overallStatus":"COMPLETED"}},"derivedSection":{"miscInfoModule":{"versionHolder":"2026-11-24"}}})");
+  CHECK(
+      study.dump() ==
+      R"({"protocolSection":{"statusModule":{"overallStatus":"COMPLETED"}},"derivedSection":{"miscInfoModule":{"versionHolder":"2026-11-24"}}})");
   CHECK(study.erase("derivedSection"));
   CHECK_FALSE(study.erase("derivedSection"));
   CHECK(study.at_path("protocolSection.nothing") == nullptr);

@@ -2,13 +2,13 @@
 // trialwatch-fake-registry: a local stand-in for ClinicalTrials.gov API v2 that serves recorded documents,
 // for demos and manual testing. Time travel, faults and the request log are driven through /_control.
 
-#include <csignal>
-#include <cstdio>
-#include <iostream>
+#include "tests/fakeregistry/server.hpp"
 
 #include <CLI/CLI.hpp>
 
-#include "tests/fakeregistry/server.hpp"
+#include <csignal>
+#include <cstdio>
+#include <iostream>
 
 int main(int argc, char** argv) {
   namespace fr = trialwatch::fakeregistry;
@@ -26,8 +26,10 @@ int main(int argc, char** argv) {
   try {
     auto [fields, metadata_text] = fr::load_metadata(data_dir);
     fr::Scenario scenario;
-    if (scenario_dir.empty()) scenario.base = fr::load_documents(data_dir);
-    else scenario = fr::load_scenario(scenario_dir);
+    if (scenario_dir.empty())
+      scenario.base = fr::load_documents(data_dir);
+    else
+      scenario = fr::load_scenario(scenario_dir);
     if (!timestamp.empty()) scenario.base.data_timestamp = timestamp;
 
     sigset_t signals;

@@ -12,9 +12,9 @@ struct ExpressionNode {
   enum class Kind { all_of, any_of, negation, phrase, area, range };
   Kind kind;
   std::vector<std::unique_ptr<ExpressionNode>> children;  // all_of, any_of, negation, area (one child)
-  std::vector<std::string> words;                          // phrase
-  std::string field;                                       // area, range
-  std::string low, high;                                   // range
+  std::vector<std::string> words;                         // phrase
+  std::string field;                                      // area, range
+  std::string low, high;                                  // range
 };
 
 namespace {
@@ -32,7 +32,7 @@ struct Token {
 };
 
 class Lexer {
-public:
+ public:
   explicit Lexer(std::string_view text) : m_text(text) {}
 
   std::vector<Token> tokens() {
@@ -46,7 +46,7 @@ public:
     return out;
   }
 
-private:
+ private:
   std::string_view m_text;
   std::size_t m_pos = 0;
 
@@ -87,8 +87,8 @@ private:
       return Token{Token::Kind::range, {}, trim(inside.substr(0, comma)), trim(inside.substr(comma + 1))};
     }
     const std::size_t start = m_pos;
-    while (m_pos < m_text.size() && !std::isspace(static_cast<unsigned char>(m_text[m_pos])) &&
-           m_text[m_pos] != '(' && m_text[m_pos] != ')' && m_text[m_pos] != '"')
+    while (m_pos < m_text.size() && !std::isspace(static_cast<unsigned char>(m_text[m_pos])) && m_text[m_pos] != '(' &&
+           m_text[m_pos] != ')' && m_text[m_pos] != '"')
       ++m_pos;
     std::string word(m_text.substr(start, m_pos - start));
     if (word == "AND") return Token{Token::Kind::and_op, {}, {}, {}};
@@ -99,7 +99,7 @@ private:
 };
 
 class Parser {
-public:
+ public:
   explicit Parser(std::vector<Token> tokens) : m_tokens(std::move(tokens)) {}
 
   NodePtr parse() {
@@ -109,7 +109,7 @@ public:
     return root;
   }
 
-private:
+ private:
   std::vector<Token> m_tokens;
   std::size_t m_pos = 0;
 
@@ -140,8 +140,10 @@ private:
       case Token::Kind::phrase:
       case Token::Kind::open:
       case Token::Kind::not_op:
-      case Token::Kind::area: return true;
-      default: return false;
+      case Token::Kind::area:
+        return true;
+      default:
+        return false;
     }
   }
 
@@ -196,7 +198,8 @@ private:
         node->children.push_back(parse_primary());
         return node;
       }
-      default: throw QueryError("Error parsing query expression: expected a term");
+      default:
+        throw QueryError("Error parsing query expression: expected a term");
     }
   }
 };
@@ -229,8 +232,10 @@ struct Evaluator {
   std::vector<std::string> texts_of(const std::vector<std::string>& paths) const {
     std::vector<std::string> texts;
     for (const auto& path : paths) {
-      if (path.empty()) collect_all_strings(study, texts);
-      else collect_leaves(study, path, texts);
+      if (path.empty())
+        collect_all_strings(study, texts);
+      else
+        collect_leaves(study, path, texts);
     }
     return texts;
   }
@@ -249,13 +254,15 @@ struct Evaluator {
       case Node::Kind::any_of:
         return std::any_of(node.children.begin(), node.children.end(),
                            [&](const NodePtr& child) { return eval(*child, paths); });
-      case Node::Kind::negation: return !eval(*node.children.front(), paths);
+      case Node::Kind::negation:
+        return !eval(*node.children.front(), paths);
       case Node::Kind::phrase: {
         for (const auto& text : texts_of(paths))
           if (phrase_in(node.words, search_words(text))) return true;
         return false;
       }
-      case Node::Kind::area: return eval(*node.children.front(), field_paths(node.field));
+      case Node::Kind::area:
+        return eval(*node.children.front(), field_paths(node.field));
       case Node::Kind::range: {
         for (const auto& value : texts_of(field_paths(node.field)))
           if (in_range(value, node.low, node.high)) return true;
@@ -287,9 +294,9 @@ std::vector<std::string> search_words(std::string_view text) {
 const std::vector<std::string>& area_paths(SearchArea area) {
   static const std::vector<std::string> basic{""};
   static const std::vector<std::string> condition{
-      "protocolSection.conditionsModule.conditions",         "protocolSection.conditionsModule.keywords",
-      "protocolSection.identificationModule.briefTitle",     "protocolSection.identificationModule.officialTitle",
-      "derivedSection.conditionBrowseModule.meshes.term",    "derivedSection.conditionBrowseModule.ancestors.term"};
+      "protocolSection.conditionsModule.conditions",      "protocolSection.conditionsModule.keywords",
+      "protocolSection.identificationModule.briefTitle",  "protocolSection.identificationModule.officialTitle",
+      "derivedSection.conditionBrowseModule.meshes.term", "derivedSection.conditionBrowseModule.ancestors.term"};
   static const std::vector<std::string> intervention{
       "protocolSection.armsInterventionsModule.interventions.name",
       "protocolSection.armsInterventionsModule.interventions.otherNames",
@@ -302,11 +309,10 @@ const std::vector<std::string>& area_paths(SearchArea area) {
                                               "protocolSection.identificationModule.acronym"};
   static const std::vector<std::string> sponsor{"protocolSection.sponsorCollaboratorsModule.leadSponsor.name",
                                                 "protocolSection.sponsorCollaboratorsModule.collaborators.name"};
-  static const std::vector<std::string> id{"protocolSection.identificationModule.nctId",
-                                           "protocolSection.identificationModule.nctIdAliases",
-                                           "protocolSection.identificationModule.orgStudyIdInfo.id",
-                                           "protocolSection.identificationModule.secondaryIdInfos.id",
-                                           "protocolSection.identificationModule.acronym"};
+  static const std::vector<std::string> id{
+      "protocolSection.identificationModule.nctId", "protocolSection.identificationModule.nctIdAliases",
+      "protocolSection.identificationModule.orgStudyIdInfo.id",
+      "protocolSection.identificationModule.secondaryIdInfos.id", "protocolSection.identificationModule.acronym"};
   static const std::vector<std::string> location{"protocolSection.contactsLocationsModule.locations.facility",
                                                  "protocolSection.contactsLocationsModule.locations.city",
                                                  "protocolSection.contactsLocationsModule.locations.state",
@@ -315,14 +321,22 @@ const std::vector<std::string>& area_paths(SearchArea area) {
                                                 "protocolSection.outcomesModule.secondaryOutcomes.measure",
                                                 "protocolSection.outcomesModule.otherOutcomes.measure"};
   switch (area) {
-    case SearchArea::basic: return basic;
-    case SearchArea::condition: return condition;
-    case SearchArea::intervention: return intervention;
-    case SearchArea::title: return title;
-    case SearchArea::sponsor: return sponsor;
-    case SearchArea::id: return id;
-    case SearchArea::location: return location;
-    case SearchArea::outcome: return outcome;
+    case SearchArea::basic:
+      return basic;
+    case SearchArea::condition:
+      return condition;
+    case SearchArea::intervention:
+      return intervention;
+    case SearchArea::title:
+      return title;
+    case SearchArea::sponsor:
+      return sponsor;
+    case SearchArea::id:
+      return id;
+    case SearchArea::location:
+      return location;
+    case SearchArea::outcome:
+      return outcome;
   }
   return basic;
 }

@@ -1,20 +1,20 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "tests/fakeregistry/fields.hpp"
+#include "tests/fakeregistry/json.hpp"
+
 #include <memory>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "tests/fakeregistry/fields.hpp"
-#include "tests/fakeregistry/json.hpp"
-
 namespace trialwatch::fakeregistry {
 
 // Thrown when a search expression cannot be parsed; the message is the registry-style 400 text.
 class QueryError : public std::runtime_error {
-public:
+ public:
   using std::runtime_error::runtime_error;
 };
 
@@ -30,7 +30,7 @@ struct ExpressionNode;
 // matched as whole-word sequences, so CAR-T matches "CAR T"), AND / OR / NOT / implicit AND, parentheses,
 // AREA[Piece]term and AREA[Piece]RANGE[low,high] with MIN / MAX. Precedence: NOT, then AND, then OR.
 class Expression {
-public:
+ public:
   // Parse `text`; throw QueryError with a registry-style message when it is malformed.
   static Expression parse(std::string_view text);
 
@@ -41,7 +41,7 @@ public:
   Expression(Expression&&) noexcept;
   Expression& operator=(Expression&&) noexcept;
 
-private:
+ private:
   explicit Expression(std::unique_ptr<ExpressionNode> root);
   std::unique_ptr<ExpressionNode> m_root;
 };

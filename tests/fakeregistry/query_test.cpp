@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "tests/fakeregistry/query.hpp"
 
-#include <catch2/catch.hpp>
-
 #include "tests/fakeregistry/server.hpp"
 #include "tests/support/test_data.hpp"
+
+#include <catch2/catch.hpp>
 
 namespace fr = trialwatch::fakeregistry;
 using fr::Expression;
@@ -45,7 +45,7 @@ TEST_CASE("terms match whole words in the chosen search area", "[fakeregistry][q
   CHECK(matches("\"antisynthetase syndrome\"", car_nk, SearchArea::condition));
   CHECK_FALSE(matches("\"arthritis antisynthetase\"", car_nk, SearchArea::condition));
   CHECK(matches("\"arthritis rheumatoid\"", car_nk, SearchArea::condition));  // the MeSH term "Arthritis, Rheumatoid"
-  CHECK_FALSE(matches("rheuma", car_nk, SearchArea::condition));  // whole words only
+  CHECK_FALSE(matches("rheuma", car_nk, SearchArea::condition));              // whole words only
   CHECK(matches("CAR-NK", car_nk, SearchArea::intervention));
   CHECK_FALSE(matches("lupus", car_nk, SearchArea::condition));
 }

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "tests/fakeregistry/registry.hpp"
 
+#include "tests/fakeregistry/edits.hpp"
+
 #include <fstream>
 #include <sstream>
-
-#include "tests/fakeregistry/edits.hpp"
 
 namespace trialwatch::fakeregistry {
 

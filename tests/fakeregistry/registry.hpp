@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "tests/fakeregistry/json.hpp"
+
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -8,14 +10,12 @@
 #include <string>
 #include <vector>
 
-#include "tests/fakeregistry/json.hpp"
-
 namespace trialwatch::fakeregistry {
 
 // The registry's data at one moment: the current study documents, the aliases of merged records and the
 // dataTimestamp of the refresh that produced them.
 class RegistryData {
-public:
+ public:
   // Store `study` under its identificationModule.nctId, replacing any earlier document.
   void put(Json study);
   // Remove the study `nct_id`; return whether it existed.
@@ -35,7 +35,7 @@ public:
   // The token GET /version reports.
   std::string data_timestamp = "2026-08-19T09:00:06";
 
-private:
+ private:
   std::map<std::string, Json> m_studies;
   std::map<std::string, std::string> m_aliases;
 };

@@ -1,21 +1,21 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "tests/fakeregistry/server.hpp"
+#include "tests/support/test_data.hpp"
+
 #include <httplib.h>
 
 #include <memory>
 #include <string>
 
-#include "tests/fakeregistry/server.hpp"
-#include "tests/support/test_data.hpp"
-
 namespace trialwatch::testing {
 
 // A started fake registry over tests/data/ctgov (or a given scenario) and an HTTP client pointed at it.
 struct RegistryFixture {
-  explicit RegistryFixture(fakeregistry::Scenario scenario = base_scenario(),
-                           fakeregistry::FakeRegistry::ControlEndpoints control =
-                               fakeregistry::FakeRegistry::ControlEndpoints::off)
+  explicit RegistryFixture(
+      fakeregistry::Scenario scenario = base_scenario(),
+      fakeregistry::FakeRegistry::ControlEndpoints control = fakeregistry::FakeRegistry::ControlEndpoints::off)
       : registry(std::move(scenario), metadata().first, metadata().second, control),
         port(registry.start()),
         client("127.0.0.1", port) {

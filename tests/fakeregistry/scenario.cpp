@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Loading a scenario directory: scenario.json names the base documents and the registry days.
-#include <algorithm>
-
 #include "tests/fakeregistry/edits.hpp"
 #include "tests/fakeregistry/registry.hpp"
+
+#include <algorithm>
 
 namespace trialwatch::fakeregistry {
 
@@ -11,7 +11,8 @@ namespace {
 
 std::string required_text(const Json& change, const char* key) {
   const Json* value = change.find(key);
-  if (value == nullptr || !value->is_string()) throw JsonError(std::string("scenario change needs a string '") + key + "'");
+  if (value == nullptr || !value->is_string())
+    throw JsonError(std::string("scenario change needs a string '") + key + "'");
   return value->text();
 }
 
@@ -99,7 +100,8 @@ Scenario load_scenario(const std::filesystem::path& dir) {
     results_donor = read_json_file(dir / donor);
 
   const Json* days = manifest.find("days");
-  if (days == nullptr || !days->is_array()) throw JsonError((dir / "scenario.json").string() + ": needs a 'days' array");
+  if (days == nullptr || !days->is_array())
+    throw JsonError((dir / "scenario.json").string() + ": needs a 'days' array");
   for (const Json& spec : days->items()) {
     ScenarioDay day;
     day.data_timestamp = required_text(spec, "dataTimestamp");
@@ -107,10 +109,14 @@ Scenario load_scenario(const std::filesystem::path& dir) {
     if (const Json* changes = spec.find("changes")) {
       for (const Json& change : changes->items()) {
         const std::string op = required_text(change, "op");
-        if (op == "put") day.put(read_json_file(dir / required_text(change, "file")));
-        else if (op == "remove") day.remove(required_text(change, "nct"));
-        else if (op == "alias") day.alias(required_text(change, "alias"), required_text(change, "canonical"));
-        else day.edit(required_text(change, "nct"), edit_for(change, op, results_donor));
+        if (op == "put")
+          day.put(read_json_file(dir / required_text(change, "file")));
+        else if (op == "remove")
+          day.remove(required_text(change, "nct"));
+        else if (op == "alias")
+          day.alias(required_text(change, "alias"), required_text(change, "canonical"));
+        else
+          day.edit(required_text(change, "nct"), edit_for(change, op, results_donor));
       }
     }
     scenario.days.push_back(std::move(day));

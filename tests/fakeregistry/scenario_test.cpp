@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
-#include <catch2/catch.hpp>
-
 #include "tests/fakeregistry/edits.hpp"
 #include "tests/fakeregistry/registry_fixture.hpp"
+
+#include <catch2/catch.hpp>
 
 namespace fr = trialwatch::fakeregistry;
 using fr::Json;
@@ -32,7 +32,8 @@ std::string timestamp(RegistryFixture& f) {
 
 }  // namespace
 
-TEST_CASE("the car-nk-results scenario walks NCT06613490 from recruiting to results posted", "[fakeregistry][scenario]") {
+TEST_CASE("the car-nk-results scenario walks NCT06613490 from recruiting to results posted",
+          "[fakeregistry][scenario]") {
   RegistryFixture f(fr::load_scenario(test_data_dir() / "scenarios/car-nk-results"));
   REQUIRE(f.registry.day_count() == 6);
   const char* status = "protocolSection.statusModule.overallStatus";
@@ -138,8 +139,8 @@ TEST_CASE("the control endpoints drive days, faults and the request log over HTT
   REQUIRE(beyond);
   CHECK(beyond->status == 409);
 
-  auto fault = f.client.Post("/_control/faults", R"({"path":"^/api/v2/version$","kind":"status","status":503,"times":1})",
-                             "application/json");
+  auto fault = f.client.Post(
+      "/_control/faults", R"({"path":"^/api/v2/version$","kind":"status","status":503,"times":1})", "application/json");
   REQUIRE(fault);
   CHECK(fault->status == 200);
   auto failed = f.get("/api/v2/version");

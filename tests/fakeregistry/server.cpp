@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "tests/fakeregistry/server.hpp"
 
+#include "tests/fakeregistry/api.hpp"
+
+#include <fmt/format.h>
+#include <httplib.h>
+
 #include <atomic>
 #include <chrono>
 #include <fstream>
@@ -10,11 +15,6 @@
 #include <sstream>
 #include <stdexcept>
 #include <thread>
-
-#include <fmt/format.h>
-#include <httplib.h>
-
-#include "tests/fakeregistry/api.hpp"
 
 namespace trialwatch::fakeregistry {
 
@@ -28,13 +28,20 @@ struct ArmedFault {
 
 const char* reason_text(int status) {
   switch (status) {
-    case 403: return "Forbidden";
-    case 429: return "Too Many Requests";
-    case 500: return "Internal Server Error";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    default: return "Error";
+    case 403:
+      return "Forbidden";
+    case 429:
+      return "Too Many Requests";
+    case 500:
+      return "Internal Server Error";
+    case 502:
+      return "Bad Gateway";
+    case 503:
+      return "Service Unavailable";
+    case 504:
+      return "Gateway Timeout";
+    default:
+      return "Error";
   }
 }
 
@@ -101,15 +108,18 @@ struct FakeRegistry::State {
     int sent_status = answer_now.status;
     switch (fault->kind) {
       case Fault::Kind::status: {
-        ApiResponse failure{fault->status, "text/plain; charset=UTF-8",
-                            fault->body.empty() ? reason_text(fault->status) : fault->body, {}};
+        ApiResponse failure{fault->status,
+                            "text/plain; charset=UTF-8",
+                            fault->body.empty() ? reason_text(fault->status) : fault->body,
+                            {}};
         if (!fault->retry_after.empty()) failure.headers.emplace_back("Retry-After", fault->retry_after);
         send(failure, response);
         sent_status = fault->status;
         break;
       }
       case Fault::Kind::html:
-        send(ApiResponse{200, "text/html; charset=utf-8",
+        send(ApiResponse{200,
+                         "text/html; charset=utf-8",
                          "<!DOCTYPE html><html><head><title>ClinicalTrials.gov</title></head>"
                          "<body><h1>Scheduled maintenance</h1><p>Please try again later.</p></body></html>",
                          {}},
@@ -117,8 +127,7 @@ struct FakeRegistry::State {
         sent_status = 200;
         break;
       case Fault::Kind::invalid_json:
-        send(ApiResponse{200, "application/json", answer_now.body.substr(0, answer_now.body.size() / 2), {}},
-             response);
+        send(ApiResponse{200, "application/json", answer_now.body.substr(0, answer_now.body.size() / 2), {}}, response);
         sent_status = 200;
         break;
       case Fault::Kind::truncate: {
@@ -153,7 +162,8 @@ struct FakeRegistry::State {
                                               [](std::size_t, httplib::DataSink&) { return false; });
         sent_status = 0;
         break;
-      case Fault::Kind::delay: break;
+      case Fault::Kind::delay:
+        break;
     }
     std::lock_guard lock(mutex);
     log[log_index].status = sent_status;
@@ -177,8 +187,8 @@ struct FakeRegistry::State {
   }
 
   std::string state_json() const {
-    return fmt::format("{{\"day\":{},\"days\":{},\"dataTimestamp\":\"{}\",\"studies\":{}}}", day,
-                       scenario.days.size(), data.data_timestamp, data.studies().size());
+    return fmt::format("{{\"day\":{},\"days\":{},\"dataTimestamp\":\"{}\",\"studies\":{}}}", day, scenario.days.size(),
+                       data.data_timestamp, data.studies().size());
   }
 
   void install_control_routes();
@@ -195,7 +205,8 @@ void FakeRegistry::State::install_control_routes() {
   });
   server.Post("/_control/day/next", [this, reply](const httplib::Request&, httplib::Response& response) {
     std::lock_guard lock(mutex);
-    if (day + 1 >= static_cast<int>(scenario.days.size())) return reply(response, 409, "no further day in the scenario");
+    if (day + 1 >= static_cast<int>(scenario.days.size()))
+      return reply(response, 409, "no further day in the scenario");
     go_to(day + 1);
     reply(response, 200, state_json());
   });
@@ -274,8 +285,10 @@ int FakeRegistry::start(int port) {
   State& s = *m_state;
   s.port = port == 0 ? s.server.bind_to_any_port("127.0.0.1") : (s.server.bind_to_port("127.0.0.1", port) ? port : -1);
   if (s.port <= 0) throw std::runtime_error(fmt::format("the fake registry cannot listen on 127.0.0.1:{}", port));
-  // bind_to_port already listens, so clients may connect before the accept loop runs.
   s.thread = std::thread([&s] { s.server.listen_after_bind(); });
+  // cpp-httplib ignores stop() until its accept loop runs, so wait for it: a stop() right after start() must work.
+  for (int i = 0; i < 5000 && !s.server.is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  if (!s.server.is_running()) throw std::runtime_error("the fake registry's server thread did not start");
   return s.port;
 }
 

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "tests/fakeregistry/faults.hpp"
+#include "tests/fakeregistry/fields.hpp"
+#include "tests/fakeregistry/registry.hpp"
+
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include "tests/fakeregistry/faults.hpp"
-#include "tests/fakeregistry/fields.hpp"
-#include "tests/fakeregistry/registry.hpp"
 
 namespace trialwatch::fakeregistry {
 
@@ -25,7 +25,7 @@ struct LoggedRequest {
 // documents of the current day, pages and projects like the real API, injects scripted faults and logs every
 // request. Listens on 127.0.0.1 only.
 class FakeRegistry {
-public:
+ public:
   // Whether the /_control endpoints (time travel, faults, request log over HTTP) are served.
   enum class ControlEndpoints { off, on };
 
@@ -64,7 +64,7 @@ public:
   // Forget the requests received so far.
   void clear_requests();
 
-private:
+ private:
   struct State;
   std::unique_ptr<State> m_state;
 };

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "tests/fakeregistry/server.hpp"
 
-#include <catch2/catch.hpp>
-#include <set>
-
 #include "tests/fakeregistry/edits.hpp"
 #include "tests/fakeregistry/registry_fixture.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <set>
 
 namespace fr = trialwatch::fakeregistry;
 using fr::Json;
@@ -31,7 +32,8 @@ fr::Scenario replicated_scenario(int count) {
   fr::Scenario scenario;
   for (int i = 1; i <= count; ++i) {
     Json copy = model;
-    copy.ensure_path("protocolSection.identificationModule").set("nctId", Json::string("NCT1" + std::to_string(10000000 + i).substr(1)));
+    copy.ensure_path("protocolSection.identificationModule")
+        .set("nctId", Json::string("NCT1" + std::to_string(10000000 + i).substr(1)));
     scenario.base.put(std::move(copy));
   }
   return scenario;
@@ -153,8 +155,9 @@ TEST_CASE("the watermark projection returns exactly the requested pieces", "[fak
   const Json page = Json::parse(response->body);
   REQUIRE(ids_in_page(page) == std::vector<std::string>{"NCT00763412", "NCT06613490"});
   const Json& with_results = page.find("studies")->items()[0];
-  CHECK(with_results.dump() ==
-        R"({"protocolSection":{"identificationModule":{"nctId":"NCT00763412","briefTitle":"Pilot and Feasibility Study for the Treatment of Pre-diabetes in Patients With Cystic Fibrosis"},"statusModule":{"overallStatus":"COMPLETED","studyFirstPostDateStruct":{"date":"2008-10-01"},"resultsFirstSubmitDate":"2016-07-11","resultsFirstPostDateStruct":{"date":"2017-06-05"},"lastUpdatePostDateStruct":{"date":"2017-06-05"}}},"hasResults":true})");
+  CHECK(
+      with_results.dump() ==
+      R"({"protocolSection":{"identificationModule":{"nctId":"NCT00763412","briefTitle":"Pilot and Feasibility Study for the Treatment of Pre-diabetes in Patients With Cystic Fibrosis"},"statusModule":{"overallStatus":"COMPLETED","studyFirstPostDateStruct":{"date":"2008-10-01"},"resultsFirstSubmitDate":"2016-07-11","resultsFirstPostDateStruct":{"date":"2017-06-05"},"lastUpdatePostDateStruct":{"date":"2017-06-05"}}},"hasResults":true})");
 }
 
 TEST_CASE("paging follows tokens, binds them to the query and coerces pageSize", "[fakeregistry][server]") {
@@ -310,7 +313,8 @@ TEST_CASE("faults hit the requests they describe, then clear", "[fakeregistry][s
     CHECK(f.registry.requests().front().fault == "drip");
   }
   SECTION("faults can be matched on the query string and cleared") {
-    f.registry.add_fault(fr::Fault{.path = "^/api/v2/studies$", .query_contains = "pageToken=", .times = -1, .status = 503});
+    f.registry.add_fault(
+        fr::Fault{.path = "^/api/v2/studies$", .query_contains = "pageToken=", .times = -1, .status = 503});
     auto first = f.get("/api/v2/studies?fields=NCTId&pageSize=2");
     REQUIRE(first);
     CHECK(first->status == 200);

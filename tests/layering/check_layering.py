@@ -5,7 +5,8 @@
 Checks every first-party source file under core/ fetch/ diff/ store/ notify/ daemon/ cli/:
   * `#include "<module>/..."` must name a module the including module may use;
   * third-party headers (curl, SQLite, simdjson, toml++, zstd, systemd, CLI11) appear only where allowed;
-  * no public header (.hpp) includes <curl/curl.h>, <sqlite3.h>, <SQLiteCpp/...> or <simdjson.h>.
+  * no public header (.hpp) includes <curl/curl.h>, <sqlite3.h>, <SQLiteCpp/...> or <simdjson.h>;
+  * a module's internal headers (<module>/detail/*.hpp, exempt from the rule above) are included only by it.
 Usage: check_layering.py ROOT | check_layering.py --self-test
 """
 import os
@@ -78,7 +79,9 @@ def check(root):
                 for prefix in THIRD_PARTY:
                     if header.startswith(prefix) and not allowed_third_party(module, relpath, prefix):
                         problems.append(f"{where}: module '{module}' may not include <{header}>")
-                if path.endswith(".hpp") and header.startswith(FORBIDDEN_IN_PUBLIC_HEADERS):
+                if match.group(1) == '"' and "/detail/" in header and first != module:
+                    problems.append(f"{where}: module '{module}' may not include another module's internal \"{header}\"")
+                if path.endswith(".hpp") and "/detail/" not in relpath and header.startswith(FORBIDDEN_IN_PUBLIC_HEADERS):
                     problems.append(f"{where}: public header includes third-party <{header}>; move it into a .cpp")
     return problems
 
@@ -89,6 +92,8 @@ def self_test():
             "diff/bad.cpp": '#include "fetch/http_client.hpp"\n',
             "cli/bad.cpp": "#include <curl/curl.h>\n",
             "store/bad.hpp": "#include <SQLiteCpp/Database.h>\n",
+            "store/detail/fine.hpp": "#include <SQLiteCpp/Database.h>\n",
+            "daemon/bad.cpp": '#include "store/detail/connection.hpp"\n',
             "core/fine.cpp": '#include "core/result.hpp"\n#include <fmt/format.h>\n',
         }
         for rel, text in cases.items():
@@ -97,11 +102,11 @@ def self_test():
                 handle.write(text)
         problems = check(root)
         flagged = {p.split(":", 1)[0] for p in problems}
-        expected = {"diff/bad.cpp", "cli/bad.cpp", "store/bad.hpp"}
+        expected = {"diff/bad.cpp", "cli/bad.cpp", "store/bad.hpp", "daemon/bad.cpp"}
         if flagged != expected:
             print(f"self-test failed: flagged {sorted(flagged)}, expected {sorted(expected)}")
             return 1
-    print("self-test passed: 3 forbidden includes flagged, 1 allowed file accepted")
+    print("self-test passed: 4 forbidden includes flagged, 2 allowed files accepted")
     return 0
 
 

@@ -8,7 +8,7 @@ namespace trialwatch::testing {
 // A fresh directory under $TMPDIR for one test, removed on destruction unless TRIALWATCH_KEEP_TEMP is set
 // (then its path is printed, so a failed test's files can be inspected).
 class TempDir {
-public:
+ public:
   TempDir();
   ~TempDir();
   TempDir(const TempDir&) = delete;
@@ -17,7 +17,7 @@ public:
   // Return the directory's path.
   const std::filesystem::path& path() const noexcept { return m_path; }
 
-private:
+ private:
   std::filesystem::path m_path;
 };
 

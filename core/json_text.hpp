@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace trialwatch::core {
+
+// Return `text` as a JSON string literal (quotes included), escaping what JSON requires.
+std::string json_quote(std::string_view text);
+
+// Append `text` to `out` as a JSON string literal.
+void append_json_quoted(std::string& out, std::string_view text);
+
+}  // namespace trialwatch::core

@@ -1,0 +1,298 @@
+// SPDX-License-Identifier: MIT
+#include "daemon/sync_cycle.hpp"
+
+#include "core/json_text.hpp"
+#include "diff/classify.hpp"
+#include "diff/event_id.hpp"
+#include "diff/json_diff.hpp"
+#include "diff/normalise.hpp"
+#include "diff/study_facts.hpp"
+
+#include <fmt/format.h>
+
+#include <map>
+#include <optional>
+#include <set>
+
+namespace trialwatch::daemon {
+
+namespace {
+
+using core::Error;
+using core::EventType;
+using core::NctId;
+using core::Provenance;
+
+store::StudySummary summary_of(const diff::StudyFacts& facts) {
+  std::string resets;
+  for (const auto& date : facts.reset_dates) resets += (resets.empty() ? "" : ",") + date;
+  return store::StudySummary{facts.brief_title,
+                             facts.overall_status,
+                             facts.last_update_post_date,
+                             facts.results_first_submit_date,
+                             facts.results_first_post_date,
+                             facts.has_results,
+                             resets};
+}
+
+// Say whether the watermark fields of a projected answer differ from what the store holds.
+bool watermark_moved(const store::StudySummary& stored, const store::StudySummary& seen) {
+  return stored.last_update_post_date != seen.last_update_post_date || stored.overall_status != seen.overall_status ||
+         stored.results_first_submit_date != seen.results_first_submit_date ||
+         stored.results_first_post_date != seen.results_first_post_date || stored.has_results != seen.has_results ||
+         stored.reset_dates != seen.reset_dates;
+}
+
+// The work of one run: everything it learns on the way, and its counters.
+class CycleRun {
+ public:
+  CycleRun(fetch::RegistryClient& registry, store::History& history, const core::Clock& clock,
+           const core::Logger& logger, const CycleOptions& options)
+      : m_registry(registry), m_history(history), m_clock(clock), m_logger(logger), m_options(options) {}
+
+  CycleReport run() {
+    const auto started = m_clock.now();
+    m_record.id = m_history.begin_run(started);
+    m_record.started_at = core::format_rfc3339(started);
+    const auto result = steps(started);
+    m_record.requests = m_registry.stats().requests;
+    m_record.bytes = m_registry.stats().bytes;
+    m_record.finished_at = core::format_rfc3339(m_clock.now());
+    CycleOutcome outcome = CycleOutcome::completed;
+    if (!result) {
+      outcome = CycleOutcome::failed;
+      m_record.outcome = "failed";
+      m_record.error = result.error().message;
+      m_logger.log(core::LogLevel::error, "sync failed: {}", result.error().message);
+    } else {
+      outcome = *result;
+      m_record.outcome = outcome == CycleOutcome::unchanged ? "unchanged" : "ok";
+    }
+    m_history.finish_run(m_record);
+    return CycleReport{outcome, m_record};
+  }
+
+ private:
+  fetch::RegistryClient& m_registry;
+  store::History& m_history;
+  const core::Clock& m_clock;
+  const core::Logger& m_logger;
+  const CycleOptions& m_options;
+  store::RunRecord m_record;
+  std::string m_data_timestamp;
+  diff::StudyDiffer m_differ;
+  std::map<std::string, std::string> m_sources;  // NCT ID -> why tracked
+
+  core::Result<CycleOutcome> steps(core::Clock::TimePoint started) {
+    auto version = m_registry.version();
+    if (!version) return std::move(version).error();
+    m_data_timestamp = version->data_timestamp;
+    m_record.data_timestamp = m_data_timestamp;
+
+    const auto watchlist = m_history.watchlist();
+    std::vector<NctId> tracked;
+    std::vector<NctId> never_stored;
+    for (const auto& entry : watchlist) {
+      m_sources[entry.id.str()] = entry.source;
+      const auto stored = m_history.study(entry.id);
+      if (stored && stored->state == "aliased") continue;
+      tracked.push_back(entry.id);
+      if (!stored) never_stored.push_back(entry.id);
+    }
+    const bool reconcile_due = m_options.force_reconcile || reconcile_is_due(started);
+    if (m_history.completed_data_timestamp() == m_data_timestamp && never_stored.empty() && !reconcile_due) {
+      m_logger.log(core::LogLevel::info, "registry data {} already synced; nothing to do", m_data_timestamp);
+      return CycleOutcome::unchanged;
+    }
+
+    // Watermark pass: a small projection of every tracked study, in batches.
+    std::map<std::string, store::StudySummary> seen;
+    std::map<std::string, std::string> canonical_of_alias;
+    auto rejected =
+        m_registry.by_ids(tracked, k_watermark_fields, m_options.watermark_page_size,
+                          [&](const std::string& json) -> core::Result<core::Ok> {
+                            auto facts = diff::read_study_facts(json);
+                            if (!facts) return std::move(facts).error();
+                            if (facts->nct_id.empty())
+                              return Error{Error::Code::bad_response, "the registry listed a study without an NCT ID"};
+                            for (const auto& alias : facts->aliases) canonical_of_alias[alias] = facts->nct_id;
+                            seen[facts->nct_id] = summary_of(*facts);
+                            return core::Ok{};
+                          });
+    if (!rejected) return std::move(rejected).error();
+    std::set<std::string> rejected_ids;
+    for (const auto& id : *rejected) {
+      rejected_ids.insert(id.str());
+      m_logger.log(core::LogLevel::warning, "the registry rejects {} as malformed; it is skipped until that changes",
+                   id.str());
+    }
+    m_record.checked = static_cast<int>(seen.size());
+
+    // Decide what needs a full fetch; confirm what is missing before recording anything about it.
+    std::vector<NctId> to_fetch;
+    std::set<std::string> wanted;
+    for (const auto& id : tracked) {
+      if (rejected_ids.count(id.str()) > 0) continue;
+      if (const auto it = seen.find(id.str()); it != seen.end()) {
+        const auto stored = m_history.study(id);
+        if (!stored || reconcile_due || stored->state != "present" || watermark_moved(stored->summary, it->second)) {
+          to_fetch.push_back(id);
+          wanted.insert(id.str());
+        }
+        continue;
+      }
+      if (const auto alias = canonical_of_alias.find(id.str()); alias != canonical_of_alias.end()) {
+        auto recorded = record_alias(id, alias->second);
+        if (!recorded) return std::move(recorded).error();
+        continue;
+      }
+      auto confirmed = confirm_missing(id, to_fetch, wanted);
+      if (!confirmed) return std::move(confirmed).error();
+    }
+
+    // Newly tracked canonical records of aliases are fetched in the same pass.
+    for (const auto& entry : m_history.watchlist()) {
+      if (m_sources.count(entry.id.str()) == 0) {
+        m_sources[entry.id.str()] = entry.source;
+        if (!wanted.count(entry.id.str())) {
+          to_fetch.push_back(entry.id);
+          wanted.insert(entry.id.str());
+        }
+      }
+    }
+
+    auto fetched = m_registry.by_ids(to_fetch, "", m_options.full_page_size,
+                                     [&](const std::string& json) { return store_study(json, wanted); });
+    if (!fetched) return std::move(fetched).error();
+
+    m_history.set_completed_data_timestamp(m_data_timestamp);
+    // The first complete cycle fetched every study in full: it counts as the first reconcile.
+    if (reconcile_due || !m_history.last_reconcile()) m_history.set_last_reconcile(started);
+    m_logger.log(core::LogLevel::info, "sync of {} complete: {} studies checked, {} fetched, {} changed, {} events",
+                 m_data_timestamp, m_record.checked, m_record.fetched, m_record.changed, m_record.events);
+    return CycleOutcome::completed;
+  }
+
+  bool reconcile_is_due(core::Clock::TimePoint now) const {
+    const auto last = m_history.last_reconcile();
+    if (!last) return false;  // the first full load is the first reconcile
+    std::tm parts{};
+    if (strptime(last->c_str(), "%Y-%m-%dT%H:%M:%SZ", &parts) == nullptr) return true;
+    const auto at = std::chrono::system_clock::from_time_t(timegm(&parts));
+    return now - at >= m_options.full_reconcile;
+  }
+
+  core::Result<core::Ok> store_study(const std::string& json, const std::set<std::string>& wanted) {
+    auto facts = diff::read_study_facts(json);
+    if (!facts) return std::move(facts).error();
+    auto id = NctId::parse(facts->nct_id);
+    if (!id || wanted.count(id->str()) == 0)
+      return Error{Error::Code::bad_response,
+                   fmt::format("the registry answered with study '{}', which was not asked for", facts->nct_id)};
+    auto normalised = diff::normalise(json);
+    if (!normalised) return std::move(normalised).error();
+    ++m_record.fetched;
+
+    const auto stored = m_history.study(*id);
+    store::NewVersion version{*id, json, normalised->hash, summary_of(*facts), m_data_timestamp, m_clock.now(), {},
+                              {},  {}};
+    if (stored && stored->hash == normalised->hash) return core::Ok{};
+    if (!stored) {
+      version.events.push_back(core::ChangeEvent{
+          EventType::study_tracked,
+          Provenance::tracking,
+          {},
+          {},
+          {},
+          fmt::format("Tracking started: {} ({}, last updated {})", facts->brief_title,
+                      facts->overall_status.empty() ? "status unknown" : facts->overall_status,
+                      facts->last_update_post_date.empty() ? "never" : facts->last_update_post_date)});
+    } else {
+      const auto before = m_history.document(*id);
+      if (!before) return Error{Error::Code::io, fmt::format("the stored version of {} cannot be read", id->str())};
+      auto changes = m_differ.diff(*before, json);
+      if (!changes) return std::move(changes).error();
+      if (changes->empty()) return core::Ok{};  // only formatting or order moved: nothing to record
+      auto before_facts = diff::read_study_facts(*before);
+      if (!before_facts) return std::move(before_facts).error();
+      auto classification = diff::classify(*changes, *before_facts, *facts);
+      version.changes = std::move(*changes);
+      version.events = std::move(classification.events);
+    }
+    for (const auto& event : version.events)
+      version.event_ids.push_back(
+          diff::event_id(id->str(), stored ? stored->hash : "", normalised->hash, event.type, event.path));
+    const auto number = m_history.record_version(version);
+    if (!number) return core::Ok{};
+    ++m_record.changed;
+    m_record.events += static_cast<int>(version.events.size());
+    for (const auto& event : version.events)
+      m_logger.log(core::LogLevel::info, "{} {} (version {}): {}", id->str(), core::event_type_name(event.type),
+                   *number, event.summary);
+    return core::Ok{};
+  }
+
+  core::Result<core::Ok> record_alias(const NctId& alias, const std::string& canonical_text) {
+    auto canonical = NctId::parse(canonical_text);
+    if (!canonical)
+      return Error{Error::Code::bad_response, fmt::format("the registry named '{}' as canonical", canonical_text)};
+    const auto stored = m_history.study(alias);
+    const std::string from = stored ? stored->hash : "";
+    std::vector<core::ChangeEvent> events{core::ChangeEvent{
+        EventType::study_aliased, Provenance::registry_reprocessing,
+        "protocolSection.identificationModule.nctIdAliases", core::json_quote(alias.str()),
+        core::json_quote(canonical->str()),
+        fmt::format("{} is now an alias of {}; its history continues there", alias.str(), canonical->str())}};
+    std::vector<std::string> ids{
+        diff::event_id(alias.str(), from, "aliased:" + canonical->str(), EventType::study_aliased, "")};
+    m_record.events +=
+        m_history.record_study_state(alias, "aliased", canonical->str(), events, ids, m_data_timestamp, m_clock.now());
+    const auto source = m_sources.count(alias.str()) ? m_sources[alias.str()] : std::string("cli");
+    m_history.track(*canonical, source, fmt::format("canonical record of {}", alias.str()), m_clock.now());
+    m_logger.log(core::LogLevel::info, "{} study_aliased: now {}", alias.str(), canonical->str());
+    return core::Ok{};
+  }
+
+  core::Result<core::Ok> confirm_missing(const NctId& id, std::vector<NctId>& to_fetch, std::set<std::string>& wanted) {
+    auto lookup = m_registry.study(id);
+    if (!lookup) return std::move(lookup).error();
+    switch (lookup->kind) {
+      case fetch::StudyLookup::Kind::found:
+        // Listed nowhere but served on its own: fetch it with the others rather than invent a removal.
+        to_fetch.push_back(id);
+        wanted.insert(id.str());
+        return core::Ok{};
+      case fetch::StudyLookup::Kind::moved:
+        return record_alias(id, lookup->moved_to);
+      case fetch::StudyLookup::Kind::not_found: {
+        const auto stored = m_history.study(id);
+        if (stored && stored->state == "removed") return core::Ok{};
+        std::vector<core::ChangeEvent> events{
+            core::ChangeEvent{EventType::study_removed,
+                              Provenance::registry_reprocessing,
+                              {},
+                              {},
+                              {},
+                              fmt::format("The registry no longer has {} (confirmed: GET /studies/{} answered 404)",
+                                          id.str(), id.str())}};
+        std::vector<std::string> ids{
+            diff::event_id(id.str(), stored ? stored->hash : "", "removed", EventType::study_removed, "")};
+        m_record.events +=
+            m_history.record_study_state(id, "removed", "", events, ids, m_data_timestamp, m_clock.now());
+        m_logger.log(core::LogLevel::warning, "{} study_removed: the registry answers 404", id.str());
+        return core::Ok{};
+      }
+    }
+    return core::Ok{};
+  }
+};
+
+}  // namespace
+
+SyncCycle::SyncCycle(fetch::RegistryClient& registry, store::History& history, const core::Clock& clock,
+                     const core::Logger& logger, CycleOptions options)
+    : m_registry(registry), m_history(history), m_clock(clock), m_logger(logger), m_options(options) {}
+
+CycleReport SyncCycle::run() { return CycleRun(m_registry, m_history, m_clock, m_logger, m_options).run(); }
+
+}  // namespace trialwatch::daemon

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "core/clock.hpp"
+#include "core/log.hpp"
+#include "fetch/registry_client.hpp"
+#include "store/history.hpp"
+
+#include <chrono>
+#include <string>
+
+namespace trialwatch::daemon {
+
+// The knobs of one sync cycle.
+struct CycleOptions {
+  std::chrono::seconds full_reconcile{7 * 24 * 3600};
+  int watermark_page_size = 1000;  // studies per page in the watermark pass (the API's maximum)
+  int full_page_size = 20;         // full documents per page (results-bearing records reach 1.5 MB)
+  bool force_reconcile = false;    // fetch every tracked study in full now, whatever the schedule says
+};
+
+// How a cycle ended.
+enum class CycleOutcome {
+  unchanged,  // the registry was not refreshed and nothing was due: one request
+  completed,  // every tracked study was checked and every change stored
+  failed,     // the cycle could not complete; no watermark advanced
+};
+
+// What a cycle did.
+struct CycleReport {
+  CycleOutcome outcome = CycleOutcome::failed;
+  store::RunRecord run;
+};
+
+// One complete, correct sync cycle (docs/sync.md): the /version gate, the watermark pass, full fetches of
+// new, changed and missing studies, diff and classification, one transaction per study, and the completed-cycle
+// watermark written last.
+class SyncCycle {
+ public:
+  // Wire a cycle to its parts; all must outlive it.
+  SyncCycle(fetch::RegistryClient& registry, store::History& history, const core::Clock& clock,
+            const core::Logger& logger, CycleOptions options);
+
+  // Run one cycle and record it as a run.
+  CycleReport run();
+
+ private:
+  fetch::RegistryClient& m_registry;
+  store::History& m_history;
+  const core::Clock& m_clock;
+  const core::Logger& m_logger;
+  CycleOptions m_options;
+};
+
+// The fields of the watermark pass (valid piece names of the registry's metadata).
+inline constexpr const char* k_watermark_fields =
+    "NCTId,NCTIdAlias,LastUpdatePostDate,OverallStatus,HasResults,ResultsFirstPostDate,ResultsFirstSubmitDate,"
+    "UnpostedEventType,UnpostedEventDate";
+
+}  // namespace trialwatch::daemon

@@ -1,0 +1,18 @@
+// SPDX-License-Identifier: MIT
+#include "diff/event_id.hpp"
+
+#include "diff/normalise.hpp"
+
+namespace trialwatch::diff {
+
+std::string event_id(std::string_view nct_id, std::string_view from_hash, std::string_view to_hash,
+                     core::EventType type, std::string_view path) {
+  std::string key;
+  for (const std::string_view part : {nct_id, from_hash, to_hash, core::event_type_name(type), path}) {
+    key.append(part);
+    key.push_back('\x1f');  // unit separator: parts cannot run into each other
+  }
+  return hash128_hex(key);
+}
+
+}  // namespace trialwatch::diff

@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: MIT
+#include "diff/json_diff.hpp"
+
+#include "diff/identity_keys.hpp"
+
+#include <simdjson.h>
+
+#include <map>
+#include <string>
+#include <unordered_map>
+
+namespace trialwatch::diff {
+
+namespace dom = simdjson::dom;
+using core::FieldChange;
+
+struct StudyDiffer::Parsers {
+  dom::parser before;
+  dom::parser after;
+};
+
+namespace {
+
+bool is_scalar(dom::element e) {
+  const auto type = e.type();
+  return type != dom::element_type::OBJECT && type != dom::element_type::ARRAY;
+}
+
+bool is_number(dom::element_type type) {
+  return type == dom::element_type::INT64 || type == dom::element_type::UINT64 || type == dom::element_type::DOUBLE;
+}
+
+bool same_scalar(dom::element a, dom::element b) {
+  const auto type = a.type();
+  if (type != b.type()) return is_number(type) && is_number(b.type()) && simdjson::minify(a) == simdjson::minify(b);
+  switch (type) {
+    case dom::element_type::STRING:
+      return std::string_view(a) == std::string_view(b);
+    case dom::element_type::INT64:
+      return int64_t(a) == int64_t(b);
+    case dom::element_type::UINT64:
+      return uint64_t(a) == uint64_t(b);
+    case dom::element_type::DOUBLE:
+      return double(a) == double(b);
+    case dom::element_type::BOOL:
+      return bool(a) == bool(b);
+    case dom::element_type::NULL_VALUE:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Text of a scalar for identity keys: strings without quotes, other scalars as JSON.
+std::string key_text(dom::element e) {
+  if (e.type() == dom::element_type::STRING) return std::string(std::string_view(e));
+  return simdjson::minify(e);
+}
+
+// Restores a string to its previous length when it goes out of scope (path building without copies).
+class PathMark {
+ public:
+  explicit PathMark(std::string& path) : m_path(path), m_size(path.size()) {}
+  ~PathMark() { m_path.resize(m_size); }
+  PathMark(const PathMark&) = delete;
+  PathMark& operator=(const PathMark&) = delete;
+
+ private:
+  std::string& m_path;
+  std::size_t m_size;
+};
+
+// Appends ".key" to a path and its key-free pattern for its lifetime.
+class MemberScope {
+ public:
+  MemberScope(std::string& path, std::string& pattern, std::string_view key) : m_path(path), m_pattern(pattern) {
+    append(path, key);
+    append(pattern, key);
+  }
+
+ private:
+  static void append(std::string& text, std::string_view key) {
+    if (!text.empty()) text.push_back('.');
+    text.append(key);
+  }
+  PathMark m_path;  // constructed (remembering the old lengths) before the body appends
+  PathMark m_pattern;
+};
+
+class Walker {
+ public:
+  explicit Walker(std::vector<FieldChange>& out) : m_out(out) {}
+
+  void compare(dom::element a, dom::element b) {
+    if (m_pattern == k_version_holder_path) return;
+    const auto type_a = a.type();
+    const auto type_b = b.type();
+    if (type_a == dom::element_type::OBJECT && type_b == dom::element_type::OBJECT) return compare_objects(a, b);
+    if (type_a == dom::element_type::ARRAY && type_b == dom::element_type::ARRAY) return compare_arrays(a, b);
+    if (is_scalar(a) && is_scalar(b) && same_scalar(a, b)) return;
+    emit(FieldChange::Op::replace, simdjson::minify(a), simdjson::minify(b));
+  }
+
+ private:
+  std::vector<FieldChange>& m_out;
+  std::string m_path;
+  std::string m_pattern;
+
+  void emit(FieldChange::Op op, std::string old_json, std::string new_json) {
+    m_out.push_back(FieldChange{op, m_path, std::move(old_json), std::move(new_json)});
+  }
+
+  void emit_keyed(FieldChange::Op op, std::string_view key, dom::element value) {
+    PathMark mark(m_path);
+    append_key(key);
+    if (op == FieldChange::Op::add)
+      emit(op, {}, simdjson::minify(value));
+    else
+      emit(op, simdjson::minify(value), {});
+  }
+
+  void append_key(std::string_view key) {
+    m_path.push_back('[');
+    m_path.append(key);
+    m_path.push_back(']');
+  }
+
+  void descend_member(std::string_view key, dom::element a, dom::element b) {
+    MemberScope scope(m_path, m_pattern, key);
+    compare(a, b);
+  }
+
+  void member_only_on_one_side(FieldChange::Op op, std::string_view key, dom::element value) {
+    MemberScope scope(m_path, m_pattern, key);
+    if (m_pattern == k_version_holder_path) return;
+    if (op == FieldChange::Op::add)
+      emit(op, {}, simdjson::minify(value));
+    else
+      emit(op, simdjson::minify(value), {});
+  }
+
+  void compare_objects(dom::object a, dom::object b) {
+    for (const auto field : a) {
+      dom::element other;
+      if (b.at_key(field.key).get(other) == simdjson::SUCCESS)
+        descend_member(field.key, field.value, other);
+      else
+        member_only_on_one_side(FieldChange::Op::remove, field.key, field.value);
+    }
+    for (const auto field : b) {
+      dom::element ignored;
+      if (a.at_key(field.key).get(ignored) != simdjson::SUCCESS)
+        member_only_on_one_side(FieldChange::Op::add, field.key, field.value);
+    }
+  }
+
+  void compare_arrays(dom::array a, dom::array b) {
+    bool scalars = true;
+    for (const auto e : a) scalars = scalars && is_scalar(e);
+    for (const auto e : b) scalars = scalars && is_scalar(e);
+    const ArrayRule rule = array_rule(m_pattern, scalars);
+    if (rule.kind == ArrayRule::Kind::set && scalars) return compare_sets(a, b);
+    if (rule.kind == ArrayRule::Kind::keyed && all_objects(a) && all_objects(b)) return compare_keyed(a, b, rule);
+    compare_ordered(a, b);
+  }
+
+  static bool all_objects(dom::array array) {
+    for (const auto e : array)
+      if (e.type() != dom::element_type::OBJECT) return false;
+    return true;
+  }
+
+  void compare_sets(dom::array a, dom::array b) {
+    emit_missing(a, b, FieldChange::Op::remove);
+    emit_missing(b, a, FieldChange::Op::add);
+  }
+
+  // Emit `op` for each element of `from` that `other` lacks, counting duplicates.
+  void emit_missing(dom::array from, dom::array other, FieldChange::Op op) {
+    std::map<std::string, int> counts;
+    for (const auto e : other) ++counts[simdjson::minify(e)];
+    for (const auto e : from) {
+      int& left = counts[simdjson::minify(e)];
+      if (left > 0)
+        --left;
+      else
+        emit_keyed(op, key_text(e), e);
+    }
+  }
+
+  static std::string identity(dom::object record, const ArrayRule& rule) {
+    std::string key;
+    for (const auto field : rule.key_fields) {
+      std::string_view alternatives = field;
+      while (!alternatives.empty()) {
+        const auto bar = alternatives.find('|');
+        const auto name = alternatives.substr(0, bar);
+        dom::element value;
+        if (record.at_key(name).get(value) == simdjson::SUCCESS && is_scalar(value)) {
+          if (!key.empty()) key += ", ";
+          key += key_text(value);
+          break;
+        }
+        alternatives = bar == std::string_view::npos ? std::string_view() : alternatives.substr(bar + 1);
+      }
+    }
+    return key;
+  }
+
+  // Key every record; the second record with the same key becomes "key #2", and so on.
+  static std::vector<std::pair<std::string, dom::element>> keyed_records(dom::array array, const ArrayRule& rule) {
+    std::vector<std::pair<std::string, dom::element>> records;
+    std::unordered_map<std::string, int> seen;
+    for (const auto e : array) {
+      std::string key = identity(e, rule);
+      const int n = ++seen[key];
+      if (n > 1 || key.empty()) key += (key.empty() ? "#" : " #") + std::to_string(n);
+      records.emplace_back(std::move(key), e);
+    }
+    return records;
+  }
+
+  void compare_keyed(dom::array a, dom::array b, const ArrayRule& rule) {
+    const auto before = keyed_records(a, rule);
+    const auto after = keyed_records(b, rule);
+    std::unordered_map<std::string_view, dom::element> after_by_key;
+    for (const auto& [key, e] : after) after_by_key.emplace(key, e);
+    std::unordered_map<std::string_view, bool> before_keys;
+    for (const auto& [key, e] : before) {
+      before_keys.emplace(key, true);
+      const auto it = after_by_key.find(key);
+      if (it == after_by_key.end()) {
+        emit_keyed(FieldChange::Op::remove, key, e);
+      } else {
+        PathMark mark(m_path);
+        append_key(key);
+        compare(e, it->second);
+      }
+    }
+    for (const auto& [key, e] : after)
+      if (before_keys.find(key) == before_keys.end()) emit_keyed(FieldChange::Op::add, key, e);
+  }
+
+  void compare_ordered(dom::array a, dom::array b) {
+    auto it_a = a.begin();
+    auto it_b = b.begin();
+    std::size_t index = 0;
+    for (; it_a != a.end() && it_b != b.end(); ++it_a, ++it_b, ++index) {
+      PathMark mark(m_path);
+      append_key(std::to_string(index));
+      compare(*it_a, *it_b);
+    }
+    for (; it_a != a.end(); ++it_a, ++index) emit_keyed(FieldChange::Op::remove, std::to_string(index), *it_a);
+    for (; it_b != b.end(); ++it_b, ++index) emit_keyed(FieldChange::Op::add, std::to_string(index), *it_b);
+  }
+};
+
+core::Error parse_error(const char* which, simdjson::error_code code) {
+  return core::Error{
+      core::Error::Code::bad_response,
+      std::string("the ") + which + " version of the study is not valid JSON: " + simdjson::error_message(code)};
+}
+
+}  // namespace
+
+StudyDiffer::StudyDiffer() : m_parsers(std::make_unique<Parsers>()) {}
+StudyDiffer::~StudyDiffer() = default;
+
+core::Result<std::vector<FieldChange>> StudyDiffer::diff(std::string_view before, std::string_view after) {
+  dom::element a;
+  dom::element b;
+  if (const auto error = m_parsers->before.parse(before.data(), before.size()).get(a))
+    return parse_error("older", error);
+  if (const auto error = m_parsers->after.parse(after.data(), after.size()).get(b)) return parse_error("newer", error);
+  std::vector<FieldChange> changes;
+  Walker(changes).compare(a, b);
+  return changes;
+}
+
+}  // namespace trialwatch::diff

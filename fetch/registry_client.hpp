@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "core/nct_id.hpp"
+#include "core/result.hpp"
+#include "fetch/http_client.hpp"
+#include "fetch/rate_limiter.hpp"
+#include "fetch/retry_policy.hpp"
+#include "fetch/sleeper.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace trialwatch::fetch {
+
+// Counters of one client's traffic, for the run record and `trialwatch status`.
+struct RegistryStats {
+  int requests = 0;
+  int retries = 0;
+  std::uint64_t bytes = 0;
+  bool blocked = false;  // the registry answered 403
+};
+
+// GET /version.
+struct VersionInfo {
+  std::string data_timestamp;  // opaque: compared for inequality only
+  std::string api_version;
+};
+
+// The answer to GET /studies/{id}.
+struct StudyLookup {
+  // What the registry said about the ID.
+  enum class Kind { found, moved, not_found };
+  Kind kind = Kind::not_found;
+  std::string body;      // found: the study JSON
+  std::string moved_to;  // moved: the canonical NCT ID the alias points to
+};
+
+// Query parameters in order, e.g. {{"query.cond", "lupus"}}; values are percent-encoded by the client.
+using QueryParams = std::vector<std::pair<std::string, std::string>>;
+
+// Called with each study's raw JSON text; an error stops the listing and is returned.
+using StudyVisitor = std::function<core::Result<core::Ok>(const std::string& study_json)>;
+
+// Limits of one client.
+struct RegistryClientOptions {
+  std::string base_url = "https://clinicaltrials.gov/api/v2";
+  RetryPolicy retry;
+  std::size_t ids_per_batch = 500;  // filter.ids items per request (API-NOTES §4.1)
+  int retry_budget = 50;            // retries allowed per client (one sync cycle) before giving up
+};
+
+// The ClinicalTrials.gov API v2 protocol: version gate, single studies, paged lists and ID batches, with rate
+// limiting and retries. Returns raw study texts and never interprets study fields.
+class RegistryClient {
+ public:
+  // Talk through `http`, pacing with `limiter`, waiting with `sleeper`; `random` returns numbers in [0, 1) for
+  // backoff jitter. All references must outlive the client.
+  RegistryClient(HttpClient& http, RateLimiter& limiter, Sleeper& sleeper, std::function<double()> random,
+                 RegistryClientOptions options);
+
+  // GET /version.
+  core::Result<VersionInfo> version();
+
+  // GET /studies/{id}: found, moved (301, an alias) or not found (404).
+  core::Result<StudyLookup> study(const core::NctId& id);
+
+  // Visit every study matching `params`, following nextPageToken with `page_size` studies per page; stop at the
+  // first failure (no partial success is reported). Return how many studies were visited.
+  core::Result<std::size_t> list(const QueryParams& params, int page_size, const StudyVisitor& visit);
+
+  // Visit the studies with `ids` (batches of at most ids_per_batch, with `fields` when not empty). A batch the
+  // registry rejects as malformed is narrowed down (by the item number in its answer, else by bisection) and
+  // the rejected IDs are returned instead of failing the whole pass.
+  core::Result<std::vector<core::NctId>> by_ids(const std::vector<core::NctId>& ids, const std::string& fields,
+                                                int page_size, const StudyVisitor& visit);
+
+  // Return the traffic counters so far.
+  const RegistryStats& stats() const noexcept { return m_stats; }
+
+ private:
+  core::Result<HttpResponse> get(const std::string& path, const QueryParams& params);
+  core::Result<std::size_t> pages(const QueryParams& params, int page_size, const StudyVisitor& visit);
+  core::Result<core::Ok> batch(std::vector<core::NctId> ids, const std::string& fields, int page_size,
+                               const StudyVisitor& visit, std::vector<core::NctId>& rejected);
+
+  HttpClient& m_http;
+  RateLimiter& m_limiter;
+  Sleeper& m_sleeper;
+  std::function<double()> m_random;
+  RegistryClientOptions m_options;
+  RegistryStats m_stats;
+};
+
+// Percent-encode `text` for a URL query (RFC 3986 unreserved characters and ',' stay as they are).
+std::string url_encode(std::string_view text);
+
+}  // namespace trialwatch::fetch

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "store/store_error.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace trialwatch::store {
+
+// How a program uses the database: the daemon writes (and migrates), CLI read commands only read.
+enum class OpenMode { read_write, read_only };
+
+// trialwatch's one SQLite file, opened safely: WAL, synchronous=FULL, foreign keys, a busy timeout, our own
+// application_id, schema migrations keyed by PRAGMA user_version, and a quick_check at start. Every SQLite failure
+// leaves this class as a StoreError. Move-only; one connection per instance, used from one thread.
+class Database {
+ public:
+  // PRAGMA application_id of every trialwatch database: "TWCH".
+  static constexpr std::int32_t k_application_id = 0x54574348;
+  // How long a statement waits for another connection's lock before failing with StoreError::Kind::locked.
+  static constexpr int k_busy_timeout_ms = 5000;
+
+  // Open the database at `path` in `mode`. read_write creates the file if needed, checks it is ours, migrates it
+  // to this build's schema and runs quick_check; read_only requires an existing, current database and never
+  // writes. Throw StoreError when the file cannot be used.
+  static Database open(const std::filesystem::path& path, OpenMode mode);
+
+  Database(Database&&) noexcept;
+  Database& operator=(Database&&) noexcept;
+  ~Database();
+
+  // Return the schema version this build creates and understands.
+  static int latest_schema_version() noexcept;
+
+  // Return the schema version of the open database (PRAGMA user_version).
+  int schema_version() const;
+
+  // Return the value stored under `key` in the meta table, or nothing if there is none.
+  std::optional<std::string> get_meta(std::string_view key) const;
+
+  // Store `value` under `key` in the meta table, replacing any previous value.
+  void set_meta(std::string_view key, std::string_view value);
+
+  // Return the file this database was opened from.
+  const std::filesystem::path& path() const noexcept;
+
+  // The SQLite connection inside; complete only in store/detail/connection.hpp, for store's own source files.
+  struct Impl;
+  // Return the implementation (opaque outside store/).
+  Impl& impl() noexcept { return *m_impl; }
+  const Impl& impl() const noexcept { return *m_impl; }
+
+ private:
+  explicit Database(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> m_impl;
+};
+
+}  // namespace trialwatch::store

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: MIT
+// Internal to store/: the SQLite connection behind a Database. Never included outside this module
+// (tests/layering/check_layering.py enforces it), so SQLiteCpp stays out of every public header.
+#pragma once
+
+#include "store/database.hpp"
+
+#include <SQLiteCpp/Database.h>
+
+#include <filesystem>
+#include <memory>
+
+namespace trialwatch::store {
+
+struct Database::Impl {
+  std::filesystem::path path;
+  std::unique_ptr<SQLite::Database> db;
+};
+
+}  // namespace trialwatch::store
+
+namespace trialwatch::store::detail {
+
+// Return the connection `db` wraps.
+inline SQLite::Database& connection(Database& db) { return *db.impl().db; }
+inline const SQLite::Database& connection(const Database& db) { return *db.impl().db; }
+
+// Run `body` inside one IMMEDIATE transaction on `db` (commit on return, roll back on exception), translating
+// SQLite failures into StoreError.
+template <typename Body>
+auto in_transaction(Database& db, Body&& body);
+
+// Translate a SQLite failure while doing `what` into the StoreError an operator can act on.
+[[noreturn]] void rethrow_as_store_error(const std::exception& error, const Database& db, const char* what);
+
+}  // namespace trialwatch::store::detail
+
+#include <SQLiteCpp/Transaction.h>
+
+namespace trialwatch::store::detail {
+
+template <typename Body>
+auto in_transaction(Database& db, Body&& body) {
+  try {
+    SQLite::Transaction transaction(connection(db), SQLite::TransactionBehavior::IMMEDIATE);
+    if constexpr (std::is_void_v<decltype(body())>) {
+      body();
+      transaction.commit();
+    } else {
+      auto result = body();
+      transaction.commit();
+      return result;
+    }
+  } catch (const StoreError&) {
+    throw;
+  } catch (const std::exception& error) {
+    rethrow_as_store_error(error, db, "writing");
+  }
+}
+
+}  // namespace trialwatch::store::detail

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: MIT
+#include "diff/json_diff.hpp"
+
+#include "diff/identity_keys.hpp"
+
+#include <catch2/catch.hpp>
+
+using trialwatch::core::FieldChange;
+using trialwatch::diff::StudyDiffer;
+
+namespace {
+
+std::vector<FieldChange> diff(const std::string& a, const std::string& b) {
+  StudyDiffer differ;
+  auto result = differ.diff(a, b);
+  REQUIRE(result.has_value());
+  return *result;
+}
+
+}  // namespace
+
+TEST_CASE("objects compare by key, reporting add, remove and replace with JSON values", "[diff][json_diff]") {
+  const auto changes = diff(R"({"a":1,"b":{"c":"x","d":true}})", R"({"b":{"c":"y","e":null},"a":1})");
+  REQUIRE(changes.size() == 3);
+  CHECK(changes[0] == FieldChange{FieldChange::Op::replace, "b.c", "\"x\"", "\"y\""});
+  CHECK(changes[1] == FieldChange{FieldChange::Op::remove, "b.d", "true", ""});
+  CHECK(changes[2] == FieldChange{FieldChange::Op::add, "b.e", "", "null"});
+}
+
+TEST_CASE("set-like arrays ignore order but count duplicates", "[diff][json_diff]") {
+  const std::string before = R"({"protocolSection":{"conditionsModule":{"conditions":["Lupus","Myositis","RA"]}}})";
+  CHECK(diff(before, R"({"protocolSection":{"conditionsModule":{"conditions":["RA","Lupus","Myositis"]}}})").empty());
+  const auto changes =
+      diff(before, R"({"protocolSection":{"conditionsModule":{"conditions":["RA","Lupus","Lupus"]}}})");
+  REQUIRE(changes.size() == 2);
+  CHECK(changes[0] == FieldChange{FieldChange::Op::remove, "protocolSection.conditionsModule.conditions[Myositis]",
+                                  "\"Myositis\"", ""});
+  CHECK(changes[1] ==
+        FieldChange{FieldChange::Op::add, "protocolSection.conditionsModule.conditions[Lupus]", "", "\"Lupus\""});
+}
+
+TEST_CASE("records with the same identity key are matched wherever they stand", "[diff][json_diff]") {
+  const std::string before =
+      R"({"protocolSection":{"armsInterventionsModule":{"interventions":[{"type":"DRUG","name":"A","description":"x"},{"type":"DRUG","name":"B"}]}}})";
+  const std::string after =
+      R"({"protocolSection":{"armsInterventionsModule":{"interventions":[{"type":"DRUG","name":"B"},{"type":"DRUG","name":"A","description":"y"}]}}})";
+  const auto changes = diff(before, after);
+  REQUIRE(changes.size() == 1);
+  CHECK(changes[0].path == "protocolSection.armsInterventionsModule.interventions[DRUG, A].description");
+}
+
+TEST_CASE("references are keyed by PMID, else by citation", "[diff][json_diff]") {
+  const std::string before =
+      R"({"protocolSection":{"referencesModule":{"references":[{"pmid":"1","type":"RESULT"},{"citation":"Doe J. 2020"}]}}})";
+  const std::string after =
+      R"({"protocolSection":{"referencesModule":{"references":[{"citation":"Doe J. 2020"},{"pmid":"1","type":"DERIVED"}]}}})";
+  const auto changes = diff(before, after);
+  REQUIRE(changes.size() == 1);
+  CHECK(changes[0].path == "protocolSection.referencesModule.references[1].type");
+}
+
+TEST_CASE("records sharing a key stay distinct by occurrence", "[diff][json_diff]") {
+  const std::string before =
+      R"({"protocolSection":{"sponsorCollaboratorsModule":{"collaborators":[{"name":"X","class":"NIH"},{"name":"X","class":"OTHER"}]}}})";
+  const std::string after =
+      R"({"protocolSection":{"sponsorCollaboratorsModule":{"collaborators":[{"name":"X","class":"NIH"}]}}})";
+  const auto changes = diff(before, after);
+  REQUIRE(changes.size() == 1);
+  CHECK(changes[0].op == FieldChange::Op::remove);
+  CHECK(changes[0].path == "protocolSection.sponsorCollaboratorsModule.collaborators[X #2]");
+}
+
+TEST_CASE("unlisted arrays of records compare by position", "[diff][json_diff]") {
+  const auto changes = diff(R"({"x":[{"a":1},{"a":2}]})", R"({"x":[{"a":1},{"a":3},{"a":4}]})");
+  REQUIRE(changes.size() == 2);
+  CHECK(changes[0] == FieldChange{FieldChange::Op::replace, "x[1].a", "2", "3"});
+  CHECK(changes[1] == FieldChange{FieldChange::Op::add, "x[2]", "", "{\"a\":4}"});
+}
+
+TEST_CASE("versionHolder never counts, wherever it appears in the document", "[diff][json_diff]") {
+  CHECK(diff(R"({"derivedSection":{"miscInfoModule":{"versionHolder":"2024-01-03"}}})",
+             R"({"derivedSection":{"miscInfoModule":{"versionHolder":"2026-11-24"}}})")
+            .empty());
+  CHECK(diff(R"({"derivedSection":{"miscInfoModule":{}}})",
+             R"({"derivedSection":{"miscInfoModule":{"versionHolder":"2026-11-24"}}})")
+            .empty());
+}
+
+TEST_CASE("numbers compare by value and type changes are replacements", "[diff][json_diff]") {
+  CHECK(diff(R"({"n":1.50})", R"({"n":1.5})").empty());
+  const auto changes = diff(R"({"n":1})", R"({"n":"1"})");
+  REQUIRE(changes.size() == 1);
+  CHECK(changes[0] == FieldChange{FieldChange::Op::replace, "n", "1", "\"1\""});
+}
+
+TEST_CASE("invalid JSON on either side is an error, not an empty diff", "[diff][json_diff]") {
+  StudyDiffer differ;
+  CHECK_FALSE(differ.diff("{", "{}").has_value());
+  CHECK_FALSE(differ.diff("{}", "<html>").has_value());
+}
+
+TEST_CASE("the identity-key table knows the arrays API-NOTES lists", "[diff][identity_keys]") {
+  using trialwatch::diff::array_rule;
+  using trialwatch::diff::ArrayRule;
+  CHECK(array_rule("protocolSection.contactsLocationsModule.locations", false).key_fields ==
+        std::vector<std::string_view>{"facility", "city", "state", "country", "zip"});
+  CHECK(array_rule("protocolSection.designModule.phases", true).kind == ArrayRule::Kind::set);
+  CHECK(array_rule("derivedSection.conditionBrowseModule.browseLeaves", false).kind == ArrayRule::Kind::keyed);
+  CHECK(array_rule("some.unknown.list", true).kind == ArrayRule::Kind::set);
+  CHECK(array_rule("some.unknown.records", false).kind == ArrayRule::Kind::ordered);
+}

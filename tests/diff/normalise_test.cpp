@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: MIT
+#include "diff/normalise.hpp"
+
+#include "tests/support/test_data.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <string_view>
+
+using trialwatch::core::Error;
+using trialwatch::diff::hash128_hex;
+using trialwatch::diff::normalise;
+using trialwatch::diff::NormalisedStudy;
+using trialwatch::testing::read_test_file;
+
+namespace {
+
+// Return `json` with all whitespace outside strings removed (a deliberately independent minifier).
+std::string minify(std::string_view json) {
+  std::string out;
+  bool in_string = false;
+  bool escaped = false;
+  for (char c : json) {
+    if (in_string) {
+      out.push_back(c);
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+      out.push_back(c);
+    } else if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+// Replace the single occurrence of `from` in `text` by `to`; fail the test if it is not there exactly once.
+std::string replace_once(std::string text, std::string_view from, std::string_view to) {
+  const auto at = text.find(from);
+  REQUIRE(at != std::string::npos);
+  REQUIRE(text.find(from, at + 1) == std::string::npos);
+  return text.replace(at, from.size(), to);
+}
+
+NormalisedStudy must_normalise(std::string_view json) {
+  auto result = normalise(json);
+  if (!result) FAIL(result.error().message);
+  return *result;
+}
+
+std::string canonical_of(std::string_view json) { return must_normalise(json).canonical; }
+
+}  // namespace
+
+TEST_CASE("a versionHolder-only difference gives the same hash", "[diff][normalise]") {
+  const auto original = read_test_file("ctgov/studies/NCT00763412.json");
+  const auto refreshed = replace_once(original, R"("versionHolder": "2024-01-03")", R"("versionHolder": "2026-08-19")");
+  REQUIRE(refreshed != original);
+  const auto a = must_normalise(original);
+  const auto b = must_normalise(refreshed);
+  CHECK(a.hash == b.hash);
+  CHECK(a.canonical == b.canonical);
+  CHECK(a.canonical.find("versionHolder") == std::string::npos);
+  CHECK(a.canonical.find(R"("miscInfoModule":{"modelPredictions")") != std::string::npos);  // siblings stay
+}
+
+TEST_CASE("a real change to the study gives a different hash", "[diff][normalise]") {
+  const auto original = read_test_file("ctgov/studies/NCT00763412.json");
+  const auto terminated = replace_once(original, R"("overallStatus": "COMPLETED")", R"("overallStatus": "TERMINATED")");
+  const auto a = must_normalise(original);
+  const auto b = must_normalise(terminated);
+  CHECK(a.hash != b.hash);
+  CHECK(b.canonical.find(R"("overallStatus":"TERMINATED")") != std::string::npos);
+}
+
+TEST_CASE("pretty-printing and minifying do not change the hash", "[diff][normalise]") {
+  const auto pretty = read_test_file("ctgov/studies/NCT02552212.v2023-12-12.json");
+  const auto minified = minify(pretty);
+  REQUIRE(minified.size() < pretty.size());
+  const auto a = must_normalise(pretty);
+  const auto b = must_normalise(minified);
+  CHECK(a.hash == b.hash);
+  CHECK(a.canonical == b.canonical);
+}
+
+TEST_CASE("normalising a canonical text changes nothing", "[diff][normalise]") {
+  auto file = GENERATE(as<std::string>{}, "ctgov/studies/NCT00763412.json",
+                       "ctgov/studies/NCT02552212.v2024-01-03.json", "ctgov/studies/NCT04280705.v2026-08-19.json");
+  CAPTURE(file);
+  const auto once = must_normalise(read_test_file(file));
+  const auto twice = must_normalise(once.canonical);
+  CHECK(twice == once);
+}
+
+TEST_CASE("only derivedSection.miscInfoModule.versionHolder is removed", "[diff][normalise]") {
+  CHECK(canonical_of(R"({"derivedSection":{"miscInfoModule":{"versionHolder":"2024-01-03","x":1}}})") ==
+        R"({"derivedSection":{"miscInfoModule":{"x":1}}})");
+  CHECK(canonical_of(R"({"derivedSection":{"miscInfoModule":{"versionHolder":"2024-01-03"}}})") ==
+        R"({"derivedSection":{"miscInfoModule":{}}})");
+  CHECK(canonical_of(R"({"versionHolder":"a"})") == R"({"versionHolder":"a"})");
+  CHECK(canonical_of(R"({"protocolSection":{"miscInfoModule":{"versionHolder":"a"}}})") ==
+        R"({"protocolSection":{"miscInfoModule":{"versionHolder":"a"}}})");
+  CHECK(canonical_of(R"({"derivedSection":{"versionHolder":"a"}})") == R"({"derivedSection":{"versionHolder":"a"}})");
+  CHECK(canonical_of(R"({"x":{"derivedSection":{"miscInfoModule":{"versionHolder":"a"}}}})") ==
+        R"({"x":{"derivedSection":{"miscInfoModule":{"versionHolder":"a"}}}})");
+}
+
+TEST_CASE("keys keep their document order", "[diff][normalise]") {
+  CHECK(canonical_of(R"({ "b" : 1, "a" : [ true, false, null ] })") == R"({"b":1,"a":[true,false,null]})");
+}
+
+TEST_CASE("equivalent spellings of strings and numbers have one canonical form", "[diff][normalise]") {
+  auto [input, canonical] = GENERATE(table<std::string, std::string>({
+      {R"({"s":"caf\u00e9"})", "{\"s\":\"caf\xc3\xa9\"}"},
+      {R"({"s":"a\/b"})", R"({"s":"a/b"})"},
+      {R"({"s":"line\u000Anext\ttab"})", R"({"s":"line\nnext\ttab"})"},
+      {R"({"s":"q\"b\\"})", R"({"s":"q\"b\\"})"},
+      {R"({"s":"\u0001"})", R"({"s":"\u0001"})"},
+      {R"({"n":1.50})", R"({"n":1.5})"},
+      {R"({"n":-7})", R"({"n":-7})"},
+      {R"({"n":18446744073709551615})", R"({"n":18446744073709551615})"},
+      {R"({"n":99999999})", R"({"n":99999999})"},
+  }));
+  CAPTURE(input);
+  CHECK(canonical_of(input) == canonical);
+}
+
+TEST_CASE("a document that is not a JSON object is rejected with one sentence", "[diff][normalise]") {
+  auto input = GENERATE(as<std::string>{}, "", "{", R"({"a":})", R"({"a":1} trailing)", "<html>blocked</html>",
+                        R"({"a":"unterminated)", "[1,2]", R"("text")", "\xff\xfe{}", R"({"s":"bad \x escape"})");
+  CAPTURE(input);
+  const auto result = normalise(input);
+  REQUIRE_FALSE(result.has_value());
+  CHECK(result.error().code == Error::Code::bad_response);
+  CHECK_THAT(result.error().message, Catch::StartsWith("the study document is"));
+}
+
+TEST_CASE("a truncated real document is rejected", "[diff][normalise]") {
+  const auto full = read_test_file("ctgov/studies/NCT00763412.json");
+  const auto result = normalise(std::string_view(full).substr(0, full.size() / 2));
+  REQUIRE_FALSE(result.has_value());
+  CHECK_THAT(result.error().message, Catch::Contains("not valid JSON"));
+}
+
+TEST_CASE("the hash is 32 lowercase hex digits whose first half is FNV-1a 64", "[diff][normalise]") {
+  CHECK(hash128_hex("").substr(0, 16) == "cbf29ce484222325");
+  CHECK(hash128_hex("a").substr(0, 16) == "af63dc4c8601ec8c");
+  CHECK(hash128_hex("foobar").substr(0, 16) == "85944171f73967e8");
+  const auto h = hash128_hex("anything");
+  CHECK(h.size() == 32);
+  CHECK(h.find_first_not_of("0123456789abcdef") == std::string::npos);
+  CHECK(hash128_hex("a").substr(16) != hash128_hex(std::string_view("a\0", 2)).substr(16));
+  CHECK(hash128_hex("12345678").substr(16) != hash128_hex("12345679").substr(16));
+}

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: MIT
+#include "store/history.hpp"
+
+#include "tests/support/manual_clock.hpp"
+#include "tests/support/temp_dir.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace trialwatch;
+using store::Database;
+using store::History;
+using store::OpenMode;
+
+namespace {
+
+core::NctId id(const char* text) { return *core::NctId::parse(text); }
+
+store::NewVersion version_of(const char* nct, const std::string& raw, const std::string& hash,
+                             std::vector<core::ChangeEvent> events = {}) {
+  store::NewVersion v{id(nct),           raw, hash, {}, "2026-09-01T09:00:05", testing::ManualClock().now(), {},
+                      std::move(events), {}};
+  for (std::size_t i = 0; i < v.events.size(); ++i) v.event_ids.push_back(hash + "-event-" + std::to_string(i));
+  v.summary.overall_status = "RECRUITING";
+  v.summary.last_update_post_date = "2025-04-30";
+  return v;
+}
+
+core::ChangeEvent event(core::EventType type, std::string summary) {
+  return core::ChangeEvent{type, core::Provenance::sponsor_update, "path", "\"a\"", "\"b\"", std::move(summary)};
+}
+
+}  // namespace
+
+TEST_CASE("the watch list tracks, untracks and reactivates, keeping the source", "[store][history]") {
+  testing::TempDir dir;
+  auto db = Database::open(dir.path() / "t.db", OpenMode::read_write);
+  History history(db);
+  testing::ManualClock clock;
+  CHECK(history.track(id("NCT06613490"), "config", "", clock.now()));
+  CHECK_FALSE(history.track(id("NCT06613490"), "cli", "again", clock.now()));  // already tracked: unchanged
+  CHECK(history.track(id("NCT07315503"), "cli", "GC012F", clock.now()));
+  REQUIRE(history.watchlist().size() == 2);
+  CHECK(history.watchlist()[0].source == "config");
+  CHECK(history.untrack(id("NCT07315503")));
+  CHECK_FALSE(history.untrack(id("NCT07315503")));
+  CHECK(history.watchlist().size() == 1);
+  CHECK(history.watchlist(true).size() == 2);
+  CHECK(history.track(id("NCT07315503"), "search:car", "", clock.now()));
+  CHECK(history.watchlist()[1].source == "search:car");
+}
+
+TEST_CASE("versions are numbered, compressed, returned byte for byte, and an equal hash is a no-op",
+          "[store][history]") {
+  testing::TempDir dir;
+  auto db = Database::open(dir.path() / "t.db", OpenMode::read_write);
+  History history(db);
+  history.track(id("NCT06613490"), "config", "", testing::ManualClock().now());
+  const std::string v1 = "{\"protocolSection\":{\"x\":1}}   ";
+  CHECK(history.record_version(
+            version_of("NCT06613490", v1, "h1", {event(core::EventType::study_tracked, "baseline")})) == 1);
+  CHECK_FALSE(history.record_version(version_of("NCT06613490", v1, "h1")).has_value());
+  const std::string v2(100000, 'y');
+  CHECK(history.record_version(version_of("NCT06613490", v2, "h2", {event(core::EventType::status_changed, "s")})) ==
+        2);
+  CHECK(history.document(id("NCT06613490")) == v2);
+  CHECK(history.document(id("NCT06613490"), 1) == v1);
+  CHECK_FALSE(history.document(id("NCT06613490"), 3).has_value());
+  const auto stored = history.study(id("NCT06613490"));
+  REQUIRE(stored.has_value());
+  CHECK(stored->latest_version == 2);
+  CHECK(stored->hash == "h2");
+  CHECK(stored->summary.overall_status == "RECRUITING");
+  CHECK(stored->state == "present");
+  const auto events = history.events();
+  REQUIRE(events.size() == 2);
+  CHECK(events[0].type == core::EventType::status_changed);
+  CHECK(events[0].version == 2);
+  CHECK(events[0].source == "config");
+  CHECK(events[0].old_json == "\"a\"");
+}
+
+TEST_CASE("an event id stored once is never stored twice", "[store][history]") {
+  testing::TempDir dir;
+  auto db = Database::open(dir.path() / "t.db", OpenMode::read_write);
+  History history(db);
+  const std::vector<core::ChangeEvent> removed{event(core::EventType::study_removed, "gone")};
+  CHECK(history.record_study_state(id("NCT00000105"), "removed", "", removed, {"same-id"}, "t",
+                                   testing::ManualClock().now()) == 1);
+  CHECK(history.record_study_state(id("NCT00000105"), "removed", "", removed, {"same-id"}, "t",
+                                   testing::ManualClock().now()) == 0);
+  CHECK(history.events().size() == 1);
+  CHECK(history.study(id("NCT00000105"))->state == "removed");
+}
+
+TEST_CASE("runs and the completed-cycle watermark are recorded", "[store][history]") {
+  testing::TempDir dir;
+  auto db = Database::open(dir.path() / "t.db", OpenMode::read_write);
+  History history(db);
+  CHECK_FALSE(history.completed_data_timestamp().has_value());
+  const auto run = history.begin_run(testing::ManualClock().now());
+  CHECK(history.last_run()->outcome == "running");
+  store::RunRecord record;
+  record.id = run;
+  record.finished_at = "2026-11-24T12:00:05Z";
+  record.outcome = "ok";
+  record.requests = 3;
+  record.events = 2;
+  history.finish_run(record);
+  CHECK(history.last_run()->outcome == "ok");
+  CHECK(history.last_run()->requests == 3);
+  history.set_completed_data_timestamp("2026-09-01T09:00:05");
+  CHECK(history.completed_data_timestamp() == "2026-09-01T09:00:05");
+}
