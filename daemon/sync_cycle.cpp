@@ -82,6 +82,7 @@ class CycleRun {
   std::string m_data_timestamp;
   diff::StudyDiffer m_differ;
   std::map<std::string, std::string> m_sources;  // NCT ID -> why tracked
+  std::vector<store::NewVersion> m_pending;      // handled studies not yet committed (at most one page)
 
   core::Result<CycleOutcome> steps(core::Clock::TimePoint started) {
     auto version = m_registry.version();
@@ -163,6 +164,8 @@ class CycleRun {
 
     auto fetched = m_registry.by_ids(to_fetch, "", m_options.full_page_size,
                                      [&](const std::string& json) { return store_study(json, wanted); });
+    // Studies handled before a failure are real changes: keep them (a re-run will not store them again).
+    flush();
     if (!fetched) return std::move(fetched).error();
 
     m_history.set_completed_data_timestamp(m_data_timestamp);
@@ -193,6 +196,8 @@ class CycleRun {
     if (!normalised) return std::move(normalised).error();
     ++m_record.fetched;
 
+    for (const auto& pending : m_pending)
+      if (pending.id == *id) return core::Ok{};  // listed twice in one answer: the first copy is in hand
     const auto stored = m_history.study(*id);
     store::NewVersion version{*id, json, normalised->hash, summary_of(*facts), m_data_timestamp, m_clock.now(), {},
                               {},  {}};
@@ -210,26 +215,34 @@ class CycleRun {
     } else {
       const auto before = m_history.document(*id);
       if (!before) return Error{Error::Code::io, fmt::format("the stored version of {} cannot be read", id->str())};
-      auto changes = m_differ.diff(*before, json);
-      if (!changes) return std::move(changes).error();
-      if (changes->empty()) return core::Ok{};  // only formatting or order moved: nothing to record
-      auto before_facts = diff::read_study_facts(*before);
-      if (!before_facts) return std::move(before_facts).error();
-      auto classification = diff::classify(*changes, *before_facts, *facts);
-      version.changes = std::move(*changes);
+      auto comparison = m_differ.compare(*before, json);
+      if (!comparison) return std::move(comparison).error();
+      if (comparison->changes.empty()) return core::Ok{};  // only formatting or order moved: nothing to record
+      auto classification = diff::classify(comparison->changes, comparison->before, comparison->after);
+      version.changes = std::move(comparison->changes);
       version.events = std::move(classification.events);
     }
     for (const auto& event : version.events)
       version.event_ids.push_back(
           diff::event_id(id->str(), stored ? stored->hash : "", normalised->hash, event.type, event.path));
-    const auto number = m_history.record_version(version);
-    if (!number) return core::Ok{};
-    ++m_record.changed;
-    m_record.events += static_cast<int>(version.events.size());
-    for (const auto& event : version.events)
-      m_logger.log(core::LogLevel::info, "{} {} (version {}): {}", id->str(), core::event_type_name(event.type),
-                   *number, event.summary);
+    m_pending.push_back(std::move(version));
+    if (m_pending.size() >= static_cast<std::size_t>(m_options.full_page_size)) flush();
     return core::Ok{};
+  }
+
+  // Commit the pending versions in one transaction (each study's version, changes and events together).
+  void flush() {
+    if (m_pending.empty()) return;
+    const auto numbers = m_history.record_versions(m_pending);
+    for (std::size_t i = 0; i < m_pending.size(); ++i) {
+      if (!numbers[i]) continue;
+      ++m_record.changed;
+      m_record.events += static_cast<int>(m_pending[i].events.size());
+      for (const auto& event : m_pending[i].events)
+        m_logger.log(core::LogLevel::info, "{} {} (version {}): {}", m_pending[i].id.str(),
+                     core::event_type_name(event.type), *numbers[i], event.summary);
+    }
+    m_pending.clear();
   }
 
   core::Result<core::Ok> record_alias(const NctId& alias, const std::string& canonical_text) {

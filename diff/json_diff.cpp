@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "diff/json_diff.hpp"
 
+#include "diff/detail/facts_reader.hpp"
 #include "diff/identity_keys.hpp"
 
 #include <simdjson.h>
@@ -96,7 +97,10 @@ class Walker {
     const auto type_a = a.type();
     const auto type_b = b.type();
     if (type_a == dom::element_type::OBJECT && type_b == dom::element_type::OBJECT) return compare_objects(a, b);
-    if (type_a == dom::element_type::ARRAY && type_b == dom::element_type::ARRAY) return compare_arrays(a, b);
+    if (type_a == dom::element_type::ARRAY && type_b == dom::element_type::ARRAY) {
+      if (deep_equal(a, b)) return;  // most arrays did not change: skip keying and set counting
+      return compare_arrays(a, b);
+    }
     if (is_scalar(a) && is_scalar(b) && same_scalar(a, b)) return;
     emit(FieldChange::Op::replace, simdjson::minify(a), simdjson::minify(b));
   }
@@ -139,15 +143,58 @@ class Walker {
       emit(op, simdjson::minify(value), {});
   }
 
+  // Say whether `a` and `b` are identical, member order included, without allocating (the common case).
+  static bool deep_equal(dom::element a, dom::element b) {
+    const auto type = a.type();
+    if (type != b.type()) return false;
+    if (type == dom::element_type::OBJECT) {
+      const dom::object x = a.get_object().value_unsafe();
+      const dom::object y = b.get_object().value_unsafe();
+      if (x.size() != y.size()) return false;
+      for (auto ix = x.begin(), iy = y.begin(); ix != x.end(); ++ix, ++iy) {
+        const auto fx = *ix;
+        const auto fy = *iy;
+        if (fx.key != fy.key || !deep_equal(fx.value, fy.value)) return false;
+      }
+      return true;
+    }
+    if (type == dom::element_type::ARRAY) {
+      const dom::array x = a.get_array().value_unsafe();
+      const dom::array y = b.get_array().value_unsafe();
+      if (x.size() != y.size()) return false;
+      for (auto ix = x.begin(), iy = y.begin(); ix != x.end(); ++ix, ++iy)
+        if (!deep_equal(*ix, *iy)) return false;
+      return true;
+    }
+    return same_scalar(a, b);
+  }
+
   void compare_objects(dom::object a, dom::object b) {
-    for (const auto field : a) {
+    // Members almost always keep their order: walk both in step while the keys agree.
+    auto ia = a.begin();
+    auto ib = b.begin();
+    for (; ia != a.end() && ib != b.end(); ++ia, ++ib) {
+      const auto fa = *ia;
+      const auto fb = *ib;
+      if (fa.key != fb.key) break;
+      descend_member(fa.key, fa.value, fb.value);
+    }
+    if (ia == a.end() && ib == b.end()) return;
+    // The rest by key. Keys are unique, so none of the rest can pair with a member matched above.
+    compare_remaining(a, b, ia, ib);
+  }
+
+  void compare_remaining(dom::object a, dom::object b, dom::object::iterator ia, dom::object::iterator ib) {
+    for (; ia != a.end(); ++ia) {
+      const auto field = *ia;
       dom::element other;
       if (b.at_key(field.key).get(other) == simdjson::SUCCESS)
         descend_member(field.key, field.value, other);
       else
         member_only_on_one_side(FieldChange::Op::remove, field.key, field.value);
     }
-    for (const auto field : b) {
+    for (; ib != b.end(); ++ib) {
+      const auto field = *ib;
       dom::element ignored;
       if (a.at_key(field.key).get(ignored) != simdjson::SUCCESS)
         member_only_on_one_side(FieldChange::Op::add, field.key, field.value);
@@ -266,15 +313,23 @@ core::Error parse_error(const char* which, simdjson::error_code code) {
 StudyDiffer::StudyDiffer() : m_parsers(std::make_unique<Parsers>()) {}
 StudyDiffer::~StudyDiffer() = default;
 
-core::Result<std::vector<FieldChange>> StudyDiffer::diff(std::string_view before, std::string_view after) {
+core::Result<StudyDiffer::Comparison> StudyDiffer::compare(std::string_view before, std::string_view after) {
   dom::element a;
   dom::element b;
   if (const auto error = m_parsers->before.parse(before.data(), before.size()).get(a))
     return parse_error("older", error);
   if (const auto error = m_parsers->after.parse(after.data(), after.size()).get(b)) return parse_error("newer", error);
-  std::vector<FieldChange> changes;
-  Walker(changes).compare(a, b);
-  return changes;
+  Comparison comparison;
+  Walker(comparison.changes).compare(a, b);
+  if (a.type() == dom::element_type::OBJECT) comparison.before = detail::facts_of(a);
+  if (b.type() == dom::element_type::OBJECT) comparison.after = detail::facts_of(b);
+  return comparison;
+}
+
+core::Result<std::vector<FieldChange>> StudyDiffer::diff(std::string_view before, std::string_view after) {
+  auto comparison = compare(before, after);
+  if (!comparison) return std::move(comparison).error();
+  return std::move(comparison->changes);
 }
 
 }  // namespace trialwatch::diff

@@ -3,6 +3,7 @@
 
 #include "core/event.hpp"
 #include "core/result.hpp"
+#include "diff/study_facts.hpp"
 
 #include <memory>
 #include <string_view>
@@ -23,6 +24,15 @@ class StudyDiffer {
 
   // Return the changes that turn `before` into `after` (JSON texts), or an error if either is not JSON.
   core::Result<std::vector<core::FieldChange>> diff(std::string_view before, std::string_view after);
+
+  // What compare() finds: the changes, and the facts of both versions read from the same parse.
+  struct Comparison {
+    std::vector<core::FieldChange> changes;
+    StudyFacts before;
+    StudyFacts after;
+  };
+  // Like diff(), and also read both versions' facts (for classify()) without parsing them again.
+  core::Result<Comparison> compare(std::string_view before, std::string_view after);
 
  private:
   struct Parsers;

@@ -9,12 +9,12 @@
 namespace trialwatch::diff {
 
 // A study document reduced to what can change meaningfully: one canonical text and its hash. Two fetches of an
-// unchanged study give the same hash whatever the registry's formatting or export date (versionHolder).
+// unchanged study give the same hash whatever the white space or export date (versionHolder).
 struct NormalisedStudy {
-  // The document minified, object keys in document order, strings re-escaped minimally, numbers in shortest
-  // round-trip form, and derivedSection.miscInfoModule.versionHolder removed.
+  // The document minified (white space outside strings removed, everything else byte for byte) with its
+  // derivedSection.miscInfoModule.versionHolder member removed.
   std::string canonical;
-  // 32 lowercase hex digits: two independent 64-bit hashes of `canonical`. For change detection, not security.
+  // 32 lowercase hex digits: MurmurHash3 x64-128 of `canonical`. For change detection, not security.
   std::string hash;
 
   friend bool operator==(const NormalisedStudy&, const NormalisedStudy&) = default;
@@ -23,11 +23,14 @@ struct NormalisedStudy {
 // The largest study document normalise() accepts; the biggest real records are a few MB.
 inline constexpr std::size_t k_max_study_bytes = 64 * 1024 * 1024;
 
-// Normalise the study document `study_json` (a JSON object); fail with bad_response if it is not valid JSON, not an
-// object, or larger than k_max_study_bytes.
+// Normalise the study document `study_json`, a JSON object the caller has parsed already (the sync cycle reads
+// every document strictly with read_study_facts first). This runs at memory speed and does not re-validate the
+// structure; it fails with bad_response for what it does see: not an object, an unterminated string or invalid
+// UTF-8, more than k_max_study_bytes. Documents that differ only in how a string or number is spelled (escapes)
+// hash differently; the diff then finds no change and nothing is recorded.
 core::Result<NormalisedStudy> normalise(std::string_view study_json);
 
-// Return the 32-hex-digit hash normalise() uses, of arbitrary `bytes`.
+// Return MurmurHash3 x64-128 (seed 0) of `bytes` as 32 lowercase hex digits, h1 then h2.
 std::string hash128_hex(std::string_view bytes);
 
 }  // namespace trialwatch::diff

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "diff/study_facts.hpp"
 
+#include "diff/detail/facts_reader.hpp"
+
 #include <simdjson.h>
 
 namespace trialwatch::diff {
@@ -33,6 +35,12 @@ core::Result<StudyFacts> read_study_facts(std::string_view json) {
   if (root.type() != dom::element_type::OBJECT)
     return core::Error{core::Error::Code::bad_response, "a study document is not a JSON object"};
 
+  return detail::facts_of(root);
+}
+
+namespace detail {
+
+StudyFacts facts_of(dom::element root) {
   StudyFacts facts;
   facts.nct_id = text_at(root, "/protocolSection/identificationModule/nctId");
   dom::array aliases;
@@ -60,5 +68,7 @@ core::Result<StudyFacts> read_study_facts(std::string_view json) {
       if (text_at(event, "/type") == "RESET") facts.reset_dates.push_back(text_at(event, "/date"));
   return facts;
 }
+
+}  // namespace detail
 
 }  // namespace trialwatch::diff

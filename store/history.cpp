@@ -14,22 +14,30 @@ namespace {
 
 constexpr int k_compression_level = 3;
 
-std::string compress(const std::string& raw) {
+struct CCtxDeleter {
+  void operator()(ZSTD_CCtx* context) const noexcept { ZSTD_freeCCtx(context); }
+};
+struct DCtxDeleter {
+  void operator()(ZSTD_DCtx* context) const noexcept { ZSTD_freeDCtx(context); }
+};
+
+std::string compress(ZSTD_CCtx* context, const std::string& raw) {
   std::string out(ZSTD_compressBound(raw.size()), '\0');
-  const std::size_t size = ZSTD_compress(out.data(), out.size(), raw.data(), raw.size(), k_compression_level);
+  const std::size_t size =
+      ZSTD_compressCCtx(context, out.data(), out.size(), raw.data(), raw.size(), k_compression_level);
   if (ZSTD_isError(size))
     throw StoreError(StoreError::Kind::io, std::string("compressing a study failed: ") + ZSTD_getErrorName(size));
   out.resize(size);
   return out;
 }
 
-std::string decompress(const void* data, std::size_t size, const std::string& what) {
+std::string decompress(ZSTD_DCtx* context, const void* data, std::size_t size, const std::string& what) {
   const auto expected = ZSTD_getFrameContentSize(data, size);
   if (expected == ZSTD_CONTENTSIZE_ERROR || expected == ZSTD_CONTENTSIZE_UNKNOWN)
     throw StoreError(StoreError::Kind::corrupt,
                      fmt::format("the stored copy of {} is damaged; restore a backup", what));
   std::string out(expected, '\0');
-  const std::size_t got = ZSTD_decompress(out.data(), out.size(), data, size);
+  const std::size_t got = ZSTD_decompressDCtx(context, out.data(), out.size(), data, size);
   if (ZSTD_isError(got) || got != expected)
     throw StoreError(StoreError::Kind::corrupt,
                      fmt::format("the stored copy of {} is damaged; restore a backup", what));
@@ -64,290 +72,303 @@ StoredEvent read_event(SQLite::Statement& query) {
 
 }  // namespace
 
-History::History(Database& db) : m_db(db) {}
+// zstd contexts reused across versions: creating one per call costs more than compressing a small study.
+struct History::Codec {
+  std::unique_ptr<ZSTD_CCtx, CCtxDeleter> compressor{ZSTD_createCCtx()};
+  std::unique_ptr<ZSTD_DCtx, DCtxDeleter> decompressor{ZSTD_createDCtx()};
+};
+
+History::History(Database& db) : m_db(db), m_codec(std::make_unique<Codec>()) {
+  if (!m_codec->compressor || !m_codec->decompressor) throw StoreError(StoreError::Kind::io, "out of memory for zstd");
+}
+
+History::~History() = default;
 
 bool History::track(const core::NctId& id, std::string_view source, std::string_view note, core::Clock::TimePoint now) {
   return detail::in_transaction(m_db, [&] {
-    auto& sql = detail::connection(m_db);
-    SQLite::Statement existing(sql, "SELECT active FROM watchlist WHERE nct_id = ?");
-    existing.bind(1, id.str());
-    if (existing.executeStep()) {
-      if (existing.getColumn(0).getInt() != 0) return false;
-      SQLite::Statement reactivate(
-          sql, "UPDATE watchlist SET active = 1, source = ?, note = ?, added_at = ? WHERE nct_id = ?");
-      reactivate.bind(1, std::string(source));
-      reactivate.bind(2, std::string(note));
-      reactivate.bind(3, core::format_rfc3339(now));
-      reactivate.bind(4, id.str());
-      reactivate.exec();
+    auto existing = detail::statement(m_db, "SELECT active FROM watchlist WHERE nct_id = ?");
+    existing->bind(1, id.str());
+    if (existing->executeStep()) {
+      if (existing->getColumn(0).getInt() != 0) return false;
+      auto reactivate = detail::statement(
+          m_db, "UPDATE watchlist SET active = 1, source = ?, note = ?, added_at = ? WHERE nct_id = ?");
+      reactivate->bind(1, std::string(source));
+      reactivate->bind(2, std::string(note));
+      reactivate->bind(3, core::format_rfc3339(now));
+      reactivate->bind(4, id.str());
+      reactivate->exec();
       return true;
     }
-    SQLite::Statement insert(sql,
-                             "INSERT INTO watchlist(nct_id, source, note, added_at, active) VALUES (?, ?, ?, ?, 1)");
-    insert.bind(1, id.str());
-    insert.bind(2, std::string(source));
-    insert.bind(3, std::string(note));
-    insert.bind(4, core::format_rfc3339(now));
-    insert.exec();
+    auto insert =
+        detail::statement(m_db, "INSERT INTO watchlist(nct_id, source, note, added_at, active) VALUES (?, ?, ?, ?, 1)");
+    insert->bind(1, id.str());
+    insert->bind(2, std::string(source));
+    insert->bind(3, std::string(note));
+    insert->bind(4, core::format_rfc3339(now));
+    insert->exec();
     return true;
   });
 }
 
 bool History::untrack(const core::NctId& id) {
   return detail::in_transaction(m_db, [&] {
-    SQLite::Statement update(detail::connection(m_db),
-                             "UPDATE watchlist SET active = 0 WHERE nct_id = ? AND active = 1");
-    update.bind(1, id.str());
-    return update.exec() > 0;
+    auto update = detail::statement(m_db, "UPDATE watchlist SET active = 0 WHERE nct_id = ? AND active = 1");
+    update->bind(1, id.str());
+    return update->exec() > 0;
   });
 }
 
 std::vector<WatchEntry> History::watchlist(bool include_inactive) const {
-  SQLite::Statement query(detail::connection(m_db),
-                          include_inactive
-                              ? "SELECT nct_id, source, note, added_at, active FROM watchlist ORDER BY nct_id"
-                              : "SELECT nct_id, source, note, added_at, active FROM watchlist WHERE active = 1 "
-                                "ORDER BY nct_id");
+  auto query = detail::statement(
+      m_db, include_inactive ? "SELECT nct_id, source, note, added_at, active FROM watchlist ORDER BY nct_id"
+                             : "SELECT nct_id, source, note, added_at, active FROM watchlist WHERE active = 1 "
+                               "ORDER BY nct_id");
   std::vector<WatchEntry> entries;
-  while (query.executeStep()) {
-    auto id = core::NctId::parse(query.getColumn(0).getString());
+  while (query->executeStep()) {
+    auto id = core::NctId::parse(query->getColumn(0).getString());
     if (!id) continue;  // cannot happen: only parsed IDs are written
-    entries.push_back(WatchEntry{*id, query.getColumn(1).getString(), text_or_empty(query.getColumn(2)),
-                                 query.getColumn(3).getString(), query.getColumn(4).getInt() != 0});
+    entries.push_back(WatchEntry{*id, query->getColumn(1).getString(), text_or_empty(query->getColumn(2)),
+                                 query->getColumn(3).getString(), query->getColumn(4).getInt() != 0});
   }
   return entries;
 }
 
 std::optional<StoredStudy> History::study(const core::NctId& id) const {
-  SQLite::Statement query(
-      detail::connection(m_db),
-      "SELECT latest_version, hash, title, overall_status, last_update_post_date, "
-      "results_first_submit_date, results_first_post_date, has_results, reset_dates, state, alias_of "
-      "FROM studies WHERE nct_id = ?");
-  query.bind(1, id.str());
-  if (!query.executeStep()) return std::nullopt;
+  auto query =
+      detail::statement(m_db,
+                        "SELECT latest_version, hash, title, overall_status, last_update_post_date, "
+                        "results_first_submit_date, results_first_post_date, has_results, reset_dates, state, alias_of "
+                        "FROM studies WHERE nct_id = ?");
+  query->bind(1, id.str());
+  if (!query->executeStep()) return std::nullopt;
   StoredStudy study;
-  study.latest_version = query.getColumn(0).getInt();
-  study.hash = text_or_empty(query.getColumn(1));
-  study.summary.title = text_or_empty(query.getColumn(2));
-  study.summary.overall_status = text_or_empty(query.getColumn(3));
-  study.summary.last_update_post_date = text_or_empty(query.getColumn(4));
-  study.summary.results_first_submit_date = text_or_empty(query.getColumn(5));
-  study.summary.results_first_post_date = text_or_empty(query.getColumn(6));
-  if (!query.getColumn(7).isNull()) study.summary.has_results = query.getColumn(7).getInt() != 0;
-  study.summary.reset_dates = text_or_empty(query.getColumn(8));
-  study.state = query.getColumn(9).getString();
-  study.alias_of = text_or_empty(query.getColumn(10));
+  study.latest_version = query->getColumn(0).getInt();
+  study.hash = text_or_empty(query->getColumn(1));
+  study.summary.title = text_or_empty(query->getColumn(2));
+  study.summary.overall_status = text_or_empty(query->getColumn(3));
+  study.summary.last_update_post_date = text_or_empty(query->getColumn(4));
+  study.summary.results_first_submit_date = text_or_empty(query->getColumn(5));
+  study.summary.results_first_post_date = text_or_empty(query->getColumn(6));
+  if (!query->getColumn(7).isNull()) study.summary.has_results = query->getColumn(7).getInt() != 0;
+  study.summary.reset_dates = text_or_empty(query->getColumn(8));
+  study.state = query->getColumn(9).getString();
+  study.alias_of = text_or_empty(query->getColumn(10));
   return study;
 }
 
 std::optional<std::string> History::document(const core::NctId& id, int version) const {
-  SQLite::Statement query(detail::connection(m_db),
-                          version == 0
-                              ? "SELECT document, version FROM versions WHERE nct_id = ? ORDER BY version DESC LIMIT 1"
-                              : "SELECT document, version FROM versions WHERE nct_id = ? AND version = ?");
-  query.bind(1, id.str());
-  if (version != 0) query.bind(2, version);
-  if (!query.executeStep()) return std::nullopt;
-  const auto blob = query.getColumn(0);
-  return decompress(blob.getBlob(), static_cast<std::size_t>(blob.getBytes()),
-                    fmt::format("{} version {}", id.str(), query.getColumn(1).getInt()));
+  auto query = detail::statement(
+      m_db, version == 0 ? "SELECT document, version FROM versions WHERE nct_id = ? ORDER BY version DESC LIMIT 1"
+                         : "SELECT document, version FROM versions WHERE nct_id = ? AND version = ?");
+  query->bind(1, id.str());
+  if (version != 0) query->bind(2, version);
+  if (!query->executeStep()) return std::nullopt;
+  const auto blob = query->getColumn(0);
+  return decompress(m_codec->decompressor.get(), blob.getBlob(), static_cast<std::size_t>(blob.getBytes()),
+                    fmt::format("{} version {}", id.str(), query->getColumn(1).getInt()));
 }
 
 namespace {
 
-std::string source_of(SQLite::Database& sql, const std::string& nct_id) {
-  SQLite::Statement query(sql, "SELECT source FROM watchlist WHERE nct_id = ?");
-  query.bind(1, nct_id);
-  return query.executeStep() ? query.getColumn(0).getString() : std::string("cli");
+std::string source_of(Database& m_db, const std::string& nct_id) {
+  auto query = detail::statement(m_db, "SELECT source FROM watchlist WHERE nct_id = ?");
+  query->bind(1, nct_id);
+  return query->executeStep() ? query->getColumn(0).getString() : std::string("cli");
 }
 
-int insert_events(SQLite::Database& sql, const std::string& nct_id, const std::vector<core::ChangeEvent>& events,
+int insert_events(Database& m_db, const std::string& nct_id, const std::vector<core::ChangeEvent>& events,
                   const std::vector<std::string>& ids, const std::string& detected_at,
                   const std::string& data_timestamp, std::optional<int> version) {
-  const std::string source = source_of(sql, nct_id);
-  SQLite::Statement insert(
-      sql,
+  const std::string source = source_of(m_db, nct_id);
+  auto insert = detail::statement(
+      m_db,
       "INSERT OR IGNORE INTO events(id, nct_id, type, detected_at, data_timestamp, version, provenance, "
       "path, old, new, summary, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   int stored = 0;
   for (std::size_t i = 0; i < events.size(); ++i) {
     const auto& event = events[i];
-    insert.reset();
-    insert.clearBindings();
-    insert.bind(1, ids.at(i));
-    insert.bind(2, nct_id);
-    insert.bind(3, std::string(core::event_type_name(event.type)));
-    insert.bind(4, detected_at);
-    insert.bind(5, data_timestamp);
-    if (version) insert.bind(6, *version);
-    insert.bind(7, std::string(core::provenance_name(event.provenance)));
-    bind_optional(insert, 8, event.path);
-    bind_optional(insert, 9, event.old_json);
-    bind_optional(insert, 10, event.new_json);
-    insert.bind(11, event.summary);
-    insert.bind(12, source);
-    stored += insert.exec();
+    insert->reset();
+    insert->clearBindings();
+    insert->bind(1, ids.at(i));
+    insert->bind(2, nct_id);
+    insert->bind(3, std::string(core::event_type_name(event.type)));
+    insert->bind(4, detected_at);
+    insert->bind(5, data_timestamp);
+    if (version) insert->bind(6, *version);
+    insert->bind(7, std::string(core::provenance_name(event.provenance)));
+    bind_optional(*insert, 8, event.path);
+    bind_optional(*insert, 9, event.old_json);
+    bind_optional(*insert, 10, event.new_json);
+    insert->bind(11, event.summary);
+    insert->bind(12, source);
+    stored += insert->exec();
   }
   return stored;
 }
 
 }  // namespace
 
-std::optional<int> History::record_version(const NewVersion& version) {
-  return detail::in_transaction(m_db, [&]() -> std::optional<int> {
-    auto& sql = detail::connection(m_db);
-    const std::string id = version.id.str();
-    int number = 1;
-    {
-      SQLite::Statement latest(sql, "SELECT latest_version, hash FROM studies WHERE nct_id = ?");
-      latest.bind(1, id);
-      if (latest.executeStep()) {
-        if (text_or_empty(latest.getColumn(1)) == version.hash) return std::nullopt;
-        number = latest.getColumn(0).getInt() + 1;
-      }
-    }
-    const std::string fetched_at = core::format_rfc3339(version.fetched_at);
-    const std::string blob = compress(version.raw_json);
-    SQLite::Statement insert(
-        sql,
-        "INSERT INTO versions(nct_id, version, fetched_at, data_timestamp, last_update_post_date, hash, "
-        "raw_size, document) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-    insert.bind(1, id);
-    insert.bind(2, number);
-    insert.bind(3, fetched_at);
-    insert.bind(4, version.data_timestamp);
-    bind_optional(insert, 5, version.summary.last_update_post_date);
-    insert.bind(6, version.hash);
-    insert.bind(7, static_cast<int64_t>(version.raw_json.size()));
-    insert.bind(8, blob.data(), static_cast<int>(blob.size()));
-    insert.exec();
+std::optional<int> History::record_version(const NewVersion& version) { return record_versions({version}).front(); }
 
-    SQLite::Statement change(
-        sql, "INSERT INTO field_changes(nct_id, version, seq, op, path, old, new) VALUES (?, ?, ?, ?, ?, ?, ?)");
-    for (std::size_t i = 0; i < version.changes.size(); ++i) {
-      const auto& c = version.changes[i];
-      change.reset();
-      change.clearBindings();
-      change.bind(1, id);
-      change.bind(2, number);
-      change.bind(3, static_cast<int>(i));
-      change.bind(4, std::string(core::field_op_name(c.op)));
-      change.bind(5, c.path);
-      bind_optional(change, 6, c.old_json);
-      bind_optional(change, 7, c.new_json);
-      change.exec();
-    }
-    insert_events(sql, id, version.events, version.event_ids, fetched_at, version.data_timestamp, number);
-
-    SQLite::Statement upsert(
-        sql,
-        "INSERT INTO studies(nct_id, latest_version, hash, title, overall_status, last_update_post_date, "
-        "results_first_submit_date, results_first_post_date, has_results, reset_dates, state, alias_of) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'present', NULL) "
-        "ON CONFLICT(nct_id) DO UPDATE SET latest_version = excluded.latest_version, hash = excluded.hash, "
-        "title = excluded.title, overall_status = excluded.overall_status, "
-        "last_update_post_date = excluded.last_update_post_date, "
-        "results_first_submit_date = excluded.results_first_submit_date, "
-        "results_first_post_date = excluded.results_first_post_date, has_results = excluded.has_results, "
-        "reset_dates = excluded.reset_dates, state = 'present', alias_of = NULL");
-    const auto& s = version.summary;
-    upsert.bind(1, id);
-    upsert.bind(2, number);
-    upsert.bind(3, version.hash);
-    bind_optional(upsert, 4, s.title);
-    bind_optional(upsert, 5, s.overall_status);
-    bind_optional(upsert, 6, s.last_update_post_date);
-    bind_optional(upsert, 7, s.results_first_submit_date);
-    bind_optional(upsert, 8, s.results_first_post_date);
-    if (s.has_results) upsert.bind(9, *s.has_results ? 1 : 0);
-    bind_optional(upsert, 10, s.reset_dates);
-    upsert.exec();
-    return number;
+std::vector<std::optional<int>> History::record_versions(const std::vector<NewVersion>& versions) {
+  return detail::in_transaction(m_db, [&] {
+    std::vector<std::optional<int>> numbers;
+    for (const auto& version : versions) numbers.push_back(store_version(version));
+    return numbers;
   });
+}
+
+std::optional<int> History::store_version(const NewVersion& version) {
+  const std::string id = version.id.str();
+  int number = 1;
+  {
+    auto latest = detail::statement(m_db, "SELECT latest_version, hash FROM studies WHERE nct_id = ?");
+    latest->bind(1, id);
+    if (latest->executeStep()) {
+      if (text_or_empty(latest->getColumn(1)) == version.hash) return std::nullopt;
+      number = latest->getColumn(0).getInt() + 1;
+    }
+  }
+  const std::string fetched_at = core::format_rfc3339(version.fetched_at);
+  const std::string blob = compress(m_codec->compressor.get(), version.raw_json);
+  auto insert = detail::statement(
+      m_db,
+      "INSERT INTO versions(nct_id, version, fetched_at, data_timestamp, last_update_post_date, hash, "
+      "raw_size, document) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  insert->bind(1, id);
+  insert->bind(2, number);
+  insert->bind(3, fetched_at);
+  insert->bind(4, version.data_timestamp);
+  bind_optional(*insert, 5, version.summary.last_update_post_date);
+  insert->bind(6, version.hash);
+  insert->bind(7, static_cast<int64_t>(version.raw_json.size()));
+  insert->bind(8, blob.data(), static_cast<int>(blob.size()));
+  insert->exec();
+
+  auto change = detail::statement(
+      m_db, "INSERT INTO field_changes(nct_id, version, seq, op, path, old, new) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  for (std::size_t i = 0; i < version.changes.size(); ++i) {
+    const auto& c = version.changes[i];
+    change->reset();
+    change->clearBindings();
+    change->bind(1, id);
+    change->bind(2, number);
+    change->bind(3, static_cast<int>(i));
+    change->bind(4, std::string(core::field_op_name(c.op)));
+    change->bind(5, c.path);
+    bind_optional(*change, 6, c.old_json);
+    bind_optional(*change, 7, c.new_json);
+    change->exec();
+  }
+  insert_events(m_db, id, version.events, version.event_ids, fetched_at, version.data_timestamp, number);
+
+  auto upsert = detail::statement(
+      m_db,
+      "INSERT INTO studies(nct_id, latest_version, hash, title, overall_status, last_update_post_date, "
+      "results_first_submit_date, results_first_post_date, has_results, reset_dates, state, alias_of) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'present', NULL) "
+      "ON CONFLICT(nct_id) DO UPDATE SET latest_version = excluded.latest_version, hash = excluded.hash, "
+      "title = excluded.title, overall_status = excluded.overall_status, "
+      "last_update_post_date = excluded.last_update_post_date, "
+      "results_first_submit_date = excluded.results_first_submit_date, "
+      "results_first_post_date = excluded.results_first_post_date, has_results = excluded.has_results, "
+      "reset_dates = excluded.reset_dates, state = 'present', alias_of = NULL");
+  const auto& s = version.summary;
+  upsert->bind(1, id);
+  upsert->bind(2, number);
+  upsert->bind(3, version.hash);
+  bind_optional(*upsert, 4, s.title);
+  bind_optional(*upsert, 5, s.overall_status);
+  bind_optional(*upsert, 6, s.last_update_post_date);
+  bind_optional(*upsert, 7, s.results_first_submit_date);
+  bind_optional(*upsert, 8, s.results_first_post_date);
+  if (s.has_results) upsert->bind(9, *s.has_results ? 1 : 0);
+  bind_optional(*upsert, 10, s.reset_dates);
+  upsert->exec();
+  return number;
 }
 
 int History::record_study_state(const core::NctId& id, std::string_view state, std::string_view alias_of,
                                 const std::vector<core::ChangeEvent>& events, const std::vector<std::string>& event_ids,
                                 std::string_view data_timestamp, core::Clock::TimePoint now) {
   return detail::in_transaction(m_db, [&] {
-    auto& sql = detail::connection(m_db);
-    SQLite::Statement upsert(sql,
-                             "INSERT INTO studies(nct_id, latest_version, state, alias_of) VALUES (?, 0, ?, ?) "
-                             "ON CONFLICT(nct_id) DO UPDATE SET state = excluded.state, alias_of = excluded.alias_of");
-    upsert.bind(1, id.str());
-    upsert.bind(2, std::string(state));
-    bind_optional(upsert, 3, std::string(alias_of));
-    upsert.exec();
+    auto upsert =
+        detail::statement(m_db,
+                          "INSERT INTO studies(nct_id, latest_version, state, alias_of) VALUES (?, 0, ?, ?) "
+                          "ON CONFLICT(nct_id) DO UPDATE SET state = excluded.state, alias_of = excluded.alias_of");
+    upsert->bind(1, id.str());
+    upsert->bind(2, std::string(state));
+    bind_optional(*upsert, 3, std::string(alias_of));
+    upsert->exec();
     std::optional<int> version;
-    SQLite::Statement latest(sql, "SELECT latest_version FROM studies WHERE nct_id = ? AND latest_version > 0");
-    latest.bind(1, id.str());
-    if (latest.executeStep()) version = latest.getColumn(0).getInt();
-    return insert_events(sql, id.str(), events, event_ids, core::format_rfc3339(now), std::string(data_timestamp),
+    auto latest = detail::statement(m_db, "SELECT latest_version FROM studies WHERE nct_id = ? AND latest_version > 0");
+    latest->bind(1, id.str());
+    if (latest->executeStep()) version = latest->getColumn(0).getInt();
+    return insert_events(m_db, id.str(), events, event_ids, core::format_rfc3339(now), std::string(data_timestamp),
                          version);
   });
 }
 
 std::vector<StoredEvent> History::events(int limit) const {
-  SQLite::Statement query(
-      detail::connection(m_db),
+  auto query = detail::statement(
+      m_db,
       "SELECT id, nct_id, type, detected_at, data_timestamp, version, provenance, path, old, new, summary, "
       "source FROM events ORDER BY detected_at DESC, rowid DESC LIMIT ?");
-  query.bind(1, limit);
+  query->bind(1, limit);
   std::vector<StoredEvent> events;
-  while (query.executeStep()) events.push_back(read_event(query));
+  while (query->executeStep()) events.push_back(read_event(*query));
   return events;
 }
 
 std::int64_t History::begin_run(core::Clock::TimePoint now) {
   return detail::in_transaction(m_db, [&] {
-    SQLite::Statement insert(detail::connection(m_db), "INSERT INTO runs(started_at, outcome) VALUES (?, 'running')");
-    insert.bind(1, core::format_rfc3339(now));
-    insert.exec();
+    auto insert = detail::statement(m_db, "INSERT INTO runs(started_at, outcome) VALUES (?, 'running')");
+    insert->bind(1, core::format_rfc3339(now));
+    insert->exec();
     return detail::connection(m_db).getLastInsertRowid();
   });
 }
 
 void History::finish_run(const RunRecord& run) {
   detail::in_transaction(m_db, [&] {
-    SQLite::Statement update(
-        detail::connection(m_db),
-        "UPDATE runs SET finished_at = ?, outcome = ?, data_timestamp = ?, requests = ?, bytes = ?, "
-        "checked = ?, fetched = ?, changed = ?, events = ?, error = ? WHERE id = ?");
-    update.bind(1, run.finished_at);
-    update.bind(2, run.outcome);
-    bind_optional(update, 3, run.data_timestamp);
-    update.bind(4, run.requests);
-    update.bind(5, static_cast<int64_t>(run.bytes));
-    update.bind(6, run.checked);
-    update.bind(7, run.fetched);
-    update.bind(8, run.changed);
-    update.bind(9, run.events);
-    bind_optional(update, 10, run.error);
-    update.bind(11, run.id);
-    update.exec();
+    auto update =
+        detail::statement(m_db,
+                          "UPDATE runs SET finished_at = ?, outcome = ?, data_timestamp = ?, requests = ?, bytes = ?, "
+                          "checked = ?, fetched = ?, changed = ?, events = ?, error = ? WHERE id = ?");
+    update->bind(1, run.finished_at);
+    update->bind(2, run.outcome);
+    bind_optional(*update, 3, run.data_timestamp);
+    update->bind(4, run.requests);
+    update->bind(5, static_cast<int64_t>(run.bytes));
+    update->bind(6, run.checked);
+    update->bind(7, run.fetched);
+    update->bind(8, run.changed);
+    update->bind(9, run.events);
+    bind_optional(*update, 10, run.error);
+    update->bind(11, run.id);
+    update->exec();
   });
 }
 
 std::optional<RunRecord> History::last_run() const {
-  SQLite::Statement query(
-      detail::connection(m_db),
+  auto query = detail::statement(
+      m_db,
       "SELECT id, started_at, finished_at, outcome, data_timestamp, requests, bytes, checked, fetched, "
       "changed, events, error FROM runs ORDER BY id DESC LIMIT 1");
-  if (!query.executeStep()) return std::nullopt;
+  if (!query->executeStep()) return std::nullopt;
   RunRecord run;
-  run.id = query.getColumn(0).getInt64();
-  run.started_at = query.getColumn(1).getString();
-  run.finished_at = text_or_empty(query.getColumn(2));
-  run.outcome = query.getColumn(3).getString();
-  run.data_timestamp = text_or_empty(query.getColumn(4));
-  run.requests = query.getColumn(5).getInt();
-  run.bytes = static_cast<std::uint64_t>(query.getColumn(6).getInt64());
-  run.checked = query.getColumn(7).getInt();
-  run.fetched = query.getColumn(8).getInt();
-  run.changed = query.getColumn(9).getInt();
-  run.events = query.getColumn(10).getInt();
-  run.error = text_or_empty(query.getColumn(11));
+  run.id = query->getColumn(0).getInt64();
+  run.started_at = query->getColumn(1).getString();
+  run.finished_at = text_or_empty(query->getColumn(2));
+  run.outcome = query->getColumn(3).getString();
+  run.data_timestamp = text_or_empty(query->getColumn(4));
+  run.requests = query->getColumn(5).getInt();
+  run.bytes = static_cast<std::uint64_t>(query->getColumn(6).getInt64());
+  run.checked = query->getColumn(7).getInt();
+  run.fetched = query->getColumn(8).getInt();
+  run.changed = query->getColumn(9).getInt();
+  run.events = query->getColumn(10).getInt();
+  run.error = text_or_empty(query->getColumn(11));
   return run;
 }
 

@@ -7,6 +7,7 @@
 #include "store/database.hpp"
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -95,6 +96,9 @@ class History {
  public:
   // Work on `db` (opened read_write), which must outlive this object.
   explicit History(Database& db);
+  ~History();
+  History(const History&) = delete;
+  History& operator=(const History&) = delete;
 
   // Put `id` on the watch list with `source` and `note` at `now`; reactivate it if it was untracked.
   // Return whether the study was not actively tracked before.
@@ -112,6 +116,9 @@ class History {
   // Store `version` with its field changes and events; return its version number, or nothing (and write
   // nothing) when its hash equals the latest stored one.
   std::optional<int> record_version(const NewVersion& version);
+  // Store several versions (of different studies) in one transaction, each as record_version() would: a crash
+  // leaves all of them or none. Committing a page of studies at once spares a disk flush per study.
+  std::vector<std::optional<int>> record_versions(const std::vector<NewVersion>& versions);
   // Store events about a study that come with no new version (removed, aliased); already stored ids are skipped.
   // `state` ("removed" / "aliased") and `alias_of` update the study's state in the same transaction.
   int record_study_state(const core::NctId& id, std::string_view state, std::string_view alias_of,
@@ -138,7 +145,11 @@ class History {
   void set_last_reconcile(core::Clock::TimePoint at);
 
  private:
+  std::optional<int> store_version(const NewVersion& version);  // inside the caller's transaction
+
+  struct Codec;
   Database& m_db;
+  std::unique_ptr<Codec> m_codec;
 };
 
 }  // namespace trialwatch::store

@@ -6,15 +6,20 @@
 #include "store/database.hpp"
 
 #include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
 
 #include <filesystem>
 #include <memory>
+#include <string_view>
+#include <unordered_map>
 
 namespace trialwatch::store {
 
 struct Database::Impl {
   std::filesystem::path path;
   std::unique_ptr<SQLite::Database> db;
+  // Prepared statements by SQL text, reused across calls; declared after `db` so they are finalised first.
+  std::unordered_map<std::string_view, std::unique_ptr<SQLite::Statement>> statements;
 };
 
 }  // namespace trialwatch::store
@@ -24,6 +29,32 @@ namespace trialwatch::store::detail {
 // Return the connection `db` wraps.
 inline SQLite::Database& connection(Database& db) { return *db.impl().db; }
 inline const SQLite::Database& connection(const Database& db) { return *db.impl().db; }
+
+// A prepared statement borrowed from the connection's cache; reset (and its bindings cleared) when released, so
+// no finished or half-read statement keeps a read transaction open.
+class CachedStatement {
+ public:
+  explicit CachedStatement(SQLite::Statement& statement) : m_statement(statement) {}
+  ~CachedStatement() {
+    m_statement.reset();
+    m_statement.clearBindings();
+  }
+  CachedStatement(const CachedStatement&) = delete;
+  CachedStatement& operator=(const CachedStatement&) = delete;
+  SQLite::Statement* operator->() noexcept { return &m_statement; }
+  SQLite::Statement& operator*() noexcept { return m_statement; }
+
+ private:
+  SQLite::Statement& m_statement;
+};
+
+// Borrow the prepared statement for `sql` (a string literal: its address-stable text is the cache key).
+inline CachedStatement statement(const Database& db, std::string_view sql) {
+  auto& impl = const_cast<Database::Impl&>(db.impl());
+  auto& slot = impl.statements[sql];
+  if (!slot) slot = std::make_unique<SQLite::Statement>(*impl.db, std::string(sql));
+  return CachedStatement(*slot);
+}
 
 // Run `body` inside one IMMEDIATE transaction on `db` (commit on return, roll back on exception), translating
 // SQLite failures into StoreError.

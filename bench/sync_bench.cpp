@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: MIT
+// Sync-engine throughput on the real corpus replicated to N studies, one thread:
+//   1. normalise + hash of unchanged documents (what every reconcile does to every study),
+//   2. normalise + diff + classify + compress + store of changed documents (one transaction per study),
+//   3. bytes stored per version against the raw JSON size.
+// Usage: trialwatch-sync-bench DATA_DIR [N] [DB_DIR]. Prints a Markdown table; exits 1 if a target is missed.
+
+#include "diff/classify.hpp"
+#include "diff/event_id.hpp"
+#include "diff/json_diff.hpp"
+#include "diff/normalise.hpp"
+#include "diff/study_facts.hpp"
+#include "store/database.hpp"
+#include "store/history.hpp"
+#include "tests/fakeregistry/edits.hpp"
+#include "tests/fakeregistry/registry.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace fr = trialwatch::fakeregistry;
+using namespace trialwatch;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+struct Corpus {
+  std::vector<std::string> before;  // as served: minified
+  std::vector<std::string> after;   // a sponsor update of each: status, date slip, a new site
+  std::uint64_t raw_bytes = 0;
+};
+
+// How the recorded documents are replicated.
+enum class Mix {
+  uniform,         // each recorded document equally often (mean ~77 KB: a few 0.5-1.5 MB records dominate)
+  registry_sized,  // weights size^-a, a chosen so the mean is the registry's 17,301 bytes (API-NOTES §14)
+};
+
+// Return how many copies of each of `sizes` make `n` studies under `mix`.
+std::vector<std::size_t> copies_for(const std::vector<std::size_t>& sizes, std::size_t n, Mix mix) {
+  std::vector<double> weights(sizes.size(), 1.0);
+  if (mix == Mix::registry_sized) {
+    constexpr double k_registry_mean = 17301.0;
+    double low = 0.0, high = 3.0;
+    for (int step = 0; step < 60; ++step) {  // the weighted mean falls as the exponent grows
+      const double a = (low + high) / 2;
+      double total = 0, weighted = 0;
+      for (const auto size : sizes) {
+        const double w = std::pow(static_cast<double>(size), -a);
+        total += w;
+        weighted += w * static_cast<double>(size);
+      }
+      (weighted / total > k_registry_mean ? low : high) = a;
+    }
+    for (std::size_t i = 0; i < sizes.size(); ++i) weights[i] = std::pow(static_cast<double>(sizes[i]), -low);
+  }
+  double total = 0;
+  for (const auto w : weights) total += w;
+  std::vector<std::size_t> copies;
+  std::size_t assigned = 0;
+  for (std::size_t i = 0; i < sizes.size(); ++i) {
+    copies.push_back(std::max<std::size_t>(1, static_cast<std::size_t>(static_cast<double>(n) * weights[i] / total)));
+    assigned += copies.back();
+  }
+  for (std::size_t i = 0; assigned < n; i = (i + 1) % copies.size(), ++assigned) ++copies[i];
+  return copies;
+}
+
+Corpus build_corpus(const std::filesystem::path& data, std::size_t n, Mix mix) {
+  const fr::RegistryData recorded = fr::load_documents(data);
+  std::vector<std::string> models;
+  std::vector<std::size_t> sizes;
+  for (const auto& [id, study] : recorded.studies()) {
+    models.push_back(study.dump());
+    sizes.push_back(models.back().size());
+  }
+  const auto copies = copies_for(sizes, n, mix);
+  Corpus corpus;
+  std::size_t number = 0;
+  for (std::size_t m = 0; m < models.size(); ++m) {
+    const fr::Json model = fr::Json::parse(models[m]);
+    for (std::size_t c = 0; c < copies[m]; ++c) {
+      fr::Json study = model;
+      study.ensure_path("protocolSection.identificationModule")
+          .set("nctId", fr::Json::string(fmt::format("NCT{:08}", 20000000 + number++)));
+      corpus.before.push_back(study.dump());
+      fr::edits::set_overall_status(study, "ACTIVE_NOT_RECRUITING");
+      fr::edits::set_date(study, fr::edits::DateField::primary_completion, "2027-03-15", "ESTIMATED");
+      fr::edits::add_location(study, "Bench Hospital", "Nanjing", "China");
+      fr::edits::bump_last_update(study, "2026-11-24");
+      corpus.after.push_back(study.dump());
+      corpus.raw_bytes += corpus.before.back().size();
+    }
+  }
+  return corpus;
+}
+
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+
+struct Measured {
+  double normalise_rate = 0;
+  double change_rate = 0;
+};
+
+Measured run(const std::filesystem::path& data, std::size_t n, const std::filesystem::path& db_dir, Mix mix) {
+  const Corpus corpus = build_corpus(data, n, mix);
+  n = corpus.before.size();
+  // 1. Unchanged documents: normalise and hash.
+  auto start = Clock::now();
+  std::size_t hashed = 0;
+  for (const auto& doc : corpus.before) hashed += diff::normalise(doc)->hash.size();
+  const double normalise_seconds = seconds_since(start);
+
+  // Baseline versions, stored the same way as in a first sync.
+  const auto db_path = db_dir / "trialwatch-sync-bench.db";
+  std::filesystem::remove(db_path);
+  auto db = store::Database::open(db_path, store::OpenMode::read_write);
+  store::History history(db);
+  const auto now = std::chrono::system_clock::now();
+  std::vector<store::NewVersion> baseline;
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto facts = diff::read_study_facts(corpus.before[i]);
+    const auto id = *core::NctId::parse(facts->nct_id);
+    history.track(id, "cli", "", now);
+    baseline.push_back(
+        store::NewVersion{id, corpus.before[i], diff::normalise(corpus.before[i])->hash, {}, "t0", now, {}, {}, {}});
+    if (baseline.size() == 20 || i + 1 == n) {
+      history.record_versions(baseline);
+      baseline.clear();
+    }
+  }
+  const auto baseline_bytes = std::filesystem::file_size(db_path);
+
+  // 2. Changed documents: the whole per-study path of a sync cycle, minus the network.
+  diff::StudyDiffer differ;
+  constexpr std::size_t k_page = 20;
+  std::vector<store::NewVersion> pending;
+  std::size_t events = 0;
+  std::size_t changes = 0;
+  start = Clock::now();
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto& after = corpus.after[i];
+    const auto normalised = diff::normalise(after);
+    const auto facts = diff::read_study_facts(after);
+    const auto id = *core::NctId::parse(facts->nct_id);
+    const auto stored = history.study(id);
+    const auto before = history.document(id);
+    auto comparison = differ.compare(*before, after);
+    const auto classification = diff::classify(comparison->changes, comparison->before, comparison->after);
+    store::NewVersion v{
+        id, after, normalised->hash, {}, "t1", now, std::move(comparison->changes), classification.events, {}};
+    for (const auto& e : v.events)
+      v.event_ids.push_back(diff::event_id(id.str(), stored->hash, normalised->hash, e.type, e.path));
+    events += v.events.size();
+    changes += v.changes.size();
+    pending.push_back(std::move(v));
+    if (pending.size() == k_page || i + 1 == n) {  // one transaction per page of studies, as the sync cycle does
+      history.record_versions(pending);
+      pending.clear();
+    }
+  }
+  const double change_seconds = seconds_since(start);
+  const auto total_bytes = std::filesystem::file_size(db_path);
+
+  const double normalise_rate = static_cast<double>(n) / normalise_seconds;
+  const double change_rate = static_cast<double>(n) / change_seconds;
+  const double raw_mean = static_cast<double>(corpus.raw_bytes) / static_cast<double>(n);
+  const double stored_per_baseline = static_cast<double>(baseline_bytes) / static_cast<double>(n);
+  const double stored_per_change = static_cast<double>(total_bytes - baseline_bytes) / static_cast<double>(n);
+  const char* name = mix == Mix::uniform ? "uniform replication" : "registry-sized mix";
+  std::printf("| %s: studies | ≥ 10,000 | %zu, mean raw JSON %.0f bytes |\n", name, n, raw_mean);
+  std::printf("| %s: normalise + hash, unchanged documents | ≥ 20,000 studies/s | %.0f studies/s |\n", name,
+              normalise_rate);
+  std::printf(
+      "| %s: normalise + diff + classify + compress + store, changed documents | ≥ 2,000 studies/s | %.0f "
+      "studies/s (%zu field changes, %zu events) |\n",
+      name, change_rate, changes, events);
+  std::printf("| %s: database bytes per baseline version (zstd level 3) | report | %.0f (%.1f%% of raw) |\n", name,
+              stored_per_baseline, 100.0 * stored_per_baseline / raw_mean);
+  std::printf(
+      "| %s: database bytes per changed version, with its field changes and events | report | %.0f (%.1f%% "
+      "of raw) |\n",
+      name, stored_per_change, 100.0 * stored_per_change / raw_mean);
+  std::fflush(stdout);
+  std::filesystem::remove(db_path);
+  std::filesystem::remove(db_path.string() + "-wal");
+  std::filesystem::remove(db_path.string() + "-shm");
+  (void)hashed;
+  return Measured{normalise_rate, change_rate};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: %s DATA_DIR [N] [DB_DIR]\n", argv[0]);
+    return 64;
+  }
+  const std::size_t n = argc > 2 ? std::stoul(argv[2]) : 10000;
+  const std::filesystem::path db_dir = argc > 3 ? argv[3] : std::filesystem::temp_directory_path();
+  std::printf("| measure | target | measured |\n|---|---|---|\n");
+  const Measured uniform = run(argv[1], n, db_dir, Mix::uniform);
+  const Measured sized = run(argv[1], n, db_dir, Mix::registry_sized);
+  (void)uniform;
+  return sized.normalise_rate >= 20000 && sized.change_rate >= 2000 ? 0 : 1;
+}
