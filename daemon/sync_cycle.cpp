@@ -69,6 +69,11 @@ class CycleRun {
       m_record.outcome = outcome == CycleOutcome::unchanged ? "unchanged" : "ok";
     }
     m_history.finish_run(m_record);
+    if (outcome == CycleOutcome::completed) {
+      m_history.set_completed_data_timestamp(m_data_timestamp);
+      // The first complete cycle fetched every study in full: it counts as the first reconcile.
+      if (m_reconciled) m_history.set_last_reconcile(started);
+    }
     return CycleReport{outcome, m_record};
   }
 
@@ -82,6 +87,7 @@ class CycleRun {
   std::string m_data_timestamp;
   diff::StudyDiffer m_differ;
   std::map<std::string, std::string> m_sources;  // NCT ID -> why tracked
+  bool m_reconciled = false;                     // this run fetched every tracked study in full
   std::vector<store::NewVersion> m_pending;      // handled studies not yet committed (at most one page)
 
   core::Result<CycleOutcome> steps(core::Clock::TimePoint started) {
@@ -168,9 +174,8 @@ class CycleRun {
     flush();
     if (!fetched) return std::move(fetched).error();
 
-    m_history.set_completed_data_timestamp(m_data_timestamp);
-    // The first complete cycle fetched every study in full: it counts as the first reconcile.
-    if (reconcile_due || !m_history.last_reconcile()) m_history.set_last_reconcile(started);
+    // The watermarks advance in run(), after the run is recorded.
+    m_reconciled = reconcile_due || !m_history.last_reconcile();
     m_logger.log(core::LogLevel::info, "sync of {} complete: {} studies checked, {} fetched, {} changed, {} events",
                  m_data_timestamp, m_record.checked, m_record.fetched, m_record.changed, m_record.events);
     return CycleOutcome::completed;

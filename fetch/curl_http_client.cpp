@@ -95,12 +95,13 @@ bool is_loopback_url(const std::string& url) {
 std::string redact_url(const std::string& url) {
   const auto scheme = url.find("://");
   if (scheme == std::string::npos) return "…";
-  const std::string host = host_of(url);
-  const auto host_at = url.find(host, scheme + 3);
-  const auto after_host =
-      host_at == std::string::npos ? std::string::npos : url.find_first_of("/?#", host_at + host.size());
-  const std::string origin = url.substr(0, scheme + 3) + host;
-  return after_host == std::string::npos ? origin : origin + "/…";
+  // The origin without credentials: scheme, host and port carry no secret; user info, path and query may.
+  const auto authority = scheme + 3;
+  const auto authority_end = std::min(url.find_first_of("/?#", authority), url.size());
+  const auto at = url.rfind('@', authority_end);
+  const auto host_start = at != std::string::npos && at >= authority ? at + 1 : authority;
+  const std::string origin = url.substr(0, authority) + url.substr(host_start, authority_end - host_start);
+  return authority_end == url.size() ? origin : origin + "/…";
 }
 
 CurlHttpClient::CurlHttpClient(CurlOptions options)

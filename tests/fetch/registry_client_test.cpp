@@ -213,6 +213,8 @@ TEST_CASE("an unreachable registry is a network error, and plain http is refused
   CHECK(is_loopback_url("http://localhost/x"));
   CHECK_FALSE(is_loopback_url("http://127.example.org/x"));
   CHECK(redact_url("https://hooks.example.com/services/T000/B000/SECRET?x=1") == "https://hooks.example.com/…");
+  CHECK(redact_url("https://user:pass@hooks.example.com/x") == "https://hooks.example.com/…");
+  CHECK(redact_url("http://127.0.0.1:8089/api/v2") == "http://127.0.0.1:8089/…");
 }
 
 TEST_CASE("the page envelope is read strictly", "[fetch][study_page]") {
