@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "diff/json_diff.hpp"
 
+#include "core/json_text.hpp"
 #include "diff/detail/facts_reader.hpp"
 #include "diff/identity_keys.hpp"
 
@@ -18,6 +19,8 @@ using core::FieldChange;
 struct StudyDiffer::Parsers {
   dom::parser before;
   dom::parser after;
+  simdjson::ondemand::parser split_before;
+  simdjson::ondemand::parser split_after;
 };
 
 namespace {
@@ -313,7 +316,165 @@ core::Error parse_error(const char* which, simdjson::error_code code) {
 StudyDiffer::StudyDiffer() : m_parsers(std::make_unique<Parsers>()) {}
 StudyDiffer::~StudyDiffer() = default;
 
+namespace {
+
+namespace ondemand = simdjson::ondemand;
+
+// A document's top-level members and protocolSection's modules, as raw JSON text inside the input.
+struct Sections {
+  std::vector<std::pair<std::string, std::string_view>> top;
+  std::vector<std::pair<std::string, std::string_view>> protocol;  // when protocolSection is an object
+};
+
+std::string_view trim_right(std::string_view text) {
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\n' || text.back() == '\r' || text.back() == '\t'))
+    text.remove_suffix(1);
+  return text;
+}
+
+simdjson::error_code raw_of(ondemand::value value, std::string_view& raw) {
+  ondemand::json_type type;
+  if (const auto error = value.type().get(type)) return error;
+  if (type == ondemand::json_type::object) {
+    ondemand::object object;
+    if (const auto error = value.get_object().get(object)) return error;
+    if (const auto error = object.raw_json().get(raw)) return error;
+  } else if (type == ondemand::json_type::array) {
+    ondemand::array array;
+    if (const auto error = value.get_array().get(array)) return error;
+    if (const auto error = array.raw_json().get(raw)) return error;
+  } else {
+    raw = value.raw_json_token();
+  }
+  raw = trim_right(raw);
+  return simdjson::SUCCESS;
+}
+
+// Split `json` into sections with simdjson On-Demand, which skips values at SIMD speed; false if it cannot.
+bool split_sections(ondemand::parser& parser, const simdjson::padded_string& json, Sections& out) {
+  ondemand::document document;
+  ondemand::object root;
+  if (parser.iterate(json).get(document) || document.get_object().get(root)) return false;
+  for (auto field : root) {
+    std::string_view key;
+    ondemand::value value;
+    if (field.unescaped_key().get(key) || field.value().get(value)) return false;
+    std::string name(key);
+    std::string_view raw;
+    if (name == "protocolSection") {
+      ondemand::object protocol;
+      if (value.get_object().get(protocol)) return false;
+      const char* start = nullptr;
+      for (auto module : protocol) {
+        std::string_view module_key;
+        ondemand::value module_value;
+        std::string_view module_raw;
+        if (module.unescaped_key().get(module_key) || module.value().get(module_value) ||
+            raw_of(module_value, module_raw))
+          return false;
+        if (start == nullptr) start = module_raw.data();
+        out.protocol.emplace_back(std::string(module_key), module_raw);
+      }
+      // The whole section's text, for the all-equal shortcut: from its first module to its last.
+      raw = out.protocol.empty()
+                ? std::string_view("{}")
+                : std::string_view(start, static_cast<std::size_t>(out.protocol.back().second.data() +
+                                                                   out.protocol.back().second.size() - start));
+    } else if (raw_of(value, raw)) {
+      return false;
+    }
+    out.top.emplace_back(std::move(name), raw);
+  }
+  // Nothing may follow the root object: after the last member only white space, one '}', white space.
+  const char* const end = json.data() + json.size();
+  const char* p = out.top.empty() ? json.data() : out.top.back().second.data() + out.top.back().second.size();
+  if (out.top.empty()) {
+    while (p < end && *p != '{') ++p;
+    ++p;
+  }
+  auto skip_space = [&] {
+    while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')) ++p;
+  };
+  skip_space();
+  if (p >= end || *p != '}') return false;
+  ++p;
+  skip_space();
+  return p == end;
+}
+
+bool has_equal(const std::vector<std::pair<std::string, std::string_view>>& members, const std::string& key,
+               std::string_view raw) {
+  for (const auto& [name, text] : members)
+    if (name == key) return text == raw;
+  return false;
+}
+
+void append_member(std::string& out, const std::string& key, std::string_view raw) {
+  if (out.back() != '{') out.push_back(',');
+  core::append_json_quoted(out, key);
+  out.push_back(':');
+  out.append(raw);
+}
+
+// `mine` without the members that `other` holds with identical text: diffing the rest gives the same changes.
+std::string reduced(const Sections& mine, const Sections& other) {
+  std::string out = "{";
+  for (const auto& [key, raw] : mine.top) {
+    if (has_equal(other.top, key, raw)) continue;
+    if (key == "protocolSection" && !mine.protocol.empty()) {
+      std::string section = "{";
+      for (const auto& [module, text] : mine.protocol)
+        if (!has_equal(other.protocol, module, text)) append_member(section, module, text);
+      append_member(out, key, section + "}");
+    } else {
+      append_member(out, key, raw);
+    }
+  }
+  return out + "}";
+}
+
+// The parts of a study that StudyFacts reads, as a small document of their own.
+std::string facts_document(const Sections& sections) {
+  std::string protocol = "{";
+  for (const auto& [module, text] : sections.protocol)
+    if (module == "identificationModule" || module == "statusModule" || module == "designModule")
+      append_member(protocol, module, text);
+  std::string out = "{";
+  append_member(out, "protocolSection", protocol + "}");
+  for (const auto& [key, raw] : sections.top)
+    if (key == "annotationSection" || key == "hasResults") append_member(out, key, raw);
+  return out + "}";
+}
+
+}  // namespace
+
 core::Result<StudyDiffer::Comparison> StudyDiffer::compare(std::string_view before, std::string_view after) {
+  // Fast path: most of a changed study is unchanged; diff only the sections whose text differs.
+  const simdjson::padded_string before_text(before);
+  const simdjson::padded_string after_text(after);
+  Sections old_sections;
+  Sections new_sections;
+  if (split_sections(m_parsers->split_before, before_text, old_sections) &&
+      split_sections(m_parsers->split_after, after_text, new_sections)) {
+    const std::string old_reduced = reduced(old_sections, new_sections);
+    const std::string new_reduced = reduced(new_sections, old_sections);
+    dom::element a;
+    dom::element b;
+    if (m_parsers->before.parse(old_reduced).get(a) == simdjson::SUCCESS &&
+        m_parsers->after.parse(new_reduced).get(b) == simdjson::SUCCESS) {
+      Comparison comparison;
+      Walker(comparison.changes).compare(a, b);
+      const std::string old_facts = facts_document(old_sections);
+      const std::string new_facts = facts_document(new_sections);
+      if (m_parsers->before.parse(old_facts).get(a) == simdjson::SUCCESS &&
+          m_parsers->after.parse(new_facts).get(b) == simdjson::SUCCESS) {
+        comparison.before = detail::facts_of(a);
+        comparison.after = detail::facts_of(b);
+        return comparison;
+      }
+    }
+  }
+  // Anything unusual (not an object, invalid JSON): the whole documents, with a precise error.
   dom::element a;
   dom::element b;
   if (const auto error = m_parsers->before.parse(before.data(), before.size()).get(a))

@@ -97,6 +97,9 @@ TEST_CASE("invalid JSON on either side is an error, not an empty diff", "[diff][
   StudyDiffer differ;
   CHECK_FALSE(differ.diff("{", "{}").has_value());
   CHECK_FALSE(differ.diff("{}", "<html>").has_value());
+  CHECK_FALSE(differ.diff(R"({"a":1})", R"({"a":2} trailing)").has_value());
+  CHECK_FALSE(differ.diff(R"({"a":1})", R"({"a":2}})").has_value());
+  CHECK_FALSE(differ.diff(R"({"protocolSection":{"x":1}})", R"({"protocolSection":{"x":}})").has_value());
 }
 
 TEST_CASE("the identity-key table knows the arrays API-NOTES lists", "[diff][identity_keys]") {
