@@ -153,7 +153,7 @@ core::Result<StudyLookup> RegistryClient::study(const core::NctId& id) {
   return lookup;
 }
 
-core::Result<std::size_t> RegistryClient::pages(const QueryParams& params, int page_size, const StudyVisitor& visit) {
+core::Result<std::size_t> RegistryClient::list(const QueryParams& params, int page_size, const StudyVisitor& visit) {
   std::size_t visited = 0;
   std::optional<std::string> token;
   do {
@@ -180,16 +180,12 @@ core::Result<std::size_t> RegistryClient::pages(const QueryParams& params, int p
   return visited;
 }
 
-core::Result<std::size_t> RegistryClient::list(const QueryParams& params, int page_size, const StudyVisitor& visit) {
-  return pages(params, page_size, visit);
-}
-
 core::Result<core::Ok> RegistryClient::batch(std::vector<core::NctId> ids, const std::string& fields, int page_size,
                                              const StudyVisitor& visit, std::vector<core::NctId>& rejected) {
   if (ids.empty()) return core::Ok{};
   QueryParams params{{"filter.ids", join_ids(ids)}};
   if (!fields.empty()) params.emplace_back("fields", fields);
-  auto result = pages(params, page_size, visit);
+  auto result = list(params, page_size, visit);
   if (result) return core::Ok{};
   const Error& error = result.error();
   if (error.code != Error::Code::invalid_input || error.message.find("filter.ids") == std::string::npos)

@@ -84,7 +84,6 @@ class RegistryClient {
 
  private:
   core::Result<HttpResponse> get(const std::string& path, const QueryParams& params);
-  core::Result<std::size_t> pages(const QueryParams& params, int page_size, const StudyVisitor& visit);
   core::Result<core::Ok> batch(std::vector<core::NctId> ids, const std::string& fields, int page_size,
                                const StudyVisitor& visit, std::vector<core::NctId>& rejected);
 

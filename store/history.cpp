@@ -170,18 +170,18 @@ std::optional<std::string> History::document(const core::NctId& id, int version)
 
 namespace {
 
-std::string source_of(Database& m_db, const std::string& nct_id) {
-  auto query = detail::statement(m_db, "SELECT source FROM watchlist WHERE nct_id = ?");
+std::string source_of(Database& db, const std::string& nct_id) {
+  auto query = detail::statement(db, "SELECT source FROM watchlist WHERE nct_id = ?");
   query->bind(1, nct_id);
   return query->executeStep() ? query->getColumn(0).getString() : std::string("cli");
 }
 
-int insert_events(Database& m_db, const std::string& nct_id, const std::vector<core::ChangeEvent>& events,
+int insert_events(Database& db, const std::string& nct_id, const std::vector<core::ChangeEvent>& events,
                   const std::vector<std::string>& ids, const std::string& detected_at,
                   const std::string& data_timestamp, std::optional<int> version) {
-  const std::string source = source_of(m_db, nct_id);
+  const std::string source = source_of(db, nct_id);
   auto insert = detail::statement(
-      m_db,
+      db,
       "INSERT OR IGNORE INTO events(id, nct_id, type, detected_at, data_timestamp, version, provenance, "
       "path, old, new, summary, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   int stored = 0;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "tests/fakeregistry/api.hpp"
 
+#include "core/json_text.hpp"
 #include "tests/fakeregistry/query.hpp"
 
 #include <fmt/format.h>
@@ -278,7 +279,7 @@ ApiResponse answer(const std::string& path, const QueryParams& params, const Reg
   const std::string rest = path.substr(api.size());
   if (rest == "/version") {
     std::string body = "{\"apiVersion\":\"2.0.5\",\"dataTimestamp\":";
-    append_json_string(body, data.data_timestamp);
+    core::append_json_quoted(body, data.data_timestamp);
     body += "}";
     return ApiResponse{200, "application/json", std::move(body), {}};
   }

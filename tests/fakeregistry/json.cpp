@@ -338,8 +338,6 @@ Json& Json::ensure_path(std::string_view dotted) {
   return *node;
 }
 
-void append_json_string(std::string& out, std::string_view text) { core::append_json_quoted(out, text); }
-
 void Json::dump_to(std::string& out) const {
   switch (m_kind) {
     case Kind::null:
@@ -352,7 +350,7 @@ void Json::dump_to(std::string& out) const {
       out += m_text;
       break;
     case Kind::string:
-      append_json_string(out, m_text);
+      core::append_json_quoted(out, m_text);
       break;
     case Kind::array:
       out.push_back('[');
@@ -366,7 +364,7 @@ void Json::dump_to(std::string& out) const {
       out.push_back('{');
       for (std::size_t i = 0; i < m_object.size(); ++i) {
         if (i > 0) out.push_back(',');
-        append_json_string(out, m_object[i].first);
+        core::append_json_quoted(out, m_object[i].first);
         out.push_back(':');
         m_object[i].second.dump_to(out);
       }

@@ -99,7 +99,4 @@ class Json {
   friend class JsonParser;
 };
 
-// Append `text` to `out` as a JSON string literal, escaping what JSON requires.
-void append_json_string(std::string& out, std::string_view text);
-
 }  // namespace trialwatch::fakeregistry

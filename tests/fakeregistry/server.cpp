@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "tests/fakeregistry/server.hpp"
 
+#include "core/json_text.hpp"
 #include "tests/fakeregistry/api.hpp"
 
 #include <fmt/format.h>
@@ -230,13 +231,13 @@ void FakeRegistry::State::install_control_routes() {
       const auto& entry = log[i];
       if (i > 0) body += ",\n";
       body += "{\"method\":";
-      append_json_string(body, entry.method);
+      core::append_json_quoted(body, entry.method);
       body += ",\"path\":";
-      append_json_string(body, entry.path);
+      core::append_json_quoted(body, entry.path);
       body += ",\"query\":";
-      append_json_string(body, entry.query);
+      core::append_json_quoted(body, entry.query);
       body += fmt::format(",\"status\":{},\"fault\":", entry.status);
-      append_json_string(body, entry.fault);
+      core::append_json_quoted(body, entry.fault);
       body += "}";
     }
     reply(response, 200, body + "]");
