@@ -87,8 +87,10 @@ class CycleRun {
   std::string m_data_timestamp;
   diff::StudyDiffer m_differ;
   std::map<std::string, std::string> m_sources;  // NCT ID -> why tracked
-  bool m_reconciled = false;                     // this run fetched every tracked study in full
-  std::vector<store::NewVersion> m_pending;      // handled studies not yet committed (at most one page)
+  // NCT ID -> what the store held at the start of this run; each study is read once and stored once per run.
+  std::map<std::string, std::optional<store::StoredStudy>> m_stored;
+  bool m_reconciled = false;                 // this run fetched every tracked study in full
+  std::vector<store::NewVersion> m_pending;  // handled studies not yet committed (at most one page)
 
   core::Result<CycleOutcome> steps(core::Clock::TimePoint started) {
     auto version = m_registry.version();
@@ -101,7 +103,7 @@ class CycleRun {
     std::vector<NctId> never_stored;
     for (const auto& entry : watchlist) {
       m_sources[entry.id.str()] = entry.source;
-      const auto stored = m_history.study(entry.id);
+      const auto& stored = stored_state(entry.id);
       if (stored && stored->state == "aliased") continue;
       tracked.push_back(entry.id);
       if (!stored) never_stored.push_back(entry.id);
@@ -141,7 +143,7 @@ class CycleRun {
     for (const auto& id : tracked) {
       if (rejected_ids.count(id.str()) > 0) continue;
       if (const auto it = seen.find(id.str()); it != seen.end()) {
-        const auto stored = m_history.study(id);
+        const auto& stored = stored_state(id);
         if (!stored || reconcile_due || stored->state != "present" || watermark_moved(stored->summary, it->second)) {
           to_fetch.push_back(id);
           wanted.insert(id.str());
@@ -181,6 +183,12 @@ class CycleRun {
     return CycleOutcome::completed;
   }
 
+  const std::optional<store::StoredStudy>& stored_state(const NctId& id) {
+    auto it = m_stored.find(id.str());
+    if (it == m_stored.end()) it = m_stored.emplace(id.str(), m_history.study(id)).first;
+    return it->second;
+  }
+
   bool reconcile_is_due(core::Clock::TimePoint now) const {
     const auto last = m_history.last_reconcile();
     if (!last) return false;  // the first full load is the first reconcile
@@ -203,7 +211,7 @@ class CycleRun {
 
     for (const auto& pending : m_pending)
       if (pending.id == *id) return core::Ok{};  // listed twice in one answer: the first copy is in hand
-    const auto stored = m_history.study(*id);
+    const auto stored = stored_state(*id);
     store::NewVersion version{*id, json, normalised->hash, summary_of(*facts), m_data_timestamp, m_clock.now(), {},
                               {},  {}};
     if (stored && stored->hash == normalised->hash) return core::Ok{};
@@ -254,7 +262,7 @@ class CycleRun {
     auto canonical = NctId::parse(canonical_text);
     if (!canonical)
       return Error{Error::Code::bad_response, fmt::format("the registry named '{}' as canonical", canonical_text)};
-    const auto stored = m_history.study(alias);
+    const auto stored = stored_state(alias);
     const std::string from = stored ? stored->hash : "";
     std::vector<core::ChangeEvent> events{core::ChangeEvent{
         EventType::study_aliased, Provenance::registry_reprocessing,
@@ -283,7 +291,7 @@ class CycleRun {
       case fetch::StudyLookup::Kind::moved:
         return record_alias(id, lookup->moved_to);
       case fetch::StudyLookup::Kind::not_found: {
-        const auto stored = m_history.study(id);
+        const auto stored = stored_state(id);
         if (stored && stored->state == "removed") return core::Ok{};
         std::vector<core::ChangeEvent> events{
             core::ChangeEvent{EventType::study_removed,
