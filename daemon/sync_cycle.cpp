@@ -90,7 +90,8 @@ class CycleRun {
   // NCT ID -> what the store held at the start of this run; each study is read once and stored once per run.
   std::map<std::string, std::optional<store::StoredStudy>> m_stored;
   bool m_reconciled = false;                 // this run fetched every tracked study in full
-  std::vector<store::NewVersion> m_pending;  // handled studies not yet committed (at most one page)
+  std::vector<store::NewVersion> m_pending;  // handled studies not yet committed (see CycleOptions::commit_studies)
+  std::size_t m_pending_bytes = 0;
 
   core::Result<CycleOutcome> steps(core::Clock::TimePoint started) {
     auto version = m_registry.version();
@@ -238,8 +239,9 @@ class CycleRun {
     for (const auto& event : version.events)
       version.event_ids.push_back(
           diff::event_id(id->str(), stored ? stored->hash : "", normalised->hash, event.type, event.path));
+    m_pending_bytes += version.raw_json.size();
     m_pending.push_back(std::move(version));
-    if (m_pending.size() >= static_cast<std::size_t>(m_options.full_page_size)) flush();
+    if (m_pending.size() >= m_options.commit_studies || m_pending_bytes >= m_options.commit_bytes) flush();
     return core::Ok{};
   }
 
@@ -256,6 +258,7 @@ class CycleRun {
                      core::event_type_name(event.type), *numbers[i], event.summary);
     }
     m_pending.clear();
+    m_pending_bytes = 0;
   }
 
   core::Result<core::Ok> record_alias(const NctId& alias, const std::string& canonical_text) {

@@ -7,6 +7,7 @@
 #include "store/history.hpp"
 
 #include <chrono>
+#include <cstddef>
 #include <string>
 
 namespace trialwatch::daemon {
@@ -17,6 +18,11 @@ struct CycleOptions {
   int watermark_page_size = 1000;  // studies per page in the watermark pass (the API's maximum)
   int full_page_size = 20;         // full documents per page (results-bearing records reach 1.5 MB)
   bool force_reconcile = false;    // fetch every tracked study in full now, whatever the schedule says
+  // Handled studies are committed together, in one transaction and one disk flush, once this many are pending
+  // or their documents reach `commit_bytes`, and at the end of the fetch. A crash loses no change: the cycle's
+  // watermark has not advanced, so the next cycle fetches the uncommitted studies again.
+  std::size_t commit_studies = 100;
+  std::size_t commit_bytes = 16u << 20;
 };
 
 // How a cycle ended.
@@ -33,7 +39,8 @@ struct CycleReport {
 };
 
 // One complete, correct sync cycle (docs/sync.md): the /version gate, the watermark pass, full fetches of
-// new, changed and missing studies, diff and classification, one transaction per study, and the completed-cycle
+// new, changed and missing studies, diff and classification, batched transactions (each study's version, changes
+// and events together), and the completed-cycle
 // watermark written last.
 class SyncCycle {
  public:

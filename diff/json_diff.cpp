@@ -99,11 +99,13 @@ class Walker {
     if (m_pattern == k_version_holder_path) return;
     const auto type_a = a.type();
     const auto type_b = b.type();
-    if (type_a == dom::element_type::OBJECT && type_b == dom::element_type::OBJECT) return compare_objects(a, b);
-    if (type_a == dom::element_type::ARRAY && type_b == dom::element_type::ARRAY) {
-      if (deep_equal(a, b)) return;  // most arrays did not change: skip keying and set counting
-      return compare_arrays(a, b);
-    }
+    const bool objects = type_a == dom::element_type::OBJECT && type_b == dom::element_type::OBJECT;
+    const bool arrays = type_a == dom::element_type::ARRAY && type_b == dom::element_type::ARRAY;
+    // Most records and arrays did not change: an allocation-free equality check skips building paths, keying
+    // records and counting sets for them.
+    if ((objects || arrays) && deep_equal(a, b)) return;
+    if (objects) return compare_objects(a, b);
+    if (arrays) return compare_arrays(a, b);
     if (is_scalar(a) && is_scalar(b) && same_scalar(a, b)) return;
     emit(FieldChange::Op::replace, simdjson::minify(a), simdjson::minify(b));
   }

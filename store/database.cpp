@@ -20,7 +20,7 @@ namespace {
 using Kind = StoreError::Kind;
 
 // The ordered schema migrations: entry i takes user_version i to i + 1. Append only; never edit a released entry.
-constexpr std::array<const char*, 2> k_migrations = {
+constexpr std::array<const char*, 3> k_migrations = {
     // 1: the key/value table for store-wide facts (completed dataTimestamp, last reconcile).
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;",
     // 2: the sync engine's history: watch list, study watermarks, versions, field changes, events, runs.
@@ -99,6 +99,9 @@ CREATE TABLE runs (
   error TEXT
 ) STRICT;
 )sql",
+    // 3: versions may be zstd deltas: `base` names the version whose exact bytes are the frame's prefix (always the
+    // one before); NULL is a standalone frame.
+    "ALTER TABLE versions ADD COLUMN base INTEGER;",
 };
 
 // Turn a SQLite failure while working on `path` into a StoreError with a sentence that says what to do.

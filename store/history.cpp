@@ -3,46 +3,22 @@
 
 #include "core/event.hpp"
 #include "store/detail/connection.hpp"
+#include "store/detail/version_codec.hpp"
 
 #include <SQLiteCpp/Statement.h>
+#include <climits>
 #include <fmt/format.h>
-#include <zstd.h>
+
+#include <unordered_map>
 
 namespace trialwatch::store {
 
 namespace {
 
-constexpr int k_compression_level = 3;
-
-struct CCtxDeleter {
-  void operator()(ZSTD_CCtx* context) const noexcept { ZSTD_freeCCtx(context); }
-};
-struct DCtxDeleter {
-  void operator()(ZSTD_DCtx* context) const noexcept { ZSTD_freeDCtx(context); }
-};
-
-std::string compress(ZSTD_CCtx* context, const std::string& raw) {
-  std::string out(ZSTD_compressBound(raw.size()), '\0');
-  const std::size_t size =
-      ZSTD_compressCCtx(context, out.data(), out.size(), raw.data(), raw.size(), k_compression_level);
-  if (ZSTD_isError(size))
-    throw StoreError(StoreError::Kind::io, std::string("compressing a study failed: ") + ZSTD_getErrorName(size));
-  out.resize(size);
-  return out;
-}
-
-std::string decompress(ZSTD_DCtx* context, const void* data, std::size_t size, const std::string& what) {
-  const auto expected = ZSTD_getFrameContentSize(data, size);
-  if (expected == ZSTD_CONTENTSIZE_ERROR || expected == ZSTD_CONTENTSIZE_UNKNOWN)
-    throw StoreError(StoreError::Kind::corrupt,
-                     fmt::format("the stored copy of {} is damaged; restore a backup", what));
-  std::string out(expected, '\0');
-  const std::size_t got = ZSTD_decompressDCtx(context, out.data(), out.size(), data, size);
-  if (ZSTD_isError(got) || got != expected)
-    throw StoreError(StoreError::Kind::corrupt,
-                     fmt::format("the stored copy of {} is damaged; restore a backup", what));
-  return out;
-}
+// At most this many deltas follow a standalone frame, so reading any version decodes at most 16 frames.
+constexpr int k_max_delta_chain = 15;
+// Documents kept between document() and the store_version() that uses them as the delta prefix.
+constexpr std::size_t k_recent_bytes = 32u << 20;
 
 std::string text_or_empty(const SQLite::Column& column) { return column.isNull() ? std::string() : column.getString(); }
 
@@ -72,15 +48,32 @@ StoredEvent read_event(SQLite::Statement& query) {
 
 }  // namespace
 
-// zstd contexts reused across versions: creating one per call costs more than compressing a small study.
+// The version codec and the latest documents read for a diff, which become the prefix of the next delta.
 struct History::Codec {
-  std::unique_ptr<ZSTD_CCtx, CCtxDeleter> compressor{ZSTD_createCCtx()};
-  std::unique_ptr<ZSTD_DCtx, DCtxDeleter> decompressor{ZSTD_createDCtx()};
+  detail::VersionCodec codec;
+  std::unordered_map<std::string, std::pair<int, std::string>> recent;  // NCT ID -> (version, exact bytes)
+  std::size_t recent_bytes = 0;
+
+  void remember(const std::string& id, int version, const std::string& raw) {
+    if (recent_bytes + raw.size() > k_recent_bytes) forget_all();
+    recent_bytes += raw.size();
+    recent[id] = {version, raw};
+  }
+  std::optional<std::string> take(const std::string& id, int version) {
+    const auto it = recent.find(id);
+    if (it == recent.end() || it->second.first != version) return std::nullopt;
+    std::string raw = std::move(it->second.second);
+    recent_bytes -= raw.size();
+    recent.erase(it);
+    return raw;
+  }
+  void forget_all() {
+    recent.clear();
+    recent_bytes = 0;
+  }
 };
 
-History::History(Database& db) : m_db(db), m_codec(std::make_unique<Codec>()) {
-  if (!m_codec->compressor || !m_codec->decompressor) throw StoreError(StoreError::Kind::io, "out of memory for zstd");
-}
+History::History(Database& db) : m_db(db), m_codec(std::make_unique<Codec>()) {}
 
 History::~History() = default;
 
@@ -157,15 +150,43 @@ std::optional<StoredStudy> History::study(const core::NctId& id) const {
 }
 
 std::optional<std::string> History::document(const core::NctId& id, int version) const {
-  auto query = detail::statement(
-      m_db, version == 0 ? "SELECT document, version FROM versions WHERE nct_id = ? ORDER BY version DESC LIMIT 1"
-                         : "SELECT document, version FROM versions WHERE nct_id = ? AND version = ?");
-  query->bind(1, id.str());
-  if (version != 0) query->bind(2, version);
-  if (!query->executeStep()) return std::nullopt;
-  const auto blob = query->getColumn(0);
-  return decompress(m_codec->decompressor.get(), blob.getBlob(), static_cast<std::size_t>(blob.getBytes()),
-                    fmt::format("{} version {}", id.str(), query->getColumn(1).getInt()));
+  const std::string nct_id = id.str();
+  int number = version;
+  if (number == 0) {
+    auto latest = detail::statement(m_db, "SELECT max(version) FROM versions WHERE nct_id = ?");
+    latest->bind(1, nct_id);
+    if (!latest->executeStep() || latest->getColumn(0).isNull()) return std::nullopt;
+    number = latest->getColumn(0).getInt();
+  }
+  auto raw = decode_version(nct_id, number);
+  if (raw && version == 0) m_codec->remember(nct_id, number, *raw);
+  return raw;
+}
+
+std::optional<std::string> History::decode_version(const std::string& nct_id, int number) const {
+  // The chain from the nearest standalone frame up to `number`: each frame is a delta against the one before.
+  auto chain = detail::statement(
+      m_db,
+      "SELECT version, base, document FROM versions WHERE nct_id = ?1 AND version <= ?2 AND version >= "
+      "(SELECT max(version) FROM versions WHERE nct_id = ?1 AND version <= ?2 AND base IS NULL) ORDER BY version");
+  chain->bind(1, nct_id);
+  chain->bind(2, number);
+  std::optional<std::string> raw;
+  int decoded = 0;
+  while (chain->executeStep()) {
+    const int at = chain->getColumn(0).getInt();
+    const auto base = chain->getColumn(1);
+    const std::string what = fmt::format("{} version {}", nct_id, at);
+    if (base.isNull() != !raw || (raw && base.getInt() != decoded))
+      throw StoreError(StoreError::Kind::corrupt,
+                       fmt::format("the stored copy of {} is damaged; restore a backup", what));
+    const auto blob = chain->getColumn(2);
+    const std::string_view frame(static_cast<const char*>(blob.getBlob()), static_cast<std::size_t>(blob.getBytes()));
+    raw = m_codec->codec.decode(frame, raw ? std::string_view(*raw) : std::string_view(), what);
+    decoded = at;
+  }
+  if (decoded != number) return std::nullopt;
+  return raw;
 }
 
 namespace {
@@ -230,11 +251,12 @@ std::optional<int> History::store_version(const NewVersion& version) {
     }
   }
   const std::string fetched_at = core::format_rfc3339(version.fetched_at);
-  const std::string blob = compress(m_codec->compressor.get(), version.raw_json);
+  const std::optional<std::string> previous = delta_base(id, number);
+  const std::string blob = m_codec->codec.encode(version.raw_json, previous ? *previous : std::string_view());
   auto insert = detail::statement(
       m_db,
       "INSERT INTO versions(nct_id, version, fetched_at, data_timestamp, last_update_post_date, hash, "
-      "raw_size, document) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+      "raw_size, document, base) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
   insert->bind(1, id);
   insert->bind(2, number);
   insert->bind(3, fetched_at);
@@ -243,6 +265,7 @@ std::optional<int> History::store_version(const NewVersion& version) {
   insert->bind(6, version.hash);
   insert->bind(7, static_cast<int64_t>(version.raw_json.size()));
   insert->bind(8, blob.data(), static_cast<int>(blob.size()));
+  if (previous) insert->bind(9, number - 1);
   insert->exec();
 
   auto change = detail::statement(
@@ -286,6 +309,16 @@ std::optional<int> History::store_version(const NewVersion& version) {
   bind_optional(*upsert, 10, s.reset_dates);
   upsert->exec();
   return number;
+}
+
+std::optional<std::string> History::delta_base(const std::string& nct_id, int number) {
+  if (number == 1) return std::nullopt;
+  auto keyframe = detail::statement(m_db, "SELECT max(version) FROM versions WHERE nct_id = ? AND base IS NULL");
+  keyframe->bind(1, nct_id);
+  if (!keyframe->executeStep() || keyframe->getColumn(0).isNull()) return std::nullopt;
+  if (number - keyframe->getColumn(0).getInt() > k_max_delta_chain) return std::nullopt;  // start a new chain
+  if (auto cached = m_codec->take(nct_id, number - 1)) return cached;
+  return decode_version(nct_id, number - 1);
 }
 
 int History::record_study_state(const core::NctId& id, std::string_view state, std::string_view alias_of,

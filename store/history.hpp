@@ -110,7 +110,8 @@ class History {
 
   // Return the stored state of `id`, or nothing if no version of it was ever stored.
   std::optional<StoredStudy> study(const core::NctId& id) const;
-  // Return the exact JSON of version `version` of `id` (0 = latest), or nothing.
+  // Return the exact JSON of version `version` of `id` (0 = latest), or nothing. The latest is kept until the
+  // next version of `id` is stored, which is compressed against it.
   std::optional<std::string> document(const core::NctId& id, int version = 0) const;
 
   // Store `version` with its field changes and events; return its version number, or nothing (and write
@@ -146,6 +147,10 @@ class History {
 
  private:
   std::optional<int> store_version(const NewVersion& version);  // inside the caller's transaction
+  // The exact bytes of version `number` of `nct_id`, decoded along its delta chain; nothing if it does not exist.
+  std::optional<std::string> decode_version(const std::string& nct_id, int number) const;
+  // The bytes version `number` is stored as a delta against (version number - 1), or nothing for a standalone frame.
+  std::optional<std::string> delta_base(const std::string& nct_id, int number);
 
   struct Codec;
   Database& m_db;

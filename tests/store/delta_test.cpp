@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: MIT
+// Versions are stored as zstd deltas against the version before, in chains of at most 16 frames.
+#include "store/history.hpp"
+#include "store/store_error.hpp"
+#include "tests/support/manual_clock.hpp"
+#include "tests/support/temp_dir.hpp"
+#include "tests/support/test_data.hpp"
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+using namespace trialwatch;
+using store::Database;
+using store::History;
+using store::OpenMode;
+
+namespace {
+
+const core::NctId k_id = *core::NctId::parse("NCT04280705");
+
+// `count` successive sponsor versions of a real 1.1 MB record: each edits one date and appends a site.
+std::vector<std::string> successive_versions(int count) {
+  std::string document = testing::read_test_file("ctgov/studies/NCT04280705.v2026-08-19.json");
+  std::vector<std::string> versions;
+  for (int n = 0; n < count; ++n) {
+    const auto at = document.find("\"lastUpdatePostDateStruct\"");
+    document.insert(at, "\"edit" + std::to_string(n) + "\":" + std::to_string(n * 7919) + ",");
+    versions.push_back(document);
+  }
+  return versions;
+}
+
+store::NewVersion version_of(const std::string& raw, int n) {
+  return store::NewVersion{k_id, raw, "hash-" + std::to_string(n), {}, "t", testing::ManualClock().now(), {}, {}, {}};
+}
+
+// Store versions [from, to) of `versions` through a fresh History on the database at `path`; before every other
+// one, read the latest document as the sync cycle does before a diff (so both the cached and the decoded prefix
+// are exercised).
+void store_versions(const std::filesystem::path& path, const std::vector<std::string>& versions, int from, int to) {
+  auto db = Database::open(path, OpenMode::read_write);
+  History history(db);
+  for (int n = from; n < to; ++n) {
+    if (n % 2 == 0) (void)history.document(k_id);
+    CHECK(history.record_version(version_of(versions[n], n)) == n + 1);
+  }
+}
+
+struct Frame {
+  int version;
+  bool standalone;
+  int base;
+  std::size_t bytes;
+};
+
+std::vector<Frame> frames(const std::filesystem::path& path) {
+  SQLite::Database db(path.string(), SQLite::OPEN_READONLY);
+  SQLite::Statement query(db, "SELECT version, base, length(document) FROM versions ORDER BY version");
+  std::vector<Frame> out;
+  while (query.executeStep())
+    out.push_back(Frame{query.getColumn(0).getInt(), query.getColumn(1).isNull(), query.getColumn(1).getInt(),
+                        static_cast<std::size_t>(query.getColumn(2).getInt64())});
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("every version reads back byte for byte across delta chains and restarts", "[store][delta]") {
+  testing::TempDir dir;
+  const auto path = dir.path() / "t.db";
+  const auto versions = successive_versions(40);
+  store_versions(path, versions, 0, 20);
+  store_versions(path, versions, 20, 40);  // a restart: nothing cached
+  {
+    auto db = Database::open(path, OpenMode::read_write);
+    History history(db);
+    for (int n = 0; n < 40; ++n) CHECK(history.document(k_id, n + 1) == versions[n]);
+    CHECK(history.document(k_id) == versions.back());
+    CHECK_FALSE(history.document(k_id, 41).has_value());
+  }
+  const auto stored = frames(path);
+  REQUIRE(stored.size() == 40);
+  std::size_t delta_bytes = 0;
+  for (const auto& frame : stored) {
+    const bool keyframe = (frame.version - 1) % 16 == 0;  // 1, 17, 33: at most 15 deltas follow a standalone frame
+    CHECK(frame.standalone == keyframe);
+    if (!keyframe) {
+      CHECK(frame.base == frame.version - 1);
+      delta_bytes += frame.bytes;
+    }
+  }
+  const std::size_t raw_bytes = versions.front().size();
+  CHECK(stored.front().bytes < raw_bytes / 5);  // a standalone frame: ordinary zstd
+  CHECK(delta_bytes / 37 < 1000);               // a delta for a one-member edit of a 1.1 MB record
+  CHECK(stored.front().bytes > 50 * (delta_bytes / 37));
+}
+
+TEST_CASE("a version whose delta base is gone is reported as damaged, not returned wrong", "[store][delta]") {
+  testing::TempDir dir;
+  const auto path = dir.path() / "t.db";
+  const auto versions = successive_versions(5);
+  store_versions(path, versions, 0, 5);
+  {
+    SQLite::Database raw(path.string(), SQLite::OPEN_READWRITE);
+    raw.exec("DELETE FROM versions WHERE version = 3");
+  }
+  auto db = Database::open(path, OpenMode::read_write);
+  History history(db);
+  CHECK(history.document(k_id, 2) == versions[1]);
+  try {
+    (void)history.document(k_id, 5);
+    FAIL("a broken chain was decoded");
+  } catch (const store::StoreError& e) {
+    CHECK(e.kind() == store::StoreError::Kind::corrupt);
+    CHECK_THAT(e.what(), Catch::Contains("NCT04280705 version 4") && Catch::Contains("restore a backup"));
+  }
+}
