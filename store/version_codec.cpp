@@ -21,6 +21,20 @@ struct DCtxDeleter {
   void operator()(ZSTD_DCtx* context) const noexcept { ZSTD_freeDCtx(context); }
 };
 
+// Make `buffer` hold at least `size` bytes and return where they start.
+char* at_least(std::string& buffer, std::size_t size) {
+  if (buffer.size() < size) buffer.resize(size);
+  return buffer.data();
+}
+
+// Decompress `frame` against `prefix` into `out` (which holds exactly `size` bytes); false if it does not fit.
+bool decompress_into(ZSTD_DCtx* context, std::string_view frame, std::string_view prefix, char* out, std::size_t size) {
+  ZSTD_DCtx_reset(context, ZSTD_reset_session_and_parameters);
+  if (!prefix.empty() && ZSTD_isError(ZSTD_DCtx_refPrefix(context, prefix.data(), prefix.size()))) return false;
+  const std::size_t got = ZSTD_decompressDCtx(context, out, size, frame.data(), frame.size());
+  return !ZSTD_isError(got) && got == size;
+}
+
 [[noreturn]] void damaged(std::string_view what) {
   throw StoreError(StoreError::Kind::corrupt, fmt::format("the stored copy of {} is damaged; restore a backup", what));
 }
@@ -30,6 +44,10 @@ struct DCtxDeleter {
 struct VersionCodec::Contexts {
   std::unique_ptr<ZSTD_CCtx, CCtxDeleter> compressor{ZSTD_createCCtx()};
   std::unique_ptr<ZSTD_DCtx, DCtxDeleter> decompressor{ZSTD_createDCtx()};
+  // Work buffers that only grow: filling a fresh megabyte with zeros for every version would cost more than
+  // compressing it against its prefix.
+  std::string frame;
+  std::string check;
 };
 
 VersionCodec::VersionCodec() : m_contexts(std::make_unique<Contexts>()) {
@@ -44,26 +62,25 @@ std::string VersionCodec::encode(std::string_view raw, std::string_view prefix) 
   ZSTD_CCtx_reset(context, ZSTD_reset_session_and_parameters);
   std::size_t status = ZSTD_CCtx_setParameter(context, ZSTD_c_compressionLevel, k_compression_level);
   if (!ZSTD_isError(status) && !prefix.empty()) status = ZSTD_CCtx_refPrefix(context, prefix.data(), prefix.size());
-  std::string frame(ZSTD_compressBound(raw.size()), '\0');
-  if (!ZSTD_isError(status)) status = ZSTD_compress2(context, frame.data(), frame.size(), raw.data(), raw.size());
+  const std::size_t bound = ZSTD_compressBound(raw.size());
+  char* const frame = at_least(m_contexts->frame, bound);
+  if (!ZSTD_isError(status)) status = ZSTD_compress2(context, frame, bound, raw.data(), raw.size());
   if (ZSTD_isError(status))
     throw StoreError(StoreError::Kind::io, std::string("compressing a study failed: ") + ZSTD_getErrorName(status));
-  frame.resize(status);
+  const std::string_view encoded(frame, status);
   // Decoding a delta costs microseconds (it is mostly one long copy); it proves the history stays readable.
-  if (decode(frame, prefix, "the version being stored") != raw)
+  char* const check = at_least(m_contexts->check, raw.size());
+  if (!decompress_into(m_contexts->decompressor.get(), encoded, prefix, check, raw.size()) ||
+      std::string_view(check, raw.size()) != raw)
     throw StoreError(StoreError::Kind::io, "compressing a study gave a frame that does not decode to it");
-  return frame;
+  return std::string(encoded);
 }
 
 std::string VersionCodec::decode(std::string_view frame, std::string_view prefix, std::string_view what) {
   const auto expected = ZSTD_getFrameContentSize(frame.data(), frame.size());
   if (expected == ZSTD_CONTENTSIZE_ERROR || expected == ZSTD_CONTENTSIZE_UNKNOWN) damaged(what);
-  ZSTD_DCtx* context = m_contexts->decompressor.get();
-  ZSTD_DCtx_reset(context, ZSTD_reset_session_and_parameters);
-  if (!prefix.empty() && ZSTD_isError(ZSTD_DCtx_refPrefix(context, prefix.data(), prefix.size()))) damaged(what);
   std::string out(expected, '\0');
-  const std::size_t got = ZSTD_decompressDCtx(context, out.data(), out.size(), frame.data(), frame.size());
-  if (ZSTD_isError(got) || got != expected) damaged(what);
+  if (!decompress_into(m_contexts->decompressor.get(), frame, prefix, out.data(), out.size())) damaged(what);
   return out;
 }
 
