@@ -24,6 +24,9 @@ class Logger {
   // Say whether a message at `level` would be written (so callers can skip formatting).
   bool enabled(LogLevel level) const noexcept { return static_cast<int>(level) <= static_cast<int>(m_threshold); }
 
+  // Return how lines are framed.
+  Format format() const noexcept { return m_format; }
+
   // Write one already formatted line at `level` to stderr.
   void write(LogLevel level, std::string_view message) const;
 

@@ -6,8 +6,11 @@
 #include "core/exit_code.hpp"
 #include "core/log.hpp"
 #include "core/version.hpp"
+#include "daemon/journal.hpp"
 #include "daemon/paths.hpp"
-#include "daemon/sync_cycle.hpp"
+#include "daemon/service.hpp"
+#include "daemon/service_notifier.hpp"
+#include "daemon/signals.hpp"
 #include "fetch/curl_http_client.hpp"
 #include "fetch/registry_client.hpp"
 #include "store/database.hpp"
@@ -17,6 +20,7 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <fcntl.h>
 #include <filesystem>
 #include <random>
 #include <unistd.h>
@@ -36,7 +40,7 @@ struct Flags {
   std::string api_base;
   bool once = false;
   bool reconcile = false;
-  std::string log_level = "info";
+  std::string log_level;  // empty: log.level of the configuration
 };
 
 core::Config load_configuration(const Flags& flags) {
@@ -62,7 +66,8 @@ std::filesystem::path database_path(const Flags& flags) {
   return path;
 }
 
-int run(const Flags& flags, const core::Logger& logger) {
+// The configuration as the service uses it: the file (or the defaults) with the command line's overrides, checked.
+core::Config effective_configuration(const Flags& flags) {
   core::Config config = load_configuration(flags);
   if (!flags.api_base.empty()) {
     if (flags.api_base.rfind("https://", 0) != 0 && flags.api_base.rfind("http://", 0) != 0)
@@ -74,40 +79,46 @@ int run(const Flags& flags, const core::Logger& logger) {
     throw core::ConfigError(
         fmt::format("api.base_url {}: plain http is allowed only for loopback test servers; use https",
                     fetch::redact_url(config.api.base_url)));
+  if (!flags.log_level.empty()) config.log.level = flags.log_level;
+  return config;
+}
+
+// Keep descriptors 0-2 open, so a stray write to stderr can never land in the database file (howtocorrupt.html).
+void guard_standard_descriptors() {
+  for (int fd = 0; fd <= 2; ++fd)
+    if (fcntl(fd, F_GETFD) < 0) open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+}
+
+int run(const Flags& flags, core::Logger& logger, daemon::SignalWatcher& signals) {
+  core::Config config = effective_configuration(flags);
+  logger = core::Logger(*core::parse_log_level(config.log.level), logger.format());
 
   auto database = store::Database::open(database_path(flags), store::OpenMode::read_write);
   store::History history(database);
   const core::SystemClock clock;
-  for (const auto& id : config.sync.track) history.track(id, "config", "", clock.now());
 
   const fetch::CurlGlobal curl;
   fetch::CurlOptions curl_options;
   curl_options.user_agent = core::k_user_agent;
+  curl_options.cancel = &signals.stop_flag();
   fetch::CurlHttpClient http(curl_options);
-  fetch::CancellableSleeper sleeper;
   std::mt19937_64 engine{std::random_device{}()};
   std::uniform_real_distribution<double> uniform(0.0, 1.0);
-  daemon::CycleOptions options;
-  options.full_reconcile = config.sync.full_reconcile;
-  options.force_reconcile = flags.reconcile;
+  daemon::ServiceNotifier notifier;
 
   logger.log(core::LogLevel::info, "trialwatchd {} using {} and {}", core::k_version, database.path().string(),
              fetch::redact_url(config.api.base_url));
-  while (true) {
-    // A fresh client per cycle: its counters and retry budget belong to one cycle.
-    fetch::RateLimiter limiter(clock, config.api.requests_per_second, 5.0);
-    fetch::RegistryClientOptions client_options;
-    client_options.base_url = config.api.base_url;
-    client_options.retry.max_attempts = config.api.max_attempts;
-    fetch::RegistryClient registry(
-        http, limiter, sleeper, [&] { return uniform(engine); }, client_options);
-    daemon::SyncCycle cycle(registry, history, clock, logger, options);
-    const auto report = cycle.run();
-    options.force_reconcile = false;
-    if (flags.once) return report.outcome == daemon::CycleOutcome::failed ? to_int(ExitCode::temp_failure) : 0;
-    // The systemd service loop (signals, sd_notify, backoff) arrives with issue #4; until then, wait and repeat.
-    sleeper.sleep_for(config.sync.check_interval);
-  }
+  daemon::ServiceParts parts{history,
+                             http,
+                             clock,
+                             logger,
+                             notifier,
+                             signals,
+                             [&] { return uniform(engine); },
+                             [&] { return effective_configuration(flags); },
+                             logger.format() == core::Logger::Format::journal_prefixed};
+  daemon::Service service(std::move(parts), std::move(config), flags.reconcile);
+  return flags.once ? service.run_once() : service.run_until_stopped();
 }
 
 }  // namespace
@@ -122,7 +133,7 @@ int main(int argc, char** argv) {
   app.add_flag("--once", flags.once, "run one complete sync cycle and exit (0 ok, 75 incomplete, 78 bad config)");
   app.add_flag("--reconcile", flags.reconcile,
                "check every tracked study in full in the first cycle (it also happens every sync.full_reconcile)");
-  app.add_option("--log-level", flags.log_level, "debug, info, warning or error")
+  app.add_option("--log-level", flags.log_level, "debug, info, warning or error (default: log.level, info)")
       ->check(CLI::IsMember({"debug", "info", "warning", "error"}));
   try {
     app.parse(argc, argv);
@@ -130,9 +141,12 @@ int main(int argc, char** argv) {
     const int code = app.exit(e);
     return code == 0 ? to_int(ExitCode::ok) : to_int(ExitCode::usage);
   }
-  const core::Logger logger(*core::parse_log_level(flags.log_level));
+  guard_standard_descriptors();
+  daemon::SignalWatcher signals;  // before any thread starts: every thread inherits the blocked signals
+  core::Logger logger(core::LogLevel::info, daemon::stderr_is_journal() ? core::Logger::Format::journal_prefixed
+                                                                        : core::Logger::Format::plain);
   try {
-    return run(flags, logger);
+    return run(flags, logger, signals);
   } catch (const core::ConfigError& e) {
     logger.log(core::LogLevel::error, "{}", e.what());
     return to_int(ExitCode::config);

@@ -121,6 +121,7 @@ class CycleRun {
     auto rejected =
         m_registry.by_ids(tracked, k_watermark_fields, m_options.watermark_page_size,
                           [&](const std::string& json) -> core::Result<core::Ok> {
+                            beat();
                             auto facts = diff::read_study_facts(json);
                             if (!facts) return std::move(facts).error();
                             if (facts->nct_id.empty())
@@ -200,6 +201,7 @@ class CycleRun {
   }
 
   core::Result<core::Ok> store_study(const std::string& json, const std::set<std::string>& wanted) {
+    beat();
     auto facts = diff::read_study_facts(json);
     if (!facts) return std::move(facts).error();
     auto id = NctId::parse(facts->nct_id);
@@ -245,20 +247,51 @@ class CycleRun {
     return core::Ok{};
   }
 
-  // Commit the pending versions in one transaction (each study's version, changes and events together).
+  // Commit the pending versions in one transaction (each study's version, changes and events together), then
+  // publish the events that were stored.
   void flush() {
     if (m_pending.empty()) return;
     const auto numbers = m_history.record_versions(m_pending);
     for (std::size_t i = 0; i < m_pending.size(); ++i) {
       if (!numbers[i]) continue;
+      const auto& version = m_pending[i];
       ++m_record.changed;
-      m_record.events += static_cast<int>(m_pending[i].events.size());
-      for (const auto& event : m_pending[i].events)
-        m_logger.log(core::LogLevel::info, "{} {} (version {}): {}", m_pending[i].id.str(),
-                     core::event_type_name(event.type), *numbers[i], event.summary);
+      m_record.events += static_cast<int>(version.events.size());
+      for (std::size_t e = 0; e < version.events.size(); ++e)
+        publish(version.id, version.events[e], version.event_ids[e], numbers[i], version.fetched_at);
     }
     m_pending.clear();
     m_pending_bytes = 0;
+    beat();
+  }
+
+  // Log a committed event and hand it to the options' sink.
+  void publish(const NctId& id, const core::ChangeEvent& event, const std::string& event_id, std::optional<int> version,
+               core::Clock::TimePoint at) {
+    m_logger.log(core::LogLevel::info, "{} {}{}: {}", id.str(), core::event_type_name(event.type),
+                 version ? fmt::format(" (version {})", *version) : std::string(), event.summary);
+    if (!m_options.on_event) return;
+    const auto source = m_sources.find(id.str());
+    m_options.on_event(store::StoredEvent{event_id, id.str(), event.type, core::format_rfc3339(at), m_data_timestamp,
+                                          version, event.provenance, event.path, event.old_json, event.new_json,
+                                          event.summary, source != m_sources.end() ? source->second : "cli"});
+  }
+
+  // Record a study's new state with its one event, and publish the event if it was new.
+  void record_state(const NctId& id, std::string_view state, std::string_view alias_of, const core::ChangeEvent& event,
+                    const std::string& event_id) {
+    const auto now = m_clock.now();
+    const int stored = m_history.record_study_state(id, state, alias_of, {event}, {event_id}, m_data_timestamp, now);
+    m_record.events += stored;
+    if (stored > 0) {
+      const auto latest = stored_state(id);
+      publish(id, event, event_id,
+              latest && latest->latest_version > 0 ? std::optional<int>(latest->latest_version) : std::nullopt, now);
+    }
+  }
+
+  void beat() const {
+    if (m_options.heartbeat) m_options.heartbeat();
   }
 
   core::Result<core::Ok> record_alias(const NctId& alias, const std::string& canonical_text) {
@@ -267,18 +300,17 @@ class CycleRun {
       return Error{Error::Code::bad_response, fmt::format("the registry named '{}' as canonical", canonical_text)};
     const auto stored = stored_state(alias);
     const std::string from = stored ? stored->hash : "";
-    std::vector<core::ChangeEvent> events{core::ChangeEvent{
-        EventType::study_aliased, Provenance::registry_reprocessing,
-        "protocolSection.identificationModule.nctIdAliases", core::json_quote(alias.str()),
+    const core::ChangeEvent event{
+        EventType::study_aliased,
+        Provenance::registry_reprocessing,
+        "protocolSection.identificationModule.nctIdAliases",
+        core::json_quote(alias.str()),
         core::json_quote(canonical->str()),
-        fmt::format("{} is now an alias of {}; its history continues there", alias.str(), canonical->str())}};
-    std::vector<std::string> ids{
-        diff::event_id(alias.str(), from, "aliased:" + canonical->str(), EventType::study_aliased, "")};
-    m_record.events +=
-        m_history.record_study_state(alias, "aliased", canonical->str(), events, ids, m_data_timestamp, m_clock.now());
+        fmt::format("{} is now an alias of {}; its history continues there", alias.str(), canonical->str())};
+    record_state(alias, "aliased", canonical->str(), event,
+                 diff::event_id(alias.str(), from, "aliased:" + canonical->str(), EventType::study_aliased, ""));
     const auto source = m_sources.count(alias.str()) ? m_sources[alias.str()] : std::string("cli");
     m_history.track(*canonical, source, fmt::format("canonical record of {}", alias.str()), m_clock.now());
-    m_logger.log(core::LogLevel::info, "{} study_aliased: now {}", alias.str(), canonical->str());
     return core::Ok{};
   }
 
@@ -296,19 +328,15 @@ class CycleRun {
       case fetch::StudyLookup::Kind::not_found: {
         const auto stored = stored_state(id);
         if (stored && stored->state == "removed") return core::Ok{};
-        std::vector<core::ChangeEvent> events{
-            core::ChangeEvent{EventType::study_removed,
-                              Provenance::registry_reprocessing,
-                              {},
-                              {},
-                              {},
-                              fmt::format("The registry no longer has {} (confirmed: GET /studies/{} answered 404)",
-                                          id.str(), id.str())}};
-        std::vector<std::string> ids{
-            diff::event_id(id.str(), stored ? stored->hash : "", "removed", EventType::study_removed, "")};
-        m_record.events +=
-            m_history.record_study_state(id, "removed", "", events, ids, m_data_timestamp, m_clock.now());
-        m_logger.log(core::LogLevel::warning, "{} study_removed: the registry answers 404", id.str());
+        const core::ChangeEvent event{
+            EventType::study_removed,
+            Provenance::registry_reprocessing,
+            {},
+            {},
+            {},
+            fmt::format("The registry no longer has {} (confirmed: GET /studies/{} answered 404)", id.str(), id.str())};
+        record_state(id, "removed", "", event,
+                     diff::event_id(id.str(), stored ? stored->hash : "", "removed", EventType::study_removed, ""));
         return core::Ok{};
       }
     }

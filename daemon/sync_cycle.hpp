@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <string>
 
 namespace trialwatch::daemon {
@@ -23,6 +24,10 @@ struct CycleOptions {
   // watermark has not advanced, so the next cycle fetches the uncommitted studies again.
   std::size_t commit_studies = 100;
   std::size_t commit_bytes = 16u << 20;
+  // Called with each new event once it is committed (the journal, the event log); may be empty.
+  std::function<void(const store::StoredEvent&)> on_event;
+  // Called often while the cycle works (after each page and study), from the calling thread: the watchdog ping.
+  std::function<void()> heartbeat;
 };
 
 // How a cycle ended.

@@ -14,6 +14,7 @@ bool CancellableSleeper::sleep_for(std::chrono::nanoseconds duration) {
     const auto left = until - std::chrono::steady_clock::now();
     if (left <= std::chrono::nanoseconds::zero()) return true;
     std::this_thread::sleep_for(std::min<std::chrono::nanoseconds>(left, k_slice));
+    if (m_on_slice) m_on_slice();
   }
 }
 

@@ -3,6 +3,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
+#include <utility>
 
 namespace trialwatch::fetch {
 
@@ -14,15 +16,18 @@ class Sleeper {
   virtual bool sleep_for(std::chrono::nanoseconds duration) = 0;
 };
 
-// Really waits, in slices, giving up early when `cancel` becomes true.
+// Really waits, in slices of 50 ms, giving up early when `cancel` becomes true.
 class CancellableSleeper final : public Sleeper {
  public:
-  // Wait on the real clock; `cancel` (may be null) must outlive the sleeper.
-  explicit CancellableSleeper(const std::atomic<bool>* cancel = nullptr) : m_cancel(cancel) {}
+  // Wait on the real clock; `cancel` (may be null) must outlive the sleeper; `on_slice` (may be empty) runs
+  // after every slice, e.g. to keep a watchdog fed through a long Retry-After.
+  explicit CancellableSleeper(const std::atomic<bool>* cancel = nullptr, std::function<void()> on_slice = {})
+      : m_cancel(cancel), m_on_slice(std::move(on_slice)) {}
   bool sleep_for(std::chrono::nanoseconds duration) override;
 
  private:
   const std::atomic<bool>* m_cancel;
+  std::function<void()> m_on_slice;
 };
 
 }  // namespace trialwatch::fetch

@@ -126,6 +126,16 @@ std::vector<WatchEntry> History::watchlist(bool include_inactive) const {
   return entries;
 }
 
+std::vector<core::NctId> History::tracked_without_version() const {
+  auto query = detail::statement(m_db,
+                                 "SELECT nct_id FROM watchlist w WHERE active = 1 AND NOT EXISTS "
+                                 "(SELECT 1 FROM studies s WHERE s.nct_id = w.nct_id) ORDER BY nct_id");
+  std::vector<core::NctId> ids;
+  while (query->executeStep())
+    if (auto id = core::NctId::parse(query->getColumn(0).getString())) ids.push_back(*id);
+  return ids;
+}
+
 std::optional<StoredStudy> History::study(const core::NctId& id) const {
   auto query =
       detail::statement(m_db,

@@ -108,6 +108,10 @@ class History {
   // Return the watch list, active entries only unless `include_inactive`.
   std::vector<WatchEntry> watchlist(bool include_inactive = false) const;
 
+  // Return the actively tracked studies of which no version or state was ever stored (tracked since the last
+  // cycle, or never found), in NCT order.
+  std::vector<core::NctId> tracked_without_version() const;
+
   // Return the stored state of `id`, or nothing if no version of it was ever stored.
   std::optional<StoredStudy> study(const core::NctId& id) const;
   // Return the exact JSON of version `version` of `id` (0 = latest), or nothing. The latest is kept until the

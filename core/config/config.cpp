@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "core/config/config.hpp"
 
+#include "core/log.hpp"
+
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
@@ -143,6 +145,17 @@ void read_sync(const toml::table& table, const std::string& source, SyncConfig& 
   reader.reject_unknown_keys();
 }
 
+void read_log(const toml::table& table, const std::string& source, LogConfig& log) {
+  TableReader reader(table, source, "log");
+  reader.read("level", log.level);
+  if (!parse_log_level(log.level))
+    reader.fail(table.get("level"), "log.level must be \"debug\", \"info\", \"warning\" or \"error\"");
+  reader.read("event_file", log.event_file);
+  if (table.get("event_file") != nullptr && log.event_file.empty())
+    reader.fail(table.get("event_file"), "log.event_file must name a file (or be left out)");
+  reader.reject_unknown_keys();
+}
+
 SearchConfig read_search(const toml::table& table, const std::string& source) {
   TableReader reader(table, source, "search");
   SearchConfig search;
@@ -248,6 +261,7 @@ Config parse_config(std::string_view text, const std::string& source) {
   TableReader reader(root, source, "");
   if (const auto* api = sub_table(reader, root, "api")) read_api(*api, source, config.api);
   if (const auto* sync = sub_table(reader, root, "sync")) read_sync(*sync, source, config.sync);
+  if (const auto* log = sub_table(reader, root, "log")) read_log(*log, source, config.log);
   if (const auto* related = sub_table(reader, root, "related")) read_related(*related, source, config.related);
   std::set<std::string> names;
   for_each_table(reader, "search", [&](const toml::table& table) {

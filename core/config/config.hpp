@@ -34,6 +34,12 @@ struct SyncConfig {
   std::vector<NctId> track;
 };
 
+// [log]: what the daemon writes besides the database.
+struct LogConfig {
+  std::string level = "info";  // debug | info | warning | error; --log-level overrides it
+  std::string event_file;      // if set: every change event appended to this file as one JSON object per line
+};
+
 // One [[search]]: a saved registry search whose new matches are tracked.
 struct SearchConfig {
   std::string name;
@@ -65,6 +71,7 @@ struct NotifyConfig {
 struct Config {
   ApiConfig api;
   SyncConfig sync;
+  LogConfig log;
   std::vector<SearchConfig> searches;
   RelatedConfig related;
   std::vector<NotifyConfig> notify;

@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: MIT
+#include "daemon/service.hpp"
+
+#include "core/exit_code.hpp"
+#include "daemon/event_log.hpp"
+#include "daemon/journal.hpp"
+#include "daemon/schedule.hpp"
+#include "daemon/sync_cycle.hpp"
+#include "fetch/rate_limiter.hpp"
+#include "fetch/registry_client.hpp"
+#include "fetch/sleeper.hpp"
+
+#include <fmt/format.h>
+
+#include <ctime>
+#include <set>
+
+namespace trialwatch::daemon {
+
+namespace {
+
+// How often the wait between checks looks for studies tracked meanwhile (`trialwatch track`).
+constexpr std::chrono::seconds k_watchlist_poll{15};
+
+// "HH:MM UTC" of now + `wait`.
+std::string utc_clock_after(std::chrono::seconds wait) {
+  const std::time_t at = std::time(nullptr) + wait.count();
+  std::tm parts{};
+  gmtime_r(&at, &parts);
+  char text[16];
+  std::strftime(text, sizeof text, "%H:%M UTC", &parts);
+  return text;
+}
+
+}  // namespace
+
+struct Service::CycleResult {
+  CycleOutcome outcome = CycleOutcome::failed;
+  std::string error;
+};
+
+Service::Service(ServiceParts parts, core::Config config, bool force_reconcile)
+    : m_parts(std::move(parts)), m_config(std::move(config)), m_force_reconcile(force_reconcile) {
+  apply_config();
+}
+
+Service::~Service() = default;
+
+// Make the database's watch list and the sinks match the configuration: IDs in sync.track are tracked (source
+// config); IDs tracked only because an earlier configuration listed them are untracked (history is kept).
+void Service::apply_config() {
+  auto& history = m_parts.history;
+  const auto now = m_parts.clock.now();
+  std::set<std::string> listed;
+  for (const auto& id : m_config.sync.track) {
+    listed.insert(id.str());
+    if (history.track(id, "config", "", now)) m_parts.logger.log(core::LogLevel::info, "now tracking {}", id.str());
+  }
+  for (const auto& entry : history.watchlist())
+    if (entry.source == "config" && listed.count(entry.id.str()) == 0 && history.untrack(entry.id))
+      m_parts.logger.log(core::LogLevel::info, "no longer tracking {}: it left sync.track", entry.id.str());
+
+  if (m_config.log.event_file.empty())
+    m_event_log.reset();
+  else if (!m_event_log || m_event_log->path() != m_config.log.event_file)
+    m_event_log = std::make_unique<EventLogFile>(m_config.log.event_file);
+}
+
+void Service::reload() {
+  m_parts.notifier.reloading();
+  try {
+    core::Config fresh = m_parts.load_config();
+    std::swap(m_config, fresh);
+    try {
+      apply_config();
+    } catch (const std::exception&) {
+      std::swap(m_config, fresh);  // e.g. an event log that cannot be opened: keep what worked
+      throw;
+    }
+    m_parts.logger = core::Logger(*core::parse_log_level(m_config.log.level), m_parts.logger.format());
+    m_parts.logger.log(core::LogLevel::info, "configuration reloaded");
+  } catch (const std::exception& e) {
+    m_parts.logger.log(core::LogLevel::error, "reload failed, keeping the previous configuration: {}", e.what());
+  }
+  m_parts.notifier.ready("Configuration reloaded");
+}
+
+void Service::publish(const store::StoredEvent& event) {
+  if (m_parts.journal_events) send_to_journal(journal_fields(event));
+  if (m_event_log && !m_event_log->append(event))
+    m_parts.logger.log(core::LogLevel::warning, "could not append event {} to {}; it is in the database", event.id,
+                       m_event_log->path().string());
+}
+
+Service::CycleResult Service::cycle() {
+  // A fresh limiter and client per cycle: their counters and retry budget belong to one cycle.
+  fetch::CancellableSleeper sleeper(&m_parts.signals.stop_flag(), [this] { m_parts.notifier.keep_alive(); });
+  fetch::RateLimiter limiter(m_parts.clock, m_config.api.requests_per_second, 5.0);
+  fetch::RegistryClientOptions client_options;
+  client_options.base_url = m_config.api.base_url;
+  client_options.retry.max_attempts = m_config.api.max_attempts;
+  fetch::RegistryClient registry(m_parts.http, limiter, sleeper, m_parts.unit_random, client_options);
+  CycleOptions options;
+  options.full_reconcile = m_config.sync.full_reconcile;
+  options.force_reconcile = m_force_reconcile;
+  options.on_event = [this](const store::StoredEvent& event) { publish(event); };
+  options.heartbeat = [this] { m_parts.notifier.keep_alive(); };
+  m_parts.notifier.status(fmt::format("Syncing {} tracked studies", m_parts.history.watchlist().size()));
+  const auto report = SyncCycle(registry, m_parts.history, m_parts.clock, m_parts.logger, options).run();
+  if (report.outcome != CycleOutcome::failed) m_force_reconcile = false;
+  m_waiting = m_parts.history.tracked_without_version();
+  return CycleResult{report.outcome, report.run.error};
+}
+
+int Service::run_once() {
+  const auto result = cycle();
+  if (result.outcome != CycleOutcome::failed) return 0;
+  m_parts.logger.log(core::LogLevel::error, "sync failed: {}", result.error);
+  return core::to_int(core::ExitCode::temp_failure);
+}
+
+int Service::run_until_stopped() {
+  auto& logger = m_parts.logger;
+  m_parts.notifier.ready(fmt::format("Tracking {} studies; first check now", m_parts.history.watchlist().size()));
+  int failures = 0;
+  while (!m_parts.signals.stop_requested()) {
+    if (m_parts.signals.take_reload()) reload();
+    const auto result = cycle();
+    if (m_parts.signals.stop_requested()) break;
+    StatusFacts facts;
+    facts.tracked = m_parts.history.watchlist().size();
+    facts.last_run = m_parts.history.last_run();
+    std::chrono::seconds wait{};
+    if (result.outcome == CycleOutcome::failed) {
+      ++failures;
+      wait = failure_backoff(failures, m_config.sync.check_interval, m_parts.unit_random());
+      facts.failure = result.error;
+      facts.retry_in = wait;
+      logger.log(core::LogLevel::error, "sync failed: {}; next attempt in {}", result.error, human_duration(wait));
+    } else {
+      failures = 0;
+      wait = jittered(m_config.sync.check_interval, m_parts.unit_random());
+      facts.next_check = utc_clock_after(wait);
+    }
+    wait_for_next_check(wait, status_line(facts));
+  }
+  m_parts.notifier.stopping();
+  logger.log(core::LogLevel::info, "stopping");
+  return 0;
+}
+
+// Wait `wait`, feeding the watchdog, and return early for a stop, a reload or a study tracked meanwhile.
+void Service::wait_for_next_check(std::chrono::seconds wait, const std::string& status) {
+  m_parts.notifier.status(status);
+  const auto deadline = std::chrono::steady_clock::now() + wait;
+  auto step = std::chrono::duration_cast<std::chrono::steady_clock::duration>(k_watchlist_poll);
+  if (const auto ping = m_parts.notifier.ping_interval())
+    step = std::min(step, std::chrono::duration_cast<std::chrono::steady_clock::duration>(*ping));
+  auto& signals = m_parts.signals;
+  while (!signals.stop_requested()) {
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= deadline) return;
+    signals.wait_until(std::min(deadline, now + step));
+    m_parts.notifier.keep_alive();
+    if (signals.stop_requested()) return;
+    if (signals.take_reload()) {
+      reload();
+      return;  // check at once with the new configuration: its new studies need their baseline
+    }
+    if (m_parts.history.tracked_without_version() != m_waiting) {
+      m_parts.logger.log(core::LogLevel::info, "a newly tracked study is waiting; checking now");
+      return;
+    }
+  }
+}
+
+}  // namespace trialwatch::daemon
