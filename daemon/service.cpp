@@ -19,9 +19,6 @@ namespace trialwatch::daemon {
 
 namespace {
 
-// How often the wait between checks looks for studies tracked meanwhile (`trialwatch track`).
-constexpr std::chrono::seconds k_watchlist_poll{15};
-
 // "HH:MM UTC" of now + `wait`.
 std::string utc_clock_after(std::chrono::seconds wait) {
   const std::time_t at = std::time(nullptr) + wait.count();
@@ -153,7 +150,7 @@ int Service::run_until_stopped() {
 void Service::wait_for_next_check(std::chrono::seconds wait, const std::string& status) {
   m_parts.notifier.status(status);
   const auto deadline = std::chrono::steady_clock::now() + wait;
-  auto step = std::chrono::duration_cast<std::chrono::steady_clock::duration>(k_watchlist_poll);
+  auto step = std::chrono::duration_cast<std::chrono::steady_clock::duration>(m_config.sync.watchlist_poll);
   if (const auto ping = m_parts.notifier.ping_interval())
     step = std::min(step, std::chrono::duration_cast<std::chrono::steady_clock::duration>(*ping));
   auto& signals = m_parts.signals;

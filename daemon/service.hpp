@@ -31,7 +31,7 @@ struct ServiceParts {
 
 // trialwatchd's main job: the sync engine on a schedule, as a systemd service. It asks /version every
 // sync.check_interval (jittered), runs a full cycle only when the registry was refreshed, a study was newly
-// tracked (polled every 15 s, so `trialwatch track` needs no restart) or a reconcile is due, backs off after a
+// tracked (the watch list is polled every sync.watchlist_poll, so `trialwatch track` needs no restart) or a reconcile is due, backs off after a
 // failure, reloads its configuration on SIGHUP, and stops cleanly on SIGTERM or SIGINT.
 class Service {
  public:

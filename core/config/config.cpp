@@ -136,6 +136,7 @@ void read_sync(const toml::table& table, const std::string& source, SyncConfig& 
   TableReader reader(table, source, "sync");
   reader.read_duration("check_interval", sync.check_interval);
   reader.read_duration("full_reconcile", sync.full_reconcile);
+  reader.read_duration("watchlist_poll", sync.watchlist_poll);
   const toml::node* track = table.get("track");
   for (const auto& text : reader.read_strings("track")) {
     auto id = NctId::parse(text);

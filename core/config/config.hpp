@@ -31,6 +31,7 @@ struct ApiConfig {
 struct SyncConfig {
   std::chrono::seconds check_interval{30 * 60};
   std::chrono::seconds full_reconcile{7 * 24 * 3600};
+  std::chrono::seconds watchlist_poll{15};  // how often the daemon looks for studies tracked with the CLI
   std::vector<NctId> track;
 };
 

@@ -118,7 +118,7 @@ TEST_CASE("keys keep their document order", "[diff][normalise]") {
   CHECK(canonical_of(R"({ "b" : 1, "a" : [ true, false, null ] })") == R"({"b":1,"a":[true,false,null]})");
 }
 
-TEST_CASE("only white space outside strings is canonicalised; values stay byte for byte", "[diff][normalise]") {
+TEST_CASE("only white space outside strings is canonicalised and values stay byte for byte", "[diff][normalise]") {
   auto [input, canonical] = GENERATE(table<std::string, std::string>({
       {"{ \"s\" : \"a b\\tc\" ,\n \"n\" : 1.50 }", R"({"s":"a b\tc","n":1.50})"},
       {R"({"s":"caf\u00e9"})", R"({"s":"caf\u00e9"})"},

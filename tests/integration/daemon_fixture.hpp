@@ -8,6 +8,8 @@
 #include "tests/support/temp_dir.hpp"
 
 #include <fstream>
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -19,10 +21,28 @@ struct DaemonFixture {
   DaemonFixture(fakeregistry::Scenario scenario, const std::vector<std::string>& tracked,
                 const std::string& extra_config = "")
       : registry(std::move(scenario)) {
-    std::ofstream config(config_path());
-    config << "[api]\nrequests_per_second = 100.0\nmax_attempts = 1\n" << extra_config << "\n[sync]\ntrack = [";
+    write_config(tracked, extra_config);
+  }
+
+  // (Re)write the configuration file: track `tracked`, with `extra_config` after [api] and `sync_extra` in [sync].
+  void write_config(const std::vector<std::string>& tracked, const std::string& extra_config = "",
+                    const std::string& sync_extra = "") const {
+    std::ofstream config(config_path(), std::ios::trunc);
+    config << "[api]\nrequests_per_second = 100.0\nmax_attempts = 1\n"
+           << extra_config << "\n[sync]\n"
+           << sync_extra << "\ntrack = [";
     for (std::size_t i = 0; i < tracked.size(); ++i) config << (i ? ", " : "") << '"' << tracked[i] << '"';
     config << "]\n";
+  }
+
+  // Start trialwatchd (no --once) in the background against the fake registry, with `env` added.
+  std::unique_ptr<ChildProcess> start(const std::map<std::string, std::string>& env = {}) const {
+    std::map<std::string, std::string> environment{{"TRIALWATCH_DB", ""}, {"TRIALWATCH_CONFIG", ""}};
+    environment.insert(env.begin(), env.end());
+    return std::make_unique<ChildProcess>(
+        std::vector<std::string>{TRIALWATCH_DAEMON_PATH, "--api-base", registry.registry.base_url(), "--db", db_path(),
+                                 "--config", config_path()},
+        environment);
   }
 
   std::string config_path() const { return (dir.path() / "trialwatch.toml").string(); }

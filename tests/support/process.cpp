@@ -1,22 +1,24 @@
 // SPDX-License-Identifier: MIT
 #include "tests/support/process.hpp"
 
-#include <cstdio>
+#include <csignal>
 #include <fcntl.h>
 #include <spawn.h>
 #include <stdexcept>
 #include <sys/wait.h>
+#include <thread>
 #include <unistd.h>
 
 extern char** environ;
 
 namespace trialwatch::testing {
 
-ProcessResult run_process(const std::vector<std::string>& argv, const std::map<std::string, std::string>& extra_env) {
-  std::FILE* capture = std::tmpfile();
-  if (capture == nullptr) throw std::runtime_error("cannot create a capture file");
-  const int capture_fd = fileno(capture);
+namespace {
 
+// Start `argv` with `extra_env`, stdin from /dev/null and stdout and stderr into `capture`; return its pid.
+pid_t spawn(const std::vector<std::string>& argv, const std::map<std::string, std::string>& extra_env,
+            std::FILE* capture) {
+  const int capture_fd = fileno(capture);
   std::vector<std::string> environment;
   for (char** entry = environ; *entry != nullptr; ++entry) {
     const std::string text(*entry);
@@ -40,21 +42,89 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::map<s
   const int spawned =
       posix_spawn(&pid, args.front().c_str(), &actions, nullptr, arg_pointers.data(), env_pointers.data());
   posix_spawn_file_actions_destroy(&actions);
-  if (spawned != 0) {
+  if (spawned != 0) throw std::runtime_error("cannot start " + args.front());
+  return pid;
+}
+
+int exit_code_of(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status); }
+
+std::string read_all(std::FILE* capture) {
+  std::string text;
+  char buffer[4096];
+  off_t at = 0;
+  ssize_t n = 0;
+  while ((n = pread(fileno(capture), buffer, sizeof buffer, at)) > 0) {
+    text.append(buffer, static_cast<std::size_t>(n));
+    at += n;
+  }
+  return text;
+}
+
+}  // namespace
+
+ProcessResult run_process(const std::vector<std::string>& argv, const std::map<std::string, std::string>& extra_env) {
+  std::FILE* capture = std::tmpfile();
+  if (capture == nullptr) throw std::runtime_error("cannot create a capture file");
+  pid_t pid = 0;
+  try {
+    pid = spawn(argv, extra_env, capture);
+  } catch (...) {
     std::fclose(capture);
-    throw std::runtime_error("cannot start " + args.front());
+    throw;
   }
   int status = 0;
   while (waitpid(pid, &status, 0) < 0) {
   }
-  ProcessResult result;
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  std::rewind(capture);
-  char buffer[4096];
-  std::size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof buffer, capture)) > 0) result.output.append(buffer, n);
+  ProcessResult result{exit_code_of(status), read_all(capture)};
   std::fclose(capture);
   return result;
+}
+
+ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::map<std::string, std::string>& extra_env)
+    : m_capture(std::tmpfile()) {
+  if (m_capture == nullptr) throw std::runtime_error("cannot create a capture file");
+  try {
+    m_pid = spawn(argv, extra_env, m_capture);
+  } catch (...) {
+    std::fclose(m_capture);
+    throw;
+  }
+}
+
+ChildProcess::~ChildProcess() {
+  if (!m_exit_code) {
+    ::kill(m_pid, SIGKILL);
+    int status = 0;
+    waitpid(m_pid, &status, 0);
+  }
+  std::fclose(m_capture);
+}
+
+void ChildProcess::send(int signal) const { ::kill(m_pid, signal); }
+
+std::optional<int> ChildProcess::wait_for_exit(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!m_exit_code) {
+    int status = 0;
+    if (waitpid(m_pid, &status, WNOHANG) == m_pid) {
+      m_exit_code = exit_code_of(status);
+      break;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return m_exit_code;
+}
+
+std::string ChildProcess::output() const { return read_all(m_capture); }
+
+bool ChildProcess::wait_for_output(const std::string& text, std::chrono::milliseconds timeout) const {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (output().find(text) == std::string::npos) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return true;
 }
 
 }  // namespace trialwatch::testing
