@@ -30,9 +30,10 @@ struct ServiceParts {
 };
 
 // trialwatchd's main job: the sync engine on a schedule, as a systemd service. It asks /version every
-// sync.check_interval (jittered), runs a full cycle only when the registry was refreshed, a study was newly
-// tracked (the watch list is polled every sync.watchlist_poll, so `trialwatch track` needs no restart) or a reconcile is due, backs off after a
-// failure, reloads its configuration on SIGHUP, and stops cleanly on SIGTERM or SIGINT.
+// sync.check_interval (jittered) and runs a full cycle only when the registry was refreshed, a study was newly
+// tracked (the watch list is polled every sync.watchlist_poll, so `trialwatch track` needs no restart) or a
+// reconcile is due; it backs off after a failure, reloads its configuration on SIGHUP, and stops cleanly on
+// SIGTERM or SIGINT.
 class Service {
  public:
   // Run with `config` (already loaded and checked); the first cycle reconciles every study if `force_reconcile`.

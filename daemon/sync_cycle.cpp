@@ -63,7 +63,6 @@ class CycleRun {
       outcome = CycleOutcome::failed;
       m_record.outcome = "failed";
       m_record.error = result.error().message;
-      m_logger.log(core::LogLevel::error, "sync failed: {}", result.error().message);
     } else {
       outcome = *result;
       m_record.outcome = outcome == CycleOutcome::unchanged ? "unchanged" : "ok";

@@ -36,13 +36,14 @@ struct DaemonFixture {
   }
 
   // Start trialwatchd (no --once) in the background against the fake registry, with `env` added.
-  std::unique_ptr<ChildProcess> start(const std::map<std::string, std::string>& env = {}) const {
+  std::unique_ptr<ChildProcess> start(const std::map<std::string, std::string>& env = {},
+                                      ChildProcess::Stderr stderr_kind = ChildProcess::Stderr::plain) const {
     std::map<std::string, std::string> environment{{"TRIALWATCH_DB", ""}, {"TRIALWATCH_CONFIG", ""}};
     environment.insert(env.begin(), env.end());
     return std::make_unique<ChildProcess>(
         std::vector<std::string>{TRIALWATCH_DAEMON_PATH, "--api-base", registry.registry.base_url(), "--db", db_path(),
                                  "--config", config_path()},
-        environment);
+        environment, stderr_kind);
   }
 
   std::string config_path() const { return (dir.path() / "trialwatch.toml").string(); }

@@ -11,6 +11,7 @@
 #include <catch2/catch.hpp>
 
 #include <csignal>
+#include <sstream>
 #include <thread>
 
 namespace fr = trialwatch::fakeregistry;
@@ -201,4 +202,30 @@ TEST_CASE("a broken [log] table stops the service with exit 78 and file:line", "
   INFO(daemon->output());
   CHECK(exit_code == 78);
   CHECK_THAT(daemon->output(), Catch::Contains(f.config_path() + ":5: log.level must be"));
+}
+
+TEST_CASE("diagnostics carry syslog priority prefixes when stderr is the journal, and none otherwise",
+          "[integration][service]") {
+  DaemonFixture f(car_nk(), {"NCT06613490"});
+  f.write_config({"NCT06613490"}, "", k_quiet_sync);
+  NotifySocket notify(f.dir.path() / "notify.sock");
+  const bool journal = GENERATE(true, false);
+  auto daemon =
+      f.start({{"NOTIFY_SOCKET", notify.path().string()}}, journal ? trialwatch::testing::ChildProcess::Stderr::journal
+                                                                   : trialwatch::testing::ChildProcess::Stderr::plain);
+  REQUIRE(notify.wait_for("last sync", 20s).has_value());
+  daemon->send(SIGTERM);
+  REQUIRE(daemon->wait_for_exit(5s) == 0);
+  const auto output = daemon->output();
+  INFO(output);
+  std::istringstream lines(output);
+  int counted = 0;
+  for (std::string line; std::getline(lines, line); ++counted) {
+    if (journal)
+      CHECK((line.rfind("<6>", 0) == 0 || line.rfind("<4>", 0) == 0 || line.rfind("<3>", 0) == 0));
+    else
+      CHECK(line.front() != '<');
+  }
+  CHECK(counted >= 3);  // started, tracking, the event, stopping
+  CHECK_THAT(output, Catch::Contains(std::string(journal ? "<6>" : "") + "NCT06613490 study_tracked (version 1)"));
 }

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <spawn.h>
 #include <stdexcept>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -80,11 +81,16 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::map<s
   return result;
 }
 
-ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::map<std::string, std::string>& extra_env)
+ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::map<std::string, std::string>& extra_env,
+                           Stderr stderr_kind)
     : m_capture(std::tmpfile()) {
   if (m_capture == nullptr) throw std::runtime_error("cannot create a capture file");
   try {
-    m_pid = spawn(argv, extra_env, m_capture);
+    auto environment = extra_env;
+    struct stat capture {};
+    if (stderr_kind == Stderr::journal && fstat(fileno(m_capture), &capture) == 0)
+      environment["JOURNAL_STREAM"] = std::to_string(capture.st_dev) + ":" + std::to_string(capture.st_ino);
+    m_pid = spawn(argv, environment, m_capture);
   } catch (...) {
     std::fclose(m_capture);
     throw;

@@ -27,8 +27,12 @@ ProcessResult run_process(const std::vector<std::string>& argv,
 // read while it runs. Killed (SIGKILL) if still running when destroyed.
 class ChildProcess {
  public:
+  // How the child's stderr is presented.
+  enum class Stderr { plain, journal };  // journal: JOURNAL_STREAM names the capture file, as systemd does
+
   // Start `argv` with `extra_env` added to this process's environment; throw std::runtime_error if it cannot.
-  ChildProcess(const std::vector<std::string>& argv, const std::map<std::string, std::string>& extra_env = {});
+  ChildProcess(const std::vector<std::string>& argv, const std::map<std::string, std::string>& extra_env = {},
+               Stderr stderr_kind = Stderr::plain);
   ~ChildProcess();
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;
