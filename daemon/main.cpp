@@ -5,9 +5,9 @@
 #include "core/config/config.hpp"
 #include "core/exit_code.hpp"
 #include "core/log.hpp"
+#include "core/paths.hpp"
 #include "core/version.hpp"
 #include "daemon/journal.hpp"
-#include "daemon/paths.hpp"
 #include "daemon/service.hpp"
 #include "daemon/service_notifier.hpp"
 #include "daemon/signals.hpp"
@@ -44,17 +44,17 @@ struct Flags {
 };
 
 core::Config load_configuration(const Flags& flags) {
-  const auto env = daemon::process_environment;
+  const auto env = core::process_environment;
   if (!flags.config.empty()) return core::load_config_file(flags.config);
   if (const auto path = env("TRIALWATCH_CONFIG"); path && !path->empty()) return core::load_config_file(*path);
-  const auto path = daemon::default_config_path(env, ::geteuid() == 0);
+  const auto path = core::default_config_path(env, ::geteuid() == 0);
   if (!std::filesystem::exists(path)) return core::Config{};  // no file: the built-in defaults
   return core::load_config_file(path);
 }
 
 std::filesystem::path database_path(const Flags& flags) {
   std::filesystem::path path =
-      flags.db.empty() ? daemon::default_database_path(daemon::process_environment) : std::filesystem::path(flags.db);
+      flags.db.empty() ? core::default_database_path(core::process_environment) : std::filesystem::path(flags.db);
   if (path.has_parent_path()) {
     std::error_code error;
     std::filesystem::create_directories(path.parent_path(), error);

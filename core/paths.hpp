@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-namespace trialwatch::daemon {
+namespace trialwatch::core {
 
 // Reads an environment variable; injectable so path rules are testable.
 using Environment = std::function<std::optional<std::string>(const char* name)>;
@@ -23,4 +23,4 @@ std::filesystem::path default_database_path(const Environment& env);
 // else ${XDG_CONFIG_HOME:-~/.config}/trialwatch/trialwatch.toml.
 std::filesystem::path default_config_path(const Environment& env, bool is_root);
 
-}  // namespace trialwatch::daemon
+}  // namespace trialwatch::core

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
-#include "daemon/paths.hpp"
+#include "core/paths.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <map>
 
-using trialwatch::daemon::default_config_path;
-using trialwatch::daemon::default_database_path;
-using trialwatch::daemon::Environment;
+using trialwatch::core::default_config_path;
+using trialwatch::core::default_database_path;
+using trialwatch::core::Environment;
 
 namespace {
 
@@ -21,7 +21,7 @@ Environment env(std::map<std::string, std::string> values) {
 
 }  // namespace
 
-TEST_CASE("the database path follows TRIALWATCH_DB, then systemd, then XDG, then HOME", "[daemon][paths]") {
+TEST_CASE("the database path follows TRIALWATCH_DB, then systemd, then XDG, then HOME", "[core][paths]") {
   CHECK(default_database_path(env({{"TRIALWATCH_DB", "/srv/t.db"}, {"STATE_DIRECTORY", "/var/lib/trialwatch"}})) ==
         "/srv/t.db");
   CHECK(default_database_path(env({{"STATE_DIRECTORY", "/var/lib/trialwatch:/var/lib/other"}, {"HOME", "/home/a"}})) ==
@@ -34,7 +34,7 @@ TEST_CASE("the database path follows TRIALWATCH_DB, then systemd, then XDG, then
         "/home/a/.local/state/trialwatch/trialwatch.db");
 }
 
-TEST_CASE("the configuration path is /etc for the service, XDG otherwise", "[daemon][paths]") {
+TEST_CASE("the configuration path is /etc for the service, XDG otherwise", "[core][paths]") {
   CHECK(default_config_path(env({{"TRIALWATCH_CONFIG", "/tmp/x.toml"}}), true) == "/tmp/x.toml");
   CHECK(default_config_path(env({{"STATE_DIRECTORY", "/var/lib/trialwatch"}}), false) ==
         "/etc/trialwatch/trialwatch.toml");

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
-#include "daemon/paths.hpp"
+#include "core/paths.hpp"
 
 #include <cstdlib>
 
-namespace trialwatch::daemon {
+namespace trialwatch::core {
 
 namespace {
 
@@ -45,4 +45,4 @@ std::filesystem::path default_config_path(const Environment& env, bool is_root) 
   return base / "trialwatch" / "trialwatch.toml";
 }
 
-}  // namespace trialwatch::daemon
+}  // namespace trialwatch::core
