@@ -64,4 +64,10 @@ std::string_view field_op_name(FieldChange::Op op) noexcept {
   return "unknown";
 }
 
+std::optional<FieldChange::Op> parse_field_op(std::string_view name) noexcept {
+  for (const auto op : {FieldChange::Op::add, FieldChange::Op::remove, FieldChange::Op::replace})
+    if (field_op_name(op) == name) return op;
+  return std::nullopt;
+}
+
 }  // namespace trialwatch::core

@@ -58,6 +58,8 @@ struct FieldChange {
 
 // Return "add", "remove" or "replace".
 std::string_view field_op_name(FieldChange::Op op) noexcept;
+// Parse "add", "remove" or "replace"; nothing for anything else.
+std::optional<FieldChange::Op> parse_field_op(std::string_view name) noexcept;
 
 // A typed change event as classified from a diff (before the store gives it an id and a version number).
 struct ChangeEvent {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "notify/template.hpp"
 
+#include "core/markup.hpp"
+
 #include <fmt/format.h>
 
 namespace trialwatch::notify {
@@ -85,32 +87,7 @@ std::string escape_markdown(std::string_view text) {
   return out;
 }
 
-std::string escape_html(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + text.size() / 8);
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out.push_back(c);
-    }
-  }
-  return out;
-}
+std::string escape_html(std::string_view text) { return core::escape_markup(text); }
 
 core::Result<std::string> render(std::string_view template_text, const TemplateValues& values, Escaping escaping) {
   std::string out;

@@ -3,6 +3,7 @@
 
 #include "core/event.hpp"
 #include "store/detail/connection.hpp"
+#include "store/detail/rows.hpp"
 #include "store/detail/version_codec.hpp"
 
 #include <SQLiteCpp/Statement.h>
@@ -13,38 +14,16 @@
 
 namespace trialwatch::store {
 
+using detail::bind_optional;
+using detail::read_event;
+using detail::text_or_empty;
+
 namespace {
 
 // At most this many deltas follow a standalone frame, so reading any version decodes at most 16 frames.
 constexpr int k_max_delta_chain = 15;
 // Documents kept between document() and the store_version() that uses them as the delta prefix.
 constexpr std::size_t k_recent_bytes = 32u << 20;
-
-std::string text_or_empty(const SQLite::Column& column) { return column.isNull() ? std::string() : column.getString(); }
-
-void bind_optional(SQLite::Statement& statement, int index, const std::string& value) {
-  if (value.empty())
-    statement.bind(index);
-  else
-    statement.bind(index, value);
-}
-
-StoredEvent read_event(SQLite::Statement& query) {
-  StoredEvent event;
-  event.id = query.getColumn(0).getString();
-  event.nct_id = query.getColumn(1).getString();
-  event.type = core::parse_event_type(query.getColumn(2).getString()).value_or(core::EventType::last_updated);
-  event.detected_at = query.getColumn(3).getString();
-  event.data_timestamp = query.getColumn(4).getString();
-  if (!query.getColumn(5).isNull()) event.version = query.getColumn(5).getInt();
-  event.provenance = core::parse_provenance(query.getColumn(6).getString()).value_or(core::Provenance::tracking);
-  event.path = text_or_empty(query.getColumn(7));
-  event.old_json = text_or_empty(query.getColumn(8));
-  event.new_json = text_or_empty(query.getColumn(9));
-  event.summary = query.getColumn(10).getString();
-  event.source = query.getColumn(11).getString();
-  return event;
-}
 
 }  // namespace
 

@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: MIT
+// events, export and feed: the change events for people, scripts and feed readers.
+#include "cli/commands.hpp"
+#include "cli/text.hpp"
+#include "core/clock.hpp"
+#include "core/config/config.hpp"
+#include "core/markup.hpp"
+#include "store/event_json.hpp"
+#include "store/queries.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+
+namespace trialwatch::cli {
+
+namespace {
+
+// Turn --since (a duration such as "7d", a date or an RFC 3339 time) into the stored time format.
+std::string since_time(const Context& context, const std::string& since) {
+  if (since.empty()) return {};
+  if (const auto duration = core::parse_duration(since))
+    return core::format_rfc3339(
+        std::chrono::time_point_cast<std::chrono::system_clock::duration>(context.now() - *duration));
+  if (const auto at = parse_time(since)) return core::format_rfc3339(*at);
+  throw UsageError(
+      fmt::format("--since {}: give a duration such as 7d or 12h, a date such as 2026-09-01, or an "
+                  "RFC 3339 time",
+                  since));
+}
+
+store::EventQuery query_of(const Context& context, const EventFilter& filter) {
+  store::EventQuery query;
+  query.since = since_time(context, filter.since);
+  for (const auto& name : filter.types) {
+    const auto type = core::parse_event_type(name);
+    if (!type) throw UsageError(fmt::format("--type {}: not an event type; see trialwatch(1) for the list", name));
+    query.types.push_back(*type);
+  }
+  if (!filter.nct.empty()) query.nct_id = parse_id(filter.nct);
+  query.limit = filter.limit;
+  return query;
+}
+
+// "status" for status_changed, "results_posted" as it is.
+std::string short_label(core::EventType type) {
+  std::string name(core::event_type_name(type));
+  constexpr std::string_view suffix = "_changed";
+  if (name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0)
+    name.resize(name.size() - suffix.size());
+  return name;
+}
+
+// What changed, in words: "RECRUITING → ACTIVE_NOT_RECRUITING" for a scalar change, else the summary.
+std::string change_text(const store::StoredEvent& event) {
+  const bool scalar_old = !event.old_json.empty() && event.old_json.front() != '{' && event.old_json.front() != '[';
+  const bool scalar_new = !event.new_json.empty() && event.new_json.front() != '{' && event.new_json.front() != '[';
+  if (event.type == core::EventType::status_changed && scalar_old && scalar_new)
+    return plain_value(event.old_json) + " → " + plain_value(event.new_json);
+  return event.summary;
+}
+
+void print_json(const std::vector<store::StoredEvent>& events, Format format) {
+  std::string out = format == Format::json ? "[" : "";
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    if (format == Format::json)
+      out += (i ? "," : "") + store::event_json(events[i]);
+    else
+      out += store::event_json(events[i]) + "\n";
+  }
+  if (format == Format::json) out += "]\n";
+  std::fputs(out.c_str(), stdout);
+}
+
+}  // namespace
+
+int events(const Context& context, const EventFilter& filter, Format format) {
+  const auto query = query_of(context, filter);
+  auto db = context.open_for_reading();
+  const auto found = store::Queries(db).events(query);
+  if (format != Format::human) {
+    print_json(found, format);
+    return 0;
+  }
+  if (found.empty()) {
+    std::puts("No events match.");
+    return 0;
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& event : found) {
+    const auto at = parse_time(event.detected_at);
+    rows.push_back({event.nct_id, short_label(event.type), at ? relative_time(*at, context.now()) : event.detected_at,
+                    change_text(event)});
+  }
+  std::fputs(table({}, rows, context.width()).c_str(), stdout);
+  return 0;
+}
+
+int export_events(const Context& context, const std::string& format, const std::string& since) {
+  if (format != "jsonl" && format != "csv") throw UsageError("--format must be jsonl or csv");
+  EventFilter filter;
+  filter.since = since;
+  const auto query = query_of(context, filter);
+  auto db = context.open_for_reading();
+  auto found = store::Queries(db).events(query);
+  std::reverse(found.begin(), found.end());  // oldest first: the order things happened, for other tools
+  if (format == "jsonl") {
+    print_json(found, Format::jsonl);
+    return 0;
+  }
+  std::string out = "id,nct_id,type,detected_at,data_timestamp,version,provenance,path,old,new,summary,source\r\n";
+  for (const auto& e : found) {
+    const std::vector<std::string> fields{e.id,
+                                          e.nct_id,
+                                          std::string(core::event_type_name(e.type)),
+                                          e.detected_at,
+                                          e.data_timestamp,
+                                          e.version ? std::to_string(*e.version) : "",
+                                          std::string(core::provenance_name(e.provenance)),
+                                          e.path,
+                                          e.old_json,
+                                          e.new_json,
+                                          e.summary,
+                                          e.source};
+    for (std::size_t i = 0; i < fields.size(); ++i) out += (i ? "," : "") + csv_field(fields[i]);
+    out += "\r\n";
+  }
+  std::fputs(out.c_str(), stdout);
+  return 0;
+}
+
+int feed(const Context& context, const std::string& output) {
+  auto db = context.open_for_reading();
+  store::EventQuery query;
+  query.limit = 500;  // a feed is for what is new; `export` has everything
+  const auto found = store::Queries(db).events(query);
+  const std::string updated =
+      found.empty()
+          ? core::format_rfc3339(std::chrono::time_point_cast<std::chrono::system_clock::duration>(context.now()))
+          : found.front().detected_at;
+  std::string xml = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n";
+  xml += "  <id>urn:trialwatch:" + core::escape_markup(context.database_path().string()) + "</id>\n";
+  xml += "  <title>trialwatch: ClinicalTrials.gov changes</title>\n";
+  xml += "  <updated>" + core::escape_markup(updated) + "</updated>\n  <author><name>trialwatch</name></author>\n";
+  xml += "  <generator>trialwatch</generator>\n";
+  for (const auto& e : found) {
+    std::string link = "https://clinicaltrials.gov/study/" + e.nct_id;
+    if (e.type == core::EventType::results_posted || e.type == core::EventType::results_updated) link += "?tab=results";
+    xml += "  <entry>\n    <id>urn:trialwatch:event:" + core::escape_markup(e.id) + "</id>\n";
+    xml += "    <title>" +
+           core::escape_markup(e.nct_id + " " + std::string(core::event_type_name(e.type)) + ": " + e.summary) +
+           "</title>\n";
+    xml += "    <updated>" + core::escape_markup(e.detected_at) + "</updated>\n";
+    xml += "    <link rel=\"alternate\" type=\"text/html\" href=\"" + core::escape_markup(link) + "\"/>\n";
+    xml += "    <category term=\"" + core::escape_markup(std::string(core::event_type_name(e.type))) + "\"/>\n";
+    xml += "    <summary>" + core::escape_markup(e.summary) + "</summary>\n  </entry>\n";
+  }
+  xml += "</feed>\n";
+  if (output.empty() || output == "-") {
+    std::fputs(xml.c_str(), stdout);
+    return 0;
+  }
+  const std::string partial = output + ".partial";
+  {
+    std::ofstream file(partial, std::ios::binary | std::ios::trunc);
+    file << xml;
+    if (!file) throw std::runtime_error(fmt::format("cannot write {}; check the folder and its permissions", output));
+  }
+  if (std::rename(partial.c_str(), output.c_str()) != 0)  // readers never see half a feed
+    throw std::runtime_error(fmt::format("cannot replace {}; check the folder and its permissions", output));
+  return 0;
+}
+
+}  // namespace trialwatch::cli

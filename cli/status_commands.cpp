@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: MIT
+// status, related and notify test.
+#include "cli/commands.hpp"
+#include "cli/text.hpp"
+#include "core/json_text.hpp"
+#include "store/queries.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+
+namespace trialwatch::cli {
+
+namespace {
+
+std::string run_json(const std::optional<store::RunRecord>& run) {
+  if (!run) return "null";
+  return fmt::format(
+      R"({{"started_at":{},"finished_at":{},"outcome":{},"data_timestamp":{},"requests":{},"bytes":{},"checked":{},)"
+      R"("fetched":{},"changed":{},"events":{},"error":{}}})",
+      core::json_quote(run->started_at), core::json_quote(run->finished_at), core::json_quote(run->outcome),
+      core::json_quote(run->data_timestamp), run->requests, run->bytes, run->checked, run->fetched, run->changed,
+      run->events, run->error.empty() ? "null" : core::json_quote(run->error));
+}
+
+std::string optional_json(const std::optional<std::string>& text) { return text ? core::json_quote(*text) : "null"; }
+
+}  // namespace
+
+int status(const Context& context, Format format) {
+  auto db = context.open_for_reading();
+  const auto s = store::Queries(db).status();
+  if (format != Format::human) {
+    std::printf(R"({"database":%s,"data_timestamp":%s,"last_reconcile":%s,"last_run":%s,"last_successful_run":%s,)"
+                R"("tracked":%d,"studies_with_versions":%d,"versions":%lld,"events":%lld,"database_bytes":%lld})"
+                "\n",
+                core::json_quote(context.database_path().string()).c_str(),
+                optional_json(s.completed_data_timestamp).c_str(), optional_json(s.last_reconcile).c_str(),
+                run_json(s.last_run).c_str(), run_json(s.last_successful_run).c_str(), s.tracked,
+                s.studies_with_versions, static_cast<long long>(s.versions), static_cast<long long>(s.events),
+                static_cast<long long>(s.database_bytes));
+    return 0;
+  }
+  auto when = [&](const std::string& at) {
+    const auto parsed = parse_time(at);
+    return parsed ? fmt::format("{} ({})", at, relative_time(*parsed, context.now())) : at;
+  };
+  std::vector<std::vector<std::string>> rows{
+      {"database", context.database_path().string()},
+      {"registry data synced", s.completed_data_timestamp.value_or("never")},
+      {"tracked studies", fmt::format("{} ({} with a stored version)", s.tracked, s.studies_with_versions)},
+      {"stored", fmt::format("{} versions, {} events, {:.1f} MB", s.versions, s.events,
+                             static_cast<double>(s.database_bytes) / 1e6)},
+      {"last full reconcile", s.last_reconcile ? when(*s.last_reconcile) : "never"}};
+  if (s.last_run) {
+    const auto& run = *s.last_run;
+    rows.push_back({"last sync", fmt::format("{} {}: {} requests, {} checked, {} fetched, {} changed, {} events",
+                                             when(run.started_at), run.outcome, run.requests, run.checked, run.fetched,
+                                             run.changed, run.events)});
+    if (!run.error.empty()) rows.push_back({"last error", run.error});
+  } else {
+    rows.push_back({"last sync", "never (is trialwatchd running? systemctl status trialwatchd)"});
+  }
+  std::fputs(table({}, rows, context.width()).c_str(), stdout);
+  return 0;
+}
+
+int related(const Context& context, const std::string& id, Format format) {
+  if (!id.empty()) parse_id(id);
+  auto db = context.open_for_reading();  // the database must exist and be readable, as for every read command
+  if (format != Format::human) {
+    std::puts("[]");
+    return 0;
+  }
+  std::puts("No related-trial suggestions: this version of trialwatch does not look for related trials yet.");
+  return 0;
+}
+
+int notify_test(const Context&, const std::string& channel) {
+  std::fprintf(stderr,
+               "trialwatch: cannot send a test through '%s': this version of trialwatch has no notification channels "
+               "yet.\n",
+               channel.c_str());
+  return 69;
+}
+
+}  // namespace trialwatch::cli

@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace trialwatch::cli {
+
+// Parse an RFC 3339 UTC time ("2026-09-02T09:10:00Z", fractions ignored) or a date ("2026-09-02" = its
+// midnight UTC); nothing when malformed.
+std::optional<std::chrono::system_clock::time_point> parse_time(std::string_view text);
+
+// Return `then` relative to `now` as people say it: "just now", "5 minutes ago", "3 days ago", "in 2 hours".
+std::string relative_time(std::chrono::system_clock::time_point then, std::chrono::system_clock::time_point now);
+
+// Return the number of terminal columns `text` takes (UTF-8 code points; no wide characters in our output).
+std::size_t display_width(std::string_view text);
+
+// Return `text` cut to `width` columns, ending in "…" when it was longer.
+std::string truncate_to(std::string_view text, std::size_t width);
+
+// Render `rows` as columns separated by two spaces, each as wide as its widest cell; the last column is cut
+// so a row fits `max_width` (0 = no limit). `header` (if not empty) is the first row.
+std::string table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows,
+                  std::size_t max_width);
+
+// Return a JSON value (as stored for old/new) as people read it: strings without quotes, the rest as is.
+std::string plain_value(std::string_view json);
+
+// Return `text` as one RFC 4180 CSV field (quoted when it holds a comma, quote or line break).
+std::string csv_field(std::string_view text);
+
+// Return the lines of `text`.
+std::vector<std::string> split_lines(std::string_view text);
+
+// Return a line diff of `before` and `after` (longest common subsequence): unchanged lines start with "  ",
+// removed ones with "- ", added ones with "+ ".
+std::vector<std::string> line_diff(const std::vector<std::string>& before, const std::vector<std::string>& after);
+
+}  // namespace trialwatch::cli

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: MIT
+// track, untrack and list.
+#include "cli/commands.hpp"
+#include "cli/text.hpp"
+#include "core/clock.hpp"
+#include "core/json_text.hpp"
+#include "store/event_json.hpp"
+#include "store/history.hpp"
+#include "store/queries.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+
+namespace trialwatch::cli {
+
+core::NctId parse_id(const std::string& text) {
+  auto id = core::NctId::parse(text);
+  if (!id) throw UsageError(id.error().message);
+  return *id;
+}
+
+namespace {
+
+std::vector<core::NctId> parse_ids(const std::vector<std::string>& texts) {
+  std::vector<core::NctId> ids;
+  for (const auto& text : texts) ids.push_back(parse_id(text));  // all checked before anything is written
+  return ids;
+}
+
+std::string when(const Context& context, const std::string& rfc3339) {
+  const auto at = parse_time(rfc3339);
+  return at ? relative_time(*at, context.now()) : rfc3339;
+}
+
+}  // namespace
+
+int track(const Context& context, const std::vector<std::string>& texts, const std::string& note) {
+  const auto ids = parse_ids(texts);
+  auto db = context.open_for_writing();
+  store::History history(db);
+  for (const auto& id : ids) {
+    const bool added = history.track(id, "cli", note, core::SystemClock{}.now());
+    std::printf("%s %s\n", id.str().c_str(),
+                added ? "tracked; trialwatchd fetches it at its next watch-list poll" : "was already tracked");
+  }
+  return 0;
+}
+
+int untrack(const Context& context, const std::vector<std::string>& texts) {
+  const auto ids = parse_ids(texts);
+  auto db = context.open_for_writing();
+  store::History history(db);
+  for (const auto& id : ids)
+    std::printf("%s %s\n", id.str().c_str(),
+                history.untrack(id) ? "untracked; its history is kept" : "was not tracked");
+  return 0;
+}
+
+int list(const Context& context, Format format) {
+  auto db = context.open_for_reading();
+  const auto studies = store::Queries(db).list();
+  if (format != Format::human) {
+    std::string out = format == Format::json ? "[" : "";
+    for (std::size_t i = 0; i < studies.size(); ++i) {
+      const auto& s = studies[i];
+      std::string object = fmt::format(
+          R"({{"nct_id":{},"title":{},"status":{},"last_update_posted":{},"source":{},"note":{},"tracked_since":{},)"
+          R"("state":{},"versions":{},"last_event":{}}})",
+          core::json_quote(s.entry.id.str()), core::json_quote(s.summary.title),
+          core::json_quote(s.summary.overall_status), core::json_quote(s.summary.last_update_post_date),
+          core::json_quote(s.entry.source), core::json_quote(s.entry.note), core::json_quote(s.entry.added_at),
+          core::json_quote(s.state), s.versions, s.last_event ? store::event_json(*s.last_event) : "null");
+      if (format == Format::json)
+        out += (i ? "," : "") + object;
+      else
+        out += object + "\n";
+    }
+    std::fputs((format == Format::json ? out + "]\n" : out).c_str(), stdout);
+    return 0;
+  }
+  if (studies.empty()) {
+    std::puts("No studies are tracked. Add one with: trialwatch track NCT06613490");
+    return 0;
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& s : studies)
+    rows.push_back({s.entry.id.str(), s.summary.overall_status.empty() ? "(not synced yet)" : s.summary.overall_status,
+                    s.summary.last_update_post_date, s.entry.source, std::to_string(s.versions),
+                    s.last_event ? fmt::format("{} {}", core::event_type_name(s.last_event->type),
+                                               when(context, s.last_event->detected_at))
+                                 : "",
+                    s.summary.title});
+  std::fputs(
+      table({"STUDY", "STATUS", "UPDATED", "WHY", "VERSIONS", "LAST EVENT", "TITLE"}, rows, context.width()).c_str(),
+      stdout);
+  return 0;
+}
+
+}  // namespace trialwatch::cli

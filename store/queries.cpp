@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: MIT
+#include "store/queries.hpp"
+
+#include "store/detail/connection.hpp"
+#include "store/detail/rows.hpp"
+
+#include <filesystem>
+
+namespace trialwatch::store {
+
+using detail::read_event;
+using detail::text_or_empty;
+
+namespace {
+
+// Run `body` and turn a SQLite failure into the StoreError an operator can act on.
+template <typename Body>
+auto reading(const Database& db, Body&& body) {
+  try {
+    return body();
+  } catch (const StoreError&) {
+    throw;
+  } catch (const std::exception& error) {
+    detail::rethrow_as_store_error(error, db, "reading");
+  }
+}
+
+std::string joined_types(const std::vector<core::EventType>& types) {
+  std::string out;
+  for (const auto type : types) {
+    out += out.empty() ? "," : "";
+    out += std::string(core::event_type_name(type)) + ",";
+  }
+  return out;
+}
+
+RunRecord read_run(SQLite::Statement& query) {
+  RunRecord run;
+  run.id = query.getColumn(0).getInt64();
+  run.started_at = query.getColumn(1).getString();
+  run.finished_at = text_or_empty(query.getColumn(2));
+  run.outcome = query.getColumn(3).getString();
+  run.data_timestamp = text_or_empty(query.getColumn(4));
+  run.requests = query.getColumn(5).getInt();
+  run.bytes = static_cast<std::uint64_t>(query.getColumn(6).getInt64());
+  run.checked = query.getColumn(7).getInt();
+  run.fetched = query.getColumn(8).getInt();
+  run.changed = query.getColumn(9).getInt();
+  run.events = query.getColumn(10).getInt();
+  run.error = text_or_empty(query.getColumn(11));
+  return run;
+}
+
+std::optional<RunRecord> one_run(const Database& db, const char* sql) {
+  auto query = detail::statement(db, sql);
+  if (!query->executeStep()) return std::nullopt;
+  return read_run(*query);
+}
+
+std::int64_t count(const Database& db, const char* sql) {
+  auto query = detail::statement(db, sql);
+  return query->executeStep() ? query->getColumn(0).getInt64() : 0;
+}
+
+}  // namespace
+
+std::vector<ListedStudy> Queries::list(bool include_inactive) const {
+  return reading(m_db, [&] {
+    auto query = detail::statement(
+        m_db,
+        "SELECT w.nct_id, w.source, w.note, w.added_at, w.active, s.title, s.overall_status, "
+        "s.last_update_post_date, s.state, (SELECT count(*) FROM versions v WHERE v.nct_id = w.nct_id) "
+        "FROM watchlist w LEFT JOIN studies s ON s.nct_id = w.nct_id WHERE w.active = 1 OR ?1 ORDER BY w.nct_id");
+    query->bind(1, include_inactive ? 1 : 0);
+    auto last = detail::statement(m_db,
+                                  "SELECT id, nct_id, type, detected_at, data_timestamp, version, provenance, path, "
+                                  "old, new, summary, source FROM events WHERE nct_id = ? "
+                                  "ORDER BY detected_at DESC, rowid DESC LIMIT 1");
+    std::vector<ListedStudy> studies;
+    while (query->executeStep()) {
+      auto id = core::NctId::parse(query->getColumn(0).getString());
+      if (!id) continue;
+      ListedStudy study{WatchEntry{*id, query->getColumn(1).getString(), text_or_empty(query->getColumn(2)),
+                                   query->getColumn(3).getString(), query->getColumn(4).getInt() != 0},
+                        {},
+                        {},
+                        0,
+                        std::nullopt};
+      study.summary.title = text_or_empty(query->getColumn(5));
+      study.summary.overall_status = text_or_empty(query->getColumn(6));
+      study.summary.last_update_post_date = text_or_empty(query->getColumn(7));
+      study.state = text_or_empty(query->getColumn(8));
+      study.versions = query->getColumn(9).getInt();
+      last->reset();
+      last->bind(1, id->str());
+      if (last->executeStep()) study.last_event = read_event(*last);
+      studies.push_back(std::move(study));
+    }
+    return studies;
+  });
+}
+
+std::vector<StoredEvent> Queries::events(const EventQuery& filter) const {
+  return reading(m_db, [&] {
+    // Two fixed statements, so each uses its index: (nct_id, detected_at) for one study, detected_at otherwise.
+    auto query =
+        filter.nct_id
+            ? detail::statement(m_db,
+                                "SELECT id, nct_id, type, detected_at, data_timestamp, version, provenance, path, old, "
+                                "new, summary, source FROM events WHERE nct_id = ?4 AND detected_at >= ?1 AND "
+                                "(?2 = '' OR instr(?2, ',' || type || ',') > 0) "
+                                "ORDER BY detected_at DESC, rowid DESC LIMIT ?3")
+            : detail::statement(m_db,
+                                "SELECT id, nct_id, type, detected_at, data_timestamp, version, provenance, path, old, "
+                                "new, summary, source FROM events WHERE detected_at >= ?1 AND "
+                                "(?2 = '' OR instr(?2, ',' || type || ',') > 0) "
+                                "ORDER BY detected_at DESC, rowid DESC LIMIT ?3");
+    query->bind(1, filter.since);
+    query->bind(2, joined_types(filter.types));
+    query->bind(3, filter.limit);
+    if (filter.nct_id) query->bind(4, filter.nct_id->str());
+    std::vector<StoredEvent> events;
+    while (query->executeStep()) events.push_back(read_event(*query));
+    return events;
+  });
+}
+
+std::vector<VersionInfo> Queries::versions(const core::NctId& id) const {
+  return reading(m_db, [&] {
+    auto query =
+        detail::statement(m_db,
+                          "SELECT v.version, v.fetched_at, v.data_timestamp, v.last_update_post_date, v.raw_size, "
+                          "(SELECT count(*) FROM field_changes c WHERE c.nct_id = v.nct_id AND c.version = v.version) "
+                          "FROM versions v WHERE v.nct_id = ? ORDER BY v.version");
+    query->bind(1, id.str());
+    std::vector<VersionInfo> versions;
+    while (query->executeStep())
+      versions.push_back(VersionInfo{query->getColumn(0).getInt(), query->getColumn(1).getString(),
+                                     query->getColumn(2).getString(), text_or_empty(query->getColumn(3)),
+                                     query->getColumn(4).getInt64(), query->getColumn(5).getInt()});
+    return versions;
+  });
+}
+
+std::vector<core::FieldChange> Queries::changes(const core::NctId& id, int version) const {
+  return reading(m_db, [&] {
+    auto query = detail::statement(
+        m_db, "SELECT op, path, old, new FROM field_changes WHERE nct_id = ? AND version = ? ORDER BY seq");
+    query->bind(1, id.str());
+    query->bind(2, version);
+    std::vector<core::FieldChange> changes;
+    while (query->executeStep())
+      changes.push_back(core::FieldChange{
+          core::parse_field_op(query->getColumn(0).getString()).value_or(core::FieldChange::Op::replace),
+          query->getColumn(1).getString(), text_or_empty(query->getColumn(2)), text_or_empty(query->getColumn(3))});
+    return changes;
+  });
+}
+
+StoreStatus Queries::status() const {
+  return reading(m_db, [&] {
+    StoreStatus status;
+    status.completed_data_timestamp = m_db.get_meta("completed_data_timestamp");
+    status.last_reconcile = m_db.get_meta("last_reconcile");
+    status.last_run = one_run(m_db,
+                              "SELECT id, started_at, finished_at, outcome, data_timestamp, requests, bytes, checked, "
+                              "fetched, changed, events, error FROM runs ORDER BY id DESC LIMIT 1");
+    status.last_successful_run =
+        one_run(m_db,
+                "SELECT id, started_at, finished_at, outcome, data_timestamp, requests, bytes, checked, fetched, "
+                "changed, events, error FROM runs WHERE outcome IN ('ok', 'unchanged') ORDER BY id DESC LIMIT 1");
+    status.tracked = static_cast<int>(count(m_db, "SELECT count(*) FROM watchlist WHERE active = 1"));
+    status.studies_with_versions =
+        static_cast<int>(count(m_db, "SELECT count(*) FROM studies WHERE latest_version > 0"));
+    status.versions = count(m_db, "SELECT count(*) FROM versions");
+    status.events = count(m_db, "SELECT count(*) FROM events");
+    std::error_code ignored;
+    const auto size = std::filesystem::file_size(m_db.path(), ignored);
+    status.database_bytes = ignored ? 0 : static_cast<std::int64_t>(size);
+    return status;
+  });
+}
+
+}  // namespace trialwatch::store

@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "core/event.hpp"
+#include "core/nct_id.hpp"
+#include "store/database.hpp"
+#include "store/history.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace trialwatch::store {
+
+// A study on the watch list as `trialwatch list` shows it.
+struct ListedStudy {
+  WatchEntry entry;
+  StudySummary summary;  // of the latest stored version (empty before the first sync)
+  std::string state;     // present, removed, aliased; empty before the first sync
+  int versions = 0;
+  std::optional<StoredEvent> last_event;
+};
+
+// Which events to return, newest first.
+struct EventQuery {
+  std::string since;                   // UTC RFC 3339; only events detected at or after it ("" = all)
+  std::vector<core::EventType> types;  // empty = every type
+  std::optional<core::NctId> nct_id;   // one study only
+  int limit = -1;                      // at most this many (-1 = all)
+};
+
+// One stored version of a study, without its document.
+struct VersionInfo {
+  int version = 0;
+  std::string fetched_at;
+  std::string data_timestamp;
+  std::string last_update_post_date;
+  std::int64_t raw_size = 0;
+  int changes = 0;  // field changes recorded against the version before
+};
+
+// Counts and watermarks for `trialwatch status`.
+struct StoreStatus {
+  std::optional<std::string> completed_data_timestamp;
+  std::optional<std::string> last_reconcile;
+  std::optional<RunRecord> last_run;
+  std::optional<RunRecord> last_successful_run;
+  int tracked = 0;
+  int studies_with_versions = 0;
+  std::int64_t versions = 0;
+  std::int64_t events = 0;
+  std::int64_t database_bytes = 0;
+};
+
+// The read side of the store for the command line client: indexed queries that never write, safe on a
+// database opened read-only while the daemon writes (WAL).
+class Queries {
+ public:
+  // Read from `db`, which must outlive this object.
+  explicit Queries(const Database& db) : m_db(db) {}
+
+  // Return the watch list with each study's latest state, in NCT order; inactive entries only if asked.
+  std::vector<ListedStudy> list(bool include_inactive = false) const;
+  // Return the events `query` selects, newest first.
+  std::vector<StoredEvent> events(const EventQuery& query) const;
+  // Return the stored versions of `id`, oldest first.
+  std::vector<VersionInfo> versions(const core::NctId& id) const;
+  // Return the field changes recorded when version `version` of `id` was stored (against the one before).
+  std::vector<core::FieldChange> changes(const core::NctId& id, int version) const;
+  // Return the counts and watermarks of the whole store.
+  StoreStatus status() const;
+
+ private:
+  const Database& m_db;
+};
+
+}  // namespace trialwatch::store

@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: MIT
+// The real `trialwatch` binary on a database the real trialwatchd wrote over a multi-day fake-registry scenario.
+
+#include "store/event_json.hpp"
+#include "tests/fakeregistry/json.hpp"
+#include "tests/integration/daemon_fixture.hpp"
+
+#include <SQLiteCpp/Database.h>
+#include <catch2/catch.hpp>
+
+#include <csignal>
+#include <sstream>
+#include <thread>
+
+namespace fr = trialwatch::fakeregistry;
+using namespace std::chrono_literals;
+using trialwatch::testing::DaemonFixture;
+using trialwatch::testing::ProcessResult;
+using trialwatch::testing::run_process;
+using trialwatch::testing::test_data_dir;
+
+namespace {
+
+// Relative times are measured from here, so the output is reproducible.
+const std::string k_now = "2030-01-01T00:00:00Z";
+
+// A database after the whole NCT06613490 story (baseline, status changes, results submitted and posted) with a
+// second study tracked from the configuration.
+struct StoryDatabase {
+  StoryDatabase() : f(fr::load_scenario(test_data_dir() / "scenarios/car-nk-results"), {"NCT06613490", "NCT04280705"}) {
+    REQUIRE(f.run_once().exit_code == 0);
+    for (int day = 0; day < 4; ++day) {
+      REQUIRE(f.registry.registry.advance_day());
+      REQUIRE(f.run_once().exit_code == 0);
+    }
+  }
+
+  ProcessResult cli(std::vector<std::string> args, const std::map<std::string, std::string>& env = {}) const {
+    args.insert(args.begin(), {TRIALWATCH_CLI_PATH, "--db", f.db_path()});
+    auto environment = env;
+    environment.emplace("TRIALWATCH_NOW", k_now);
+    environment.emplace("NO_COLOR", "1");
+    return run_process(args, environment);
+  }
+
+  DaemonFixture f;
+};
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+}  // namespace
+
+TEST_CASE("list shows each tracked study with its status, why it is tracked and its versions", "[cli]") {
+  const StoryDatabase story;
+  const auto human = story.cli({"list"});
+  INFO(human.output);
+  REQUIRE(human.exit_code == 0);
+  const auto lines = lines_of(human.output);
+  REQUIRE(lines.size() == 3);
+  CHECK(lines[0].rfind("STUDY        STATUS     UPDATED     WHY     VERSIONS  LAST EVENT", 0) == 0);
+  CHECK(lines[1].rfind("NCT04280705  COMPLETED  2022-03-14  config  1         study_tracked", 0) == 0);
+  CHECK(lines[2].rfind("NCT06613490  COMPLETED  2026-09-04  config  5         last_updated", 0) == 0);
+  CHECK_THAT(lines[2], Catch::Contains("ago") && Catch::Contains("CD19 CAR NK Cells"));
+
+  const auto json = story.cli({"list", "--json"});
+  REQUIRE(json.exit_code == 0);
+  const auto parsed = fr::Json::parse(json.output);
+  REQUIRE(parsed.items().size() == 2);
+  CHECK(parsed.items().at(1).find("nct_id")->text() == "NCT06613490");
+  CHECK(parsed.items().at(1).find("versions")->text() == "5");
+  CHECK(parsed.items().at(1).find("source")->text() == "config");
+  CHECK(parsed.items().at(1).find("last_event")->find("type")->text() == "last_updated");
+}
+
+TEST_CASE("events are filtered by type, study, time and count, for people and scripts", "[cli]") {
+  const StoryDatabase story;
+  const auto all = story.cli({"events", "--jsonl"});
+  REQUIRE(all.exit_code == 0);
+  const auto all_lines = lines_of(all.output);
+  CHECK(all_lines.size() == 10);  // two baselines, then 2 + 3 + 1 + 2 events over four days of NCT06613490
+
+  const auto posted = story.cli({"events", "--type", "results_posted", "--json"});
+  REQUIRE(posted.exit_code == 0);
+  const auto parsed = fr::Json::parse(posted.output);
+  REQUIRE(parsed.items().size() == 1);
+  CHECK(parsed.items().at(0).find("type")->text() == "results_posted");
+  CHECK(parsed.items().at(0).find("new")->text() == "2026-09-04");
+  CHECK(parsed.items().at(0).find("version")->text() == "5");
+
+  const auto status = story.cli({"events", "--type", "status_changed,results_submitted", "--nct", "nct6613490"});
+  INFO(status.output);
+  REQUIRE(status.exit_code == 0);
+  const auto lines = lines_of(status.output);
+  REQUIRE(lines.size() == 3);
+  CHECK_THAT(lines[1],
+             Catch::StartsWith("NCT06613490  status") && Catch::Contains("ACTIVE_NOT_RECRUITING → COMPLETED"));
+  CHECK_THAT(lines[2], Catch::Contains("RECRUITING → ACTIVE_NOT_RECRUITING") && Catch::Contains("ago"));
+
+  CHECK(lines_of(story.cli({"events", "--limit", "3", "--jsonl"}).output).size() == 3);
+  CHECK(lines_of(story.cli({"events", "--nct", "NCT04280705", "--jsonl"}).output).size() == 1);
+  // Everything was detected before TRIALWATCH_NOW; a window that ends before it holds nothing.
+  CHECK(story.cli({"events", "--since", "1h"}).output == "No events match.\n");
+  CHECK(lines_of(story.cli({"events", "--since", "2020-01-01", "--jsonl"}).output).size() == 10);
+}
+
+TEST_CASE("history, show and diff tell one study's story", "[cli]") {
+  const StoryDatabase story;
+  const auto history = story.cli({"history", "NCT06613490"});
+  INFO(history.output);
+  REQUIRE(history.exit_code == 0);
+  CHECK_THAT(history.output, Catch::StartsWith("NCT06613490: 5 versions, 9 events"));
+  CHECK_THAT(history.output, Catch::Contains("version 5") && Catch::Contains("results_posted") &&
+                                 Catch::Contains("Results were posted on 2026-09-04"));
+
+  const auto raw = story.cli({"show", "NCT06613490", "--version", "1", "--raw"});
+  REQUIRE(raw.exit_code == 0);
+  auto db = trialwatch::store::Database::open(story.f.db_path(), trialwatch::store::OpenMode::read_only);
+  CHECK(raw.output ==
+        *trialwatch::store::History(db).document(*trialwatch::core::NctId::parse("NCT06613490"), 1) + "\n");
+
+  const auto summary = story.cli({"show", "NCT06613490"});
+  CHECK_THAT(summary.output, Catch::Contains("version 5 of 5") && Catch::Contains("results posted      2026-09-04") &&
+                                 Catch::Contains("status              COMPLETED"));
+
+  const auto last = story.cli({"diff", "NCT06613490", "--json"});
+  REQUIRE(last.exit_code == 0);
+  const auto parsed = fr::Json::parse(last.output);
+  CHECK(parsed.find("from")->text() == "4");
+  CHECK(parsed.find("to")->text() == "5");
+  bool results_section_added = false;
+  for (std::size_t i = 0; i < parsed.find("changes")->items().size(); ++i) {
+    const auto& change = parsed.find("changes")->items().at(i);
+    results_section_added |= change.find("path")->text() == "resultsSection" && change.find("op")->text() == "add";
+  }
+  CHECK(results_section_added);
+
+  const auto span = story.cli({"diff", "NCT06613490", "--from", "1", "--to", "3"});
+  INFO(span.output);
+  REQUIRE(span.exit_code == 0);
+  CHECK_THAT(span.output, Catch::Contains("protocolSection.statusModule.overallStatus  RECRUITING → COMPLETED"));
+  CHECK(story.cli({"diff", "NCT06613490", "--from", "3", "--to", "2"}).exit_code == 64);
+}
+
+TEST_CASE("export writes CSV with a header and JSON Lines, feed writes Atom a real XML parser reads", "[cli]") {
+  const StoryDatabase story;
+  const auto csv = story.cli({"export", "--format", "csv"});
+  REQUIRE(csv.exit_code == 0);
+  const auto rows = lines_of(csv.output);
+  REQUIRE(rows.size() == 11);
+  CHECK(rows[0] == "id,nct_id,type,detected_at,data_timestamp,version,provenance,path,old,new,summary,source\r");
+  const auto jsonl = story.cli({"export", "--format", "jsonl"});
+  const auto objects = lines_of(jsonl.output);
+  REQUIRE(objects.size() == 10);
+  CHECK(fr::Json::parse(objects.front()).find("type")->text() != "");
+
+  const auto feed_path = (story.f.dir.path() / "events.atom").string();
+  REQUIRE(story.cli({"feed", "--output", feed_path}).exit_code == 0);
+  const auto parsed = run_process({"/usr/bin/python3", "-c",
+                                   "import sys, xml.etree.ElementTree as E\n"
+                                   "ns = {'a': 'http://www.w3.org/2005/Atom'}\n"
+                                   "root = E.parse(sys.argv[1]).getroot()\n"
+                                   "entries = root.findall('a:entry', ns)\n"
+                                   "assert root.find('a:id', ns).text and root.find('a:updated', ns).text\n"
+                                   "links = [e.find('a:link', ns).get('href') for e in entries]\n"
+                                   "print(len(entries)); print(sum('?tab=results' in l for l in links))\n",
+                                   feed_path});
+  INFO(parsed.output);
+  REQUIRE(parsed.exit_code == 0);
+  CHECK(parsed.output == "10\n1\n");
+}
+
+TEST_CASE("track and untrack validate, normalise and keep history", "[cli]") {
+  const StoryDatabase story;
+  CHECK(story.cli({"track", "nct7315503", "--note", "GC012F in RA"}).output ==
+        "NCT07315503 tracked; trialwatchd fetches it at its next watch-list poll\n");
+  CHECK(story.cli({"track", "NCT07315503"}).output == "NCT07315503 was already tracked\n");
+  const auto bad = story.cli({"track", "NCT0731550X", "NCT06613490"});
+  CHECK(bad.exit_code == 64);
+  CHECK_THAT(bad.output, Catch::StartsWith("trialwatch: ") && Catch::Contains("NCT0731550X"));
+  CHECK(story.cli({"untrack", "NCT06613490"}).output == "NCT06613490 untracked; its history is kept\n");
+  const auto list = story.cli({"list"});
+  CHECK_THAT(list.output, Catch::Contains("NCT07315503") && Catch::Contains("(not synced yet)"));
+  CHECK_THAT(list.output, !Catch::Contains("NCT06613490"));
+  CHECK(story.cli({"history", "NCT06613490", "--json"}).exit_code == 0);  // the history stays
+}
+
+TEST_CASE("bad input gets one sentence and the documented exit code", "[cli]") {
+  const StoryDatabase story;
+  const auto unknown_flag = story.cli({"events", "--bogus"});
+  CHECK(unknown_flag.exit_code == 64);
+  CHECK(story.cli({"events", "--since", "yesterday"}).exit_code == 64);
+  CHECK(story.cli({"events", "--type", "results_leaked"}).exit_code == 64);
+  CHECK(story.cli({"history", "NCT99999999"}).exit_code == 64);
+
+  const auto missing = run_process({TRIALWATCH_CLI_PATH, "--db", story.f.dir.path() / "absent.db", "list"});
+  CHECK(missing.exit_code == 66);
+  CHECK_THAT(missing.output, Catch::Contains("absent.db does not exist") && Catch::Contains("--db"));
+
+  const auto not_db = story.f.dir.path() / "notes.txt";
+  std::ofstream(not_db) << "these are my notes, not a database\n";
+  const auto foreign = run_process({TRIALWATCH_CLI_PATH, "--db", not_db.string(), "list"});
+  CHECK(foreign.exit_code == 65);
+  CHECK_THAT(foreign.output, Catch::Contains("is not a SQLite database"));
+
+  {
+    SQLite::Database raw(story.f.db_path(), SQLite::OPEN_READWRITE);
+    raw.exec("PRAGMA user_version = 99");
+  }
+  const auto newer = story.cli({"list"});
+  CHECK(newer.exit_code == 65);
+  CHECK_THAT(newer.output, Catch::Contains("newer trialwatch") && Catch::Contains("upgrade"));
+}
+
+TEST_CASE("read commands work while the daemon writes", "[cli]") {
+  DaemonFixture f(fr::load_scenario(test_data_dir() / "scenarios/car-nk-results"), {"NCT06613490", "NCT04280705"});
+  f.write_config({"NCT06613490", "NCT04280705"}, "", "check_interval = \"1s\"\n");
+  REQUIRE(f.run_once().exit_code == 0);  // the database exists before the reader starts
+  auto daemon = f.start();
+  int reads = 0;
+  for (int day = 0; day < 4; ++day) {
+    REQUIRE(f.registry.registry.advance_day());
+    for (int i = 0; i < 10; ++i, ++reads) {
+      const auto listed = run_process({TRIALWATCH_CLI_PATH, "--db", f.db_path(), "events", "--jsonl"});
+      INFO(listed.output);
+      REQUIRE(listed.exit_code == 0);
+      for (const auto& line : lines_of(listed.output)) CHECK(fr::Json::parse(line).find("id") != nullptr);
+    }
+  }
+  daemon->send(SIGTERM);
+  CHECK(daemon->wait_for_exit(5s) == 0);
+  CHECK(reads == 40);
+}
