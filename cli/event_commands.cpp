@@ -66,7 +66,7 @@ void print_json(const std::vector<store::StoredEvent>& events, Format format) {
   std::string out = format == Format::json ? "[" : "";
   for (std::size_t i = 0; i < events.size(); ++i) {
     if (format == Format::json)
-      out += (i ? "," : "") + store::event_json(events[i]);
+      out.append(i ? "," : "").append(store::event_json(events[i]));
     else
       out += store::event_json(events[i]) + "\n";
   }
@@ -91,10 +91,10 @@ int events(const Context& context, const EventFilter& filter, Format format) {
   std::vector<std::vector<std::string>> rows;
   for (const auto& event : found) {
     const auto at = parse_time(event.detected_at);
-    rows.push_back({event.nct_id, short_label(event.type), at ? relative_time(*at, context.now()) : event.detected_at,
-                    change_text(event)});
+    rows.push_back({event.nct_id, short_label(event.type), change_text(event),
+                    at ? relative_time(*at, context.now()) : event.detected_at});
   }
-  std::fputs(table({}, rows, context.width()).c_str(), stdout);
+  std::fputs(table({}, rows, context.width(), 2).c_str(), stdout);  // what changed gives way to the width
   return 0;
 }
 
@@ -124,7 +124,7 @@ int export_events(const Context& context, const std::string& format, const std::
                                           e.new_json,
                                           e.summary,
                                           e.source};
-    for (std::size_t i = 0; i < fields.size(); ++i) out += (i ? "," : "") + csv_field(fields[i]);
+    for (std::size_t i = 0; i < fields.size(); ++i) out.append(i ? "," : "").append(csv_field(fields[i]));
     out += "\r\n";
   }
   std::fputs(out.c_str(), stdout);

@@ -82,7 +82,7 @@ int history(const Context& context, const std::string& text, Format format) {
                          core::json_quote(v.last_update_post_date), v.raw_size, v.changes);
     }
     out += "],\"events\":[";
-    for (std::size_t i = 0; i < events.size(); ++i) out += (i ? "," : "") + store::event_json(events[i]);
+    for (std::size_t i = 0; i < events.size(); ++i) out.append(i ? "," : "").append(store::event_json(events[i]));
     std::puts((out + "]}").c_str());
     return 0;
   }

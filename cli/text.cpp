@@ -4,27 +4,54 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <ctime>
 
 namespace trialwatch::cli {
 
-std::optional<std::chrono::system_clock::time_point> parse_time(std::string_view text) {
-  std::tm parts{};
-  const std::string owned(text);
-  const char* end = nullptr;
-  if (owned.size() == 10)
-    end = strptime(owned.c_str(), "%Y-%m-%d", &parts);
-  else
-    end = strptime(owned.c_str(), "%Y-%m-%dT%H:%M:%S", &parts);
-  if (end == nullptr) return std::nullopt;
-  if (owned.size() != 10) {
-    if (*end == '.')
-      for (++end; *end >= '0' && *end <= '9';) ++end;
-    if (*end != 'Z' && *end != '\0') return std::nullopt;
-    if (*end == 'Z') ++end;
+namespace {
+
+// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
+long long days_from_civil(long long y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const long long era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<long long>(doe) - 719468;
+}
+
+// Read `count` digits at `at` into `value`; false if any is not a digit.
+bool digits(std::string_view text, std::size_t at, std::size_t count, unsigned& value) {
+  if (at + count > text.size()) return false;
+  value = 0;
+  for (std::size_t i = at; i < at + count; ++i) {
+    if (text[i] < '0' || text[i] > '9') return false;
+    value = value * 10 + static_cast<unsigned>(text[i] - '0');
   }
-  if (*end != '\0') return std::nullopt;
-  return std::chrono::system_clock::from_time_t(timegm(&parts));
+  return true;
+}
+
+}  // namespace
+
+std::optional<std::chrono::system_clock::time_point> parse_time(std::string_view text) {
+  // Fixed positions: YYYY-MM-DD, then optionally THH:MM:SS, fractions, and Z (the store writes UTC only).
+  unsigned year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+  if (!digits(text, 0, 4, year) || text.size() < 10 || text[4] != '-' || !digits(text, 5, 2, month) || text[7] != '-' ||
+      !digits(text, 8, 2, day) || month < 1 || month > 12 || day < 1 || day > 31)
+    return std::nullopt;
+  std::size_t at = 10;
+  if (text.size() > 10) {
+    if (text[10] != 'T' || !digits(text, 11, 2, hour) || text.size() < 19 || text[13] != ':' ||
+        !digits(text, 14, 2, minute) || text[16] != ':' || !digits(text, 17, 2, second) || hour > 23 || minute > 59 ||
+        second > 60)
+      return std::nullopt;
+    at = 19;
+    if (at < text.size() && text[at] == '.')
+      for (++at; at < text.size() && text[at] >= '0' && text[at] <= '9';) ++at;
+    if (at < text.size() && text[at] == 'Z') ++at;
+  }
+  if (at != text.size()) return std::nullopt;
+  const long long seconds = days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
+  return std::chrono::system_clock::time_point(std::chrono::seconds(seconds));
 }
 
 std::string relative_time(std::chrono::system_clock::time_point then, std::chrono::system_clock::time_point now) {
@@ -68,27 +95,30 @@ std::string truncate_to(std::string_view text, std::size_t width) {
 }
 
 std::string table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows,
-                  std::size_t max_width) {
-  std::vector<std::vector<std::string>> all;
-  if (!header.empty()) all.push_back(header);
-  all.insert(all.end(), rows.begin(), rows.end());
+                  std::size_t max_width, std::optional<std::size_t> flexible) {
+  std::vector<const std::vector<std::string>*> all;
+  if (!header.empty()) all.push_back(&header);
+  for (const auto& row : rows) all.push_back(&row);
   std::vector<std::size_t> widths;
-  for (const auto& row : all)
-    for (std::size_t c = 0; c < row.size(); ++c) {
+  for (const auto* row : all)
+    for (std::size_t c = 0; c < row->size(); ++c) {
       if (widths.size() <= c) widths.push_back(0);
-      widths[c] = std::max(widths[c], display_width(row[c]));
+      widths[c] = std::max(widths[c], display_width((*row)[c]));
     }
+  const std::size_t cut = flexible.value_or(widths.empty() ? 0 : widths.size() - 1);
+  if (max_width > 0 && cut < widths.size()) {  // shrink the flexible column so the widest row fits
+    std::size_t others = 0;
+    for (std::size_t c = 0; c < widths.size(); ++c)
+      if (c != cut) others += widths[c] + 2;
+    widths[cut] = std::min(widths[cut], max_width > others + 10 ? max_width - others : widths[cut]);
+  }
   std::string out;
-  for (const auto& row : all) {
+  for (const auto* row : all) {
     std::string line;
-    for (std::size_t c = 0; c < row.size(); ++c) {
-      const bool last = c + 1 == row.size();
-      if (!last) {
-        line += row[c] + std::string(widths[c] - display_width(row[c]) + 2, ' ');
-        continue;
-      }
-      const std::size_t used = display_width(line);
-      line += max_width > used + 10 ? truncate_to(row[c], max_width - used) : row[c];
+    for (std::size_t c = 0; c < row->size(); ++c) {
+      const std::string cell = c == cut ? truncate_to((*row)[c], widths[c]) : (*row)[c];
+      line += cell;
+      if (c + 1 < row->size()) line.append(widths[c] - display_width(cell) + 2, ' ');
     }
     while (!line.empty() && line.back() == ' ') line.pop_back();
     out += line + "\n";
@@ -148,10 +178,10 @@ std::vector<std::string> line_diff(const std::vector<std::string>& before, const
     if (i < n && j < m && before[i] == after[j]) {
       out.push_back("  " + before[i++]);
       ++j;
-    } else if (j < m && (i == n || common[i][j + 1] >= common[i + 1][j])) {
-      out.push_back("+ " + after[j++]);
+    } else if (i < n && (j == m || common[i + 1][j] >= common[i][j + 1])) {
+      out.push_back("- " + before[i++]);  // removals first, as diff(1) shows a replaced line
     } else {
-      out.push_back("- " + before[i++]);
+      out.push_back("+ " + after[j++]);
     }
   }
   return out;

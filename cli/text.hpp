@@ -22,10 +22,10 @@ std::size_t display_width(std::string_view text);
 // Return `text` cut to `width` columns, ending in "…" when it was longer.
 std::string truncate_to(std::string_view text, std::size_t width);
 
-// Render `rows` as columns separated by two spaces, each as wide as its widest cell; the last column is cut
-// so a row fits `max_width` (0 = no limit). `header` (if not empty) is the first row.
+// Render `rows` as columns separated by two spaces, each as wide as its widest cell; column `flexible` (default
+// the last) is cut so a row fits `max_width` (0 = no limit). `header` (if not empty) is the first row.
 std::string table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows,
-                  std::size_t max_width);
+                  std::size_t max_width, std::optional<std::size_t> flexible = std::nullopt);
 
 // Return a JSON value (as stored for old/new) as people read it: strings without quotes, the rest as is.
 std::string plain_value(std::string_view json);

@@ -72,7 +72,7 @@ int list(const Context& context, Format format) {
           core::json_quote(s.entry.source), core::json_quote(s.entry.note), core::json_quote(s.entry.added_at),
           core::json_quote(s.state), s.versions, s.last_event ? store::event_json(*s.last_event) : "null");
       if (format == Format::json)
-        out += (i ? "," : "") + object;
+        out.append(i ? "," : "").append(object);
       else
         out += object + "\n";
     }

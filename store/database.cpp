@@ -200,7 +200,8 @@ void configure_writer(SQLite::Database& db, const std::filesystem::path& path) {
 
 std::unique_ptr<SQLite::Database> open_read_write(const std::filesystem::path& path) {
   auto db = std::make_unique<SQLite::Database>(
-      path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOFOLLOW, Database::k_busy_timeout_ms);
+      path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOFOLLOW | SQLite::OPEN_NOMUTEX,
+      Database::k_busy_timeout_ms);
   check_ownership(*db, path);
   check_not_newer(pragma_int(*db, "user_version"), path);
   configure_writer(*db, path);
@@ -215,8 +216,8 @@ std::unique_ptr<SQLite::Database> open_read_only(const std::filesystem::path& pa
     throw StoreError(Kind::missing, fmt::format("database {} does not exist; start trialwatchd once to create it, "
                                                 "or point --db (or TRIALWATCH_DB) at an existing database",
                                                 path.string()));
-  auto db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READONLY | SQLite::OPEN_NOFOLLOW,
-                                               Database::k_busy_timeout_ms);
+  auto db = std::make_unique<SQLite::Database>(
+      path, SQLite::OPEN_READONLY | SQLite::OPEN_NOFOLLOW | SQLite::OPEN_NOMUTEX, Database::k_busy_timeout_ms);
   db->exec("PRAGMA query_only = 1");
   if (check_ownership(*db, path))
     throw StoreError(Kind::missing,

@@ -16,7 +16,8 @@ namespace trialwatch::store {
 enum class OpenMode { read_write, read_only };
 
 // trialwatch's one SQLite file, opened safely: WAL, synchronous=FULL, foreign keys, a busy timeout, our own
-// application_id, schema migrations keyed by PRAGMA user_version, and a quick_check at start. Every SQLite failure
+// application_id, schema migrations keyed by PRAGMA user_version, and a quick_check at start; no SQLite mutexes
+// (SQLITE_OPEN_NOMUTEX): a connection is used from one thread. Every SQLite failure
 // leaves this class as a StoreError. Move-only; one connection per instance, used from one thread.
 class Database {
  public:

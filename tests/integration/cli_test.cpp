@@ -235,3 +235,28 @@ TEST_CASE("read commands work while the daemon writes", "[cli]") {
   CHECK(daemon->wait_for_exit(5s) == 0);
   CHECK(reads == 40);
 }
+
+TEST_CASE("status reports the last sync and the counts, related and notify test say what is missing", "[cli]") {
+  const StoryDatabase story;
+  const auto json = story.cli({"status", "--json"});
+  INFO(json.output);
+  REQUIRE(json.exit_code == 0);
+  const auto parsed = fr::Json::parse(json.output);
+  CHECK(parsed.find("data_timestamp")->text() == "2026-09-07T09:00:05");  // day 5 of the scenario
+  CHECK(parsed.find("tracked")->text() == "2");
+  CHECK(parsed.find("versions")->text() == "6");
+  CHECK(parsed.find("events")->text() == "10");
+  CHECK(parsed.find("last_run")->find("outcome")->text() == "ok");
+  CHECK(parsed.find("last_run")->find("error")->is_null());
+  const auto human = story.cli({"status"});
+  CHECK_THAT(human.output, Catch::Contains("registry data synced  2026-09-07T09:00:05") &&
+                               Catch::Contains("tracked studies       2 (2 with a stored version)"));
+
+  const auto related = story.cli({"related", "NCT06613490"});
+  CHECK(related.exit_code == 0);
+  CHECK_THAT(related.output, Catch::Contains("does not look for related trials yet"));
+  CHECK(story.cli({"related", "--json"}).output == "[]\n");
+  const auto notify = story.cli({"notify", "test", "lab"});
+  CHECK(notify.exit_code == 69);
+  CHECK_THAT(notify.output, Catch::StartsWith("trialwatch: ") && Catch::Contains("no notification channels"));
+}

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: MIT
+#include "cli/text.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace trialwatch::cli;
+using namespace std::chrono_literals;
+using TimePoint = std::chrono::system_clock::time_point;
+
+TEST_CASE("times parse as the store writes them, dates as their midnight, anything else not at all", "[cli][text]") {
+  CHECK(parse_time("1970-01-01T00:00:00Z") == TimePoint{});
+  CHECK(parse_time("2026-09-02T09:10:00Z") == TimePoint(1788340200s));
+  CHECK(parse_time("2026-09-02T09:10:00.250Z") == TimePoint(1788340200s));
+  CHECK(parse_time("2026-09-02") == TimePoint(1788307200s));
+  CHECK(parse_time("2024-02-29") == TimePoint(1709164800s));  // a leap day
+  CHECK_FALSE(parse_time("2026-13-01").has_value());
+  CHECK_FALSE(parse_time("2026-09-02T25:00:00Z").has_value());
+  CHECK_FALSE(parse_time("2026-09-02T09:10:00+02:00").has_value());
+  CHECK_FALSE(parse_time("yesterday").has_value());
+  CHECK_FALSE(parse_time("").has_value());
+}
+
+TEST_CASE("relative times read as people say them", "[cli][text]") {
+  const TimePoint now(1788340200s);
+  CHECK(relative_time(now - 30s, now) == "just now");
+  CHECK(relative_time(now - 5min, now) == "5 minutes ago");
+  CHECK(relative_time(now - 1h, now) == "1 hour ago");
+  CHECK(relative_time(now - 72h, now) == "3 days ago");
+  CHECK(relative_time(now - 24h * 15, now) == "2 weeks ago");
+  CHECK(relative_time(now - 24h * 400, now) == "1 year ago");
+  CHECK(relative_time(now + 2h, now) == "in 2 hours");
+}
+
+TEST_CASE("tables align columns and cut only the last one to the terminal", "[cli][text]") {
+  const std::vector<std::vector<std::string>> rows{{"NCT06613490", "status", "RECRUITING → ACTIVE_NOT_RECRUITING"},
+                                                   {"NCT1", "results_posted", "short"}};
+  CHECK(table({}, rows, 0) ==
+        "NCT06613490  status          RECRUITING → ACTIVE_NOT_RECRUITING\n"
+        "NCT1         results_posted  short\n");
+  CHECK(table({"A", "B", "C"}, rows, 50) ==
+        "A            B               C\n"
+        "NCT06613490  status          RECRUITING → ACTIVE_…\n"  // 50 columns, the arrow counted as one
+        "NCT1         results_posted  short\n");
+}
+
+TEST_CASE("a middle column can be the one that gives way", "[cli][text]") {
+  const std::vector<std::vector<std::string>> rows{{"NCT06613490", "a long description of the change", "2 days ago"}};
+  CHECK(table({}, rows, 40, 1) == "NCT06613490  a long descrip…  2 days ago\n");
+}
+
+TEST_CASE("values, CSV fields and line diffs", "[cli][text]") {
+  CHECK(plain_value("\"RECRUITING\"") == "RECRUITING");
+  CHECK(plain_value("\"a\\nb \\\"c\\\"\"") == "a\nb \"c\"");
+  CHECK(plain_value("24") == "24");
+  CHECK(plain_value("") == "(none)");
+  CHECK(csv_field("plain") == "plain");
+  CHECK(csv_field("a, \"b\"\nc") == "\"a, \"\"b\"\"\nc\"");
+  CHECK(line_diff({"Inclusion:", "age 18-75", "RA"}, {"Inclusion:", "age 18-80", "RA", "ASS"}) ==
+        std::vector<std::string>{"  Inclusion:", "- age 18-75", "+ age 18-80", "  RA", "+ ASS"});
+}
