@@ -9,6 +9,9 @@
 #include <catch2/catch.hpp>
 
 #include <csignal>
+#include <cstdlib>
+#include <fstream>
+#include <regex>
 #include <sstream>
 #include <thread>
 
@@ -259,4 +262,70 @@ TEST_CASE("status reports the last sync and the counts, related and notify test 
   const auto notify = story.cli({"notify", "test", "lab"});
   CHECK(notify.exit_code == 69);
   CHECK_THAT(notify.output, Catch::StartsWith("trialwatch: ") && Catch::Contains("no notification channels"));
+}
+
+namespace {
+
+// What varies between runs, masked: the times the daemon detected things (wall clock), relative times, the
+// temporary database path and its size.
+std::string masked(std::string text, const std::string& db_path) {
+  text = std::regex_replace(text, std::regex(R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z)"), "<TIME>");
+  text = std::regex_replace(text, std::regex(R"((\d+ (minute|hour|day|week|month|year)s? ago|just now))"), "<AGO>");
+  text = std::regex_replace(text, std::regex(R"(\d+\.\d MB)"), "<SIZE> MB");
+  text = std::regex_replace(text, std::regex(R"("database_bytes":\d+)"), "\"database_bytes\":<SIZE>");
+  std::size_t at = 0;
+  while ((at = text.find(db_path, at)) != std::string::npos) text.replace(at, db_path.size(), "<DB>");
+  return text;
+}
+
+}  // namespace
+
+TEST_CASE("every command's output, for people and for scripts, matches its golden file", "[cli][golden]") {
+  // TRIALWATCH_TEST_ACCEPT=1 rewrites tests/data/golden/cli/; review the change in the commit diff.
+  const StoryDatabase story;
+  const std::vector<std::pair<std::string, std::vector<std::string>>> commands{
+      {"list", {"list"}},
+      {"list.json", {"list", "--json"}},
+      {"status", {"status"}},
+      {"status.json", {"status", "--json"}},
+      {"events", {"events"}},
+      {"events.json", {"events", "--json"}},
+      {"events-results.jsonl", {"events", "--type", "results_submitted,results_posted", "--jsonl"}},
+      {"history", {"history", "NCT06613490"}},
+      {"history.json", {"history", "NCT06613490", "--json"}},
+      {"show", {"show", "NCT06613490", "--version", "3"}},
+      {"diff", {"diff", "NCT06613490", "--to", "3"}},
+      {"diff.json", {"diff", "NCT06613490", "--from", "1", "--to", "3", "--json"}},
+      {"export.csv", {"export", "--format", "csv"}},
+      {"export.jsonl", {"export", "--format", "jsonl"}},
+      {"feed.atom", {"feed"}},
+      {"related", {"related"}},
+  };
+  for (const auto& [name, args] : commands) {
+    const auto result = story.cli(args);
+    INFO("trialwatch " << name << "\n" << result.output);
+    REQUIRE(result.exit_code == 0);
+    const auto actual = masked(result.output, story.f.db_path());
+    const auto path = test_data_dir() / "golden" / "cli" / name;
+    if (std::getenv("TRIALWATCH_TEST_ACCEPT") != nullptr) {
+      std::filesystem::create_directories(path.parent_path());
+      std::ofstream(path, std::ios::binary) << actual;
+      WARN("rewrote " << path.string());
+      continue;
+    }
+    INFO("golden file " << path.string() << " (TRIALWATCH_TEST_ACCEPT=1 rewrites it)");
+    CHECK(actual == trialwatch::testing::read_file(path));
+  }
+}
+
+TEST_CASE("colour only when asked for or on a terminal, and never with NO_COLOR", "[cli]") {
+  const StoryDatabase story;
+  const auto run = [&](std::vector<std::string> args, std::map<std::string, std::string> env) {
+    args.insert(args.begin(), {TRIALWATCH_CLI_PATH, "--db", story.f.db_path()});
+    env.emplace("TRIALWATCH_NOW", k_now);
+    return run_process(args, env).output;
+  };
+  CHECK(run({"diff", "NCT06613490"}, {{"NO_COLOR", ""}}).find('\x1b') == std::string::npos);  // not a terminal
+  CHECK(run({"--color", "always", "diff", "NCT06613490"}, {}).find("\x1b[") != std::string::npos);
+  CHECK(run({"--color", "never", "diff", "NCT06613490"}, {}).find('\x1b') == std::string::npos);
 }
