@@ -2,6 +2,7 @@
 // The real `trialwatch` binary on a database the real trialwatchd wrote over a multi-day fake-registry scenario.
 
 #include "store/event_json.hpp"
+#include "tests/fakeregistry/edits.hpp"
 #include "tests/fakeregistry/json.hpp"
 #include "tests/integration/daemon_fixture.hpp"
 
@@ -328,4 +329,28 @@ TEST_CASE("colour only when asked for or on a terminal, and never with NO_COLOR"
   CHECK(run({"diff", "NCT06613490"}, {{"NO_COLOR", ""}}).find('\x1b') == std::string::npos);  // not a terminal
   CHECK(run({"--color", "always", "diff", "NCT06613490"}, {}).find("\x1b[") != std::string::npos);
   CHECK(run({"--color", "never", "diff", "NCT06613490"}, {}).find('\x1b') == std::string::npos);
+}
+
+TEST_CASE("diff shows a long text as a line diff, not two walls of text", "[cli]") {
+  DaemonFixture f(fr::load_scenario(test_data_dir() / "scenarios/car-nk-results"), {"NCT06613490"});
+  REQUIRE(f.run_once().exit_code == 0);
+  f.registry.registry.modify([](fr::RegistryData& data) {
+    fr::Json* study = data.find_mutable("NCT06613490");
+    fr::Json* eligibility = study->at_path("protocolSection.eligibilityModule");
+    std::string criteria = eligibility->find("eligibilityCriteria")->text();
+    const std::string old_age = "4. Age: ≥ 18 years old and ≤ 70 years old, male or female.";
+    criteria.replace(criteria.find(old_age), old_age.size(),
+                     "4. Age: ≥ 18 years old and ≤ 75 years old, male or female.");
+    eligibility->set("eligibilityCriteria", fr::Json::string(criteria));
+    fr::edits::bump_last_update(*study, "2026-09-01");
+    data.data_timestamp = "2026-09-02T09:00:04";
+  });
+  REQUIRE(f.run_once().exit_code == 0);
+  const auto diff = run_process({TRIALWATCH_CLI_PATH, "--db", f.db_path(), "diff", "NCT06613490"}, {{"NO_COLOR", "1"}});
+  INFO(diff.output);
+  REQUIRE(diff.exit_code == 0);
+  CHECK_THAT(diff.output, Catch::Contains("~  protocolSection.eligibilityModule.eligibilityCriteria\n"
+                                          "    - 4. Age: ≥ 18 years old and ≤ 70 years old, male or female.\n"
+                                          "    + 4. Age: ≥ 18 years old and ≤ 75 years old, male or female.\n"));
+  CHECK_THAT(diff.output, !Catch::Contains("Exclusion Criteria"));  // unchanged lines are left out
 }
