@@ -131,7 +131,7 @@ TEST_CASE("only white space outside strings is canonicalised and values stay byt
 
 TEST_CASE("a document that is not a JSON object is rejected with one sentence", "[diff][normalise]") {
   // Structural errors inside an object ({"a":}) are the caller's to catch: the sync cycle parses every document
-  // strictly (read_study_facts) before normalising it.
+  // page strictly (fetch/study_page.cpp) before normalising its studies.
   auto input = GENERATE(as<std::string>{}, "", "{", R"({"a":1} trailing)", "<html>blocked</html>",
                         R"({"a":"unterminated)", "[1,2]", R"("text")", "\xff\xfe{}", "{\"s\":\"\xff\xfe\"}");
   CAPTURE(input);

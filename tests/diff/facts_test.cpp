@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: MIT
+// read_study_facts (On-Demand, reads only the modules it needs) agrees with the facts the differ reads from a
+// parsed document, on every recorded study.
+#include "diff/json_diff.hpp"
+#include "diff/study_facts.hpp"
+#include "tests/support/test_data.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+
+using trialwatch::diff::read_study_facts;
+using trialwatch::diff::StudyFacts;
+
+namespace {
+
+void check_same(const StudyFacts& a, const StudyFacts& b) {
+  CHECK(a.nct_id == b.nct_id);
+  CHECK(a.aliases == b.aliases);
+  CHECK(a.brief_title == b.brief_title);
+  CHECK(a.overall_status == b.overall_status);
+  CHECK(a.last_update_post_date == b.last_update_post_date);
+  CHECK(a.results_first_submit_date == b.results_first_submit_date);
+  CHECK(a.results_first_post_date == b.results_first_post_date);
+  CHECK(a.has_results == b.has_results);
+  CHECK(a.start == b.start);
+  CHECK(a.primary_completion == b.primary_completion);
+  CHECK(a.completion == b.completion);
+  CHECK(a.enrollment_count == b.enrollment_count);
+  CHECK(a.enrollment_type == b.enrollment_type);
+  CHECK(a.reset_dates == b.reset_dates);
+}
+
+}  // namespace
+
+TEST_CASE("the fast facts reader agrees with the parsed-document reader on every recorded study", "[diff][facts]") {
+  trialwatch::diff::StudyDiffer differ;
+  int studies = 0;
+  for (const auto* folder : {"ctgov/studies", "ctgov/constructed"}) {
+    for (const auto& entry : std::filesystem::directory_iterator(trialwatch::testing::test_data_dir() / folder)) {
+      if (entry.path().extension() != ".json") continue;
+      const std::string json = trialwatch::testing::read_file(entry.path());
+      CAPTURE(entry.path().filename().string());
+      const auto fast = read_study_facts(json);
+      REQUIRE(fast.has_value());
+      const auto parsed = differ.compare(json, json);  // the differ's facts come from a DOM of the document
+      REQUIRE(parsed.has_value());
+      check_same(*fast, parsed->before);
+      CHECK_FALSE(fast->nct_id.empty());
+      ++studies;
+    }
+  }
+  CHECK(studies >= 28);
+}
+
+TEST_CASE("the facts of a watermark projection and of things that are not studies", "[diff][facts]") {
+  const auto projected = read_study_facts(
+      R"({"protocolSection":{"identificationModule":{"nctId":"NCT06613490"},"statusModule":{"overallStatus":)"
+      R"("RECRUITING","lastUpdatePostDateStruct":{"date":"2025-04-30"}}},"annotationSection":{"annotationModule":)"
+      R"({"unpostedAnnotation":{"unpostedEvents":[{"type":"RESET","date":"2026-09-10"},{"type":"RELEASE",)"
+      R"("date":"2026-09-01"}]}}},"hasResults":false})");
+  REQUIRE(projected.has_value());
+  CHECK(projected->nct_id == "NCT06613490");
+  CHECK(projected->overall_status == "RECRUITING");
+  CHECK(projected->last_update_post_date == "2025-04-30");
+  CHECK(projected->reset_dates == std::vector<std::string>{"2026-09-10"});
+  CHECK(projected->has_results == false);
+  CHECK(projected->brief_title.empty());
+
+  for (const auto* bad : {"", "<html>blocked</html>", "[1,2]", R"({"protocolSection":)"}) {
+    CAPTURE(bad);
+    const auto result = read_study_facts(bad);
+    REQUIRE_FALSE(result.has_value());
+    CHECK(result.error().code == trialwatch::core::Error::Code::bad_response);
+  }
+}
