@@ -52,7 +52,7 @@ void build(const std::filesystem::path& path) {
           R"({{"protocolSection":{{"identificationModule":{{"nctId":"{}","briefTitle":"Study {}"}},)"
           R"("statusModule":{{"overallStatus":"RECRUITING","lastUpdatePostDateStruct":{{"date":"v{}"}}}}}}}})",
           id.str(), s, v);
-      store::NewVersion version{id, doc, fmt::format("{}-{}", s, v), {}, "t", when, {}, {}, {}};
+      store::NewVersion version{id, doc, fmt::format("{}-{}", s, v), {}, "t", when, {}, {}, {}, {}};
       version.summary.overall_status = "RECRUITING";
       for (int e = 0; e < k_events_per_version; ++e) {
         version.changes.push_back(core::FieldChange{core::FieldChange::Op::replace,

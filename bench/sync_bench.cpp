@@ -140,8 +140,8 @@ Measured run(const std::filesystem::path& data, std::size_t n, const std::filesy
     const auto facts = diff::read_study_facts(corpus.before[i]);
     const auto id = *core::NctId::parse(facts->nct_id);
     history.track(id, "cli", "", now);
-    baseline.push_back(
-        store::NewVersion{id, corpus.before[i], diff::normalise(corpus.before[i])->hash, {}, "t0", now, {}, {}, {}});
+    baseline.push_back(store::NewVersion{
+        id, corpus.before[i], diff::normalise(corpus.before[i])->hash, {}, "t0", now, {}, {}, {}, {}});
     if (baseline.size() == daemon::CycleOptions{}.commit_studies || i + 1 == n) {
       history.record_versions(baseline);
       baseline.clear();
@@ -172,7 +172,7 @@ Measured run(const std::filesystem::path& data, std::size_t n, const std::filesy
     phases.add(phases.diff, mark);
     const auto classification = diff::classify(comparison->changes, comparison->before, comparison->after);
     store::NewVersion v{
-        id, after, normalised->hash, {}, "t1", now, std::move(comparison->changes), classification.events, {}};
+        id, after, normalised->hash, {}, "t1", now, std::move(comparison->changes), classification.events, {}, {}};
     for (const auto& e : v.events)
       v.event_ids.push_back(diff::event_id(id.str(), stored->hash, normalised->hash, e.type, e.path));
     events += v.events.size();

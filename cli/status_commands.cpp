@@ -32,13 +32,15 @@ int status(const Context& context, Format format) {
   const auto s = store::Queries(db).status();
   if (format != Format::human) {
     std::printf(R"({"database":%s,"data_timestamp":%s,"last_reconcile":%s,"last_run":%s,"last_successful_run":%s,)"
-                R"("tracked":%d,"studies_with_versions":%d,"versions":%lld,"events":%lld,"database_bytes":%lld})"
+                R"("tracked":%d,"studies_with_versions":%d,"versions":%lld,"events":%lld,"database_bytes":%lld,)"
+                R"("notifications":{"pending":%lld,"delivered":%lld,"dead":%lld}})"
                 "\n",
                 core::json_quote(context.database_path().string()).c_str(),
                 optional_json(s.completed_data_timestamp).c_str(), optional_json(s.last_reconcile).c_str(),
                 run_json(s.last_run).c_str(), run_json(s.last_successful_run).c_str(), s.tracked,
                 s.studies_with_versions, static_cast<long long>(s.versions), static_cast<long long>(s.events),
-                static_cast<long long>(s.database_bytes));
+                static_cast<long long>(s.database_bytes), static_cast<long long>(s.notifications_pending),
+                static_cast<long long>(s.notifications_delivered), static_cast<long long>(s.notifications_dead));
     return 0;
   }
   auto when = [&](const std::string& at) {
@@ -51,7 +53,10 @@ int status(const Context& context, Format format) {
       {"tracked studies", fmt::format("{} ({} with a stored version)", s.tracked, s.studies_with_versions)},
       {"stored", fmt::format("{} versions, {} events, {:.1f} MB", s.versions, s.events,
                              static_cast<double>(s.database_bytes) / 1e6)},
-      {"last full reconcile", s.last_reconcile ? when(*s.last_reconcile) : "never"}};
+      {"last full reconcile", s.last_reconcile ? when(*s.last_reconcile) : "never"},
+      {"notifications",
+       fmt::format("{} pending, {} delivered, {} dead{}", s.notifications_pending, s.notifications_delivered,
+                   s.notifications_dead, s.notifications_dead > 0 ? " (see journalctl -u trialwatchd)" : "")}};
   if (s.last_run) {
     const auto& run = *s.last_run;
     rows.push_back({"last sync", fmt::format("{} {}: {} requests, {} checked, {} fetched, {} changed, {} events",

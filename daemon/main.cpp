@@ -15,10 +15,12 @@
 #include "fetch/registry_client.hpp"
 #include "store/database.hpp"
 #include "store/history.hpp"
+#include "store/outbox.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <csignal>
 #include <cstdio>
 #include <fcntl.h>
 #include <filesystem>
@@ -95,6 +97,7 @@ int run(const Flags& flags, core::Logger& logger, daemon::SignalWatcher& signals
 
   auto database = store::Database::open(database_path(flags), store::OpenMode::read_write);
   store::History history(database);
+  store::Outbox outbox(database);
   const core::SystemClock clock;
 
   const fetch::CurlGlobal curl;
@@ -109,6 +112,7 @@ int run(const Flags& flags, core::Logger& logger, daemon::SignalWatcher& signals
   logger.log(core::LogLevel::info, "trialwatchd {} using {} and {}", core::k_version, database.path().string(),
              fetch::redact_url(config.api.base_url));
   daemon::ServiceParts parts{history,
+                             outbox,
                              http,
                              clock,
                              logger,
@@ -142,6 +146,7 @@ int main(int argc, char** argv) {
     return code == 0 ? to_int(ExitCode::ok) : to_int(ExitCode::usage);
   }
   guard_standard_descriptors();
+  std::signal(SIGPIPE, SIG_IGN);  // a receiver or registry that hangs up is an error to report, not a reason to die
   daemon::SignalWatcher signals;  // before any thread starts: every thread inherits the blocked signals
   core::Logger logger(core::LogLevel::info, daemon::stderr_is_journal() ? core::Logger::Format::journal_prefixed
                                                                         : core::Logger::Format::plain);

@@ -9,6 +9,7 @@
 #include "fetch/rate_limiter.hpp"
 #include "fetch/registry_client.hpp"
 #include "fetch/sleeper.hpp"
+#include "notify/routing.hpp"
 
 #include <fmt/format.h>
 
@@ -37,7 +38,10 @@ struct Service::CycleResult {
 };
 
 Service::Service(ServiceParts parts, core::Config config, bool force_reconcile)
-    : m_parts(std::move(parts)), m_config(std::move(config)), m_force_reconcile(force_reconcile) {
+    : m_parts(std::move(parts)),
+      m_config(std::move(config)),
+      m_force_reconcile(force_reconcile),
+      m_delivery(m_parts.outbox, m_parts.history, m_parts.clock, m_parts.logger, m_parts.unit_random) {
   apply_config();
 }
 
@@ -57,6 +61,7 @@ void Service::apply_config() {
     if (entry.source == "config" && listed.count(entry.id.str()) == 0 && history.untrack(entry.id))
       m_parts.logger.log(core::LogLevel::info, "no longer tracking {}: it left sync.track", entry.id.str());
 
+  m_delivery.configure(m_config.notify);
   if (m_config.log.event_file.empty())
     m_event_log.reset();
   else if (!m_event_log || m_event_log->path() != m_config.log.event_file)
@@ -102,10 +107,14 @@ Service::CycleResult Service::cycle() {
   options.force_reconcile = m_force_reconcile;
   options.on_event = [this](const store::StoredEvent& event) { publish(event); };
   options.heartbeat = [this] { m_parts.notifier.keep_alive(); };
+  options.route = [this](core::EventType type, const std::string& nct_id, const std::string& source) {
+    return notify::channels_for(m_config.notify, type, nct_id, source);
+  };
   m_parts.notifier.status(fmt::format("Syncing {} tracked studies", m_parts.history.watchlist().size()));
   const auto report = SyncCycle(registry, m_parts.history, m_parts.clock, m_parts.logger, options).run();
   if (report.outcome != CycleOutcome::failed) m_force_reconcile = false;
   m_waiting = m_parts.history.tracked_without_version();
+  m_delivery.run();  // what this cycle found, and retries that came due
   return CycleResult{report.outcome, report.run.error};
 }
 
@@ -159,6 +168,7 @@ void Service::wait_for_next_check(std::chrono::seconds wait, const std::string& 
     if (now >= deadline) return;
     signals.wait_until(std::min(deadline, now + step));
     m_parts.notifier.keep_alive();
+    m_delivery.run();
     if (signals.stop_requested()) return;
     if (signals.take_reload()) {
       reload();

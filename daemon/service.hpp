@@ -4,6 +4,7 @@
 #include "core/clock.hpp"
 #include "core/config/config.hpp"
 #include "core/log.hpp"
+#include "daemon/delivery.hpp"
 #include "daemon/service_notifier.hpp"
 #include "daemon/signals.hpp"
 #include "fetch/http_client.hpp"
@@ -19,6 +20,7 @@ class EventLogFile;
 // What the service runs on; everything must outlive the Service.
 struct ServiceParts {
   store::History& history;
+  store::Outbox& outbox;    // the same database's notification outbox
   fetch::HttpClient& http;  // its transfers abort when signals.stop_flag() is set
   const core::Clock& clock;
   core::Logger& logger;  // replaced (same format, new level) when a reload changes log.level
@@ -59,6 +61,7 @@ class Service {
   core::Config m_config;
   bool m_force_reconcile;
   std::unique_ptr<EventLogFile> m_event_log;
+  DeliveryWorker m_delivery;
   std::vector<core::NctId> m_waiting;  // tracked without a version after the last cycle (e.g. not at the registry)
 };
 

@@ -214,7 +214,7 @@ class CycleRun {
     for (const auto& pending : m_pending)
       if (pending.id == *id) return core::Ok{};  // listed twice in one answer: the first copy is in hand
     const auto stored = stored_state(*id);
-    store::NewVersion version{*id, json, normalised->hash, summary_of(*facts), m_data_timestamp, m_clock.now(), {},
+    store::NewVersion version{*id, json, normalised->hash, summary_of(*facts), m_data_timestamp, m_clock.now(), {}, {},
                               {},  {}};
     if (stored && stored->hash == normalised->hash) return core::Ok{};
     if (!stored) {
@@ -237,9 +237,11 @@ class CycleRun {
       version.changes = std::move(comparison->changes);
       version.events = std::move(classification.events);
     }
-    for (const auto& event : version.events)
+    for (const auto& event : version.events) {
       version.event_ids.push_back(
           diff::event_id(id->str(), stored ? stored->hash : "", normalised->hash, event.type, event.path));
+      version.channels.push_back(channels_for(*id, event.type));
+    }
     m_pending_bytes += version.raw_json.size();
     m_pending.push_back(std::move(version));
     if (m_pending.size() >= m_options.commit_studies || m_pending_bytes >= m_options.commit_bytes) flush();
@@ -280,13 +282,20 @@ class CycleRun {
   void record_state(const NctId& id, std::string_view state, std::string_view alias_of, const core::ChangeEvent& event,
                     const std::string& event_id) {
     const auto now = m_clock.now();
-    const int stored = m_history.record_study_state(id, state, alias_of, {event}, {event_id}, m_data_timestamp, now);
+    const int stored = m_history.record_study_state(id, state, alias_of, {event}, {event_id}, m_data_timestamp, now,
+                                                    {channels_for(id, event.type)});
     m_record.events += stored;
     if (stored > 0) {
       const auto latest = stored_state(id);
       publish(id, event, event_id,
               latest && latest->latest_version > 0 ? std::optional<int>(latest->latest_version) : std::nullopt, now);
     }
+  }
+
+  std::vector<std::string> channels_for(const NctId& id, EventType type) {
+    if (!m_options.route) return {};
+    const auto source = m_sources.find(id.str());
+    return m_options.route(type, id.str(), source != m_sources.end() ? source->second : "cli");
   }
 
   void beat() const {

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace trialwatch::daemon {
 
@@ -26,6 +27,9 @@ struct CycleOptions {
   std::size_t commit_bytes = 16u << 20;
   // Called with each new event once it is committed (the journal, the event log); may be empty.
   std::function<void(const store::StoredEvent&)> on_event;
+  // Names the notification channels that must send an event of this type about this study, tracked for this
+  // reason; their outbox rows are written with the event. May be empty (no notifications).
+  std::function<std::vector<std::string>(core::EventType, const std::string& nct_id, const std::string& source)> route;
   // Called often while the cycle works (after each page and study), from the calling thread: the watchdog ping.
   std::function<void()> heartbeat;
 };

@@ -20,7 +20,7 @@ namespace {
 using Kind = StoreError::Kind;
 
 // The ordered schema migrations: entry i takes user_version i to i + 1. Append only; never edit a released entry.
-constexpr std::array<const char*, 3> k_migrations = {
+constexpr std::array<const char*, 4> k_migrations = {
     // 1: the key/value table for store-wide facts (completed dataTimestamp, last reconcile).
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;",
     // 2: the sync engine's history: watch list, study watermarks, versions, field changes, events, runs.
@@ -102,6 +102,21 @@ CREATE TABLE runs (
     // 3: versions may be zstd deltas: `base` names the version whose exact bytes are the frame's prefix (always the
     // one before); NULL is a standalone frame.
     "ALTER TABLE versions ADD COLUMN base INTEGER;",
+    // 4: the notification outbox: one row per event and channel, written with the event, marked when sent.
+    R"sql(
+CREATE TABLE deliveries (
+  event_id TEXT NOT NULL REFERENCES events (id),
+  channel TEXT NOT NULL,
+  state TEXT NOT NULL DEFAULT 'pending',
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  delivered_at TEXT,
+  last_error TEXT,
+  PRIMARY KEY (event_id, channel)
+) STRICT;
+CREATE INDEX deliveries_due ON deliveries (state, next_attempt_at);
+)sql",
 };
 
 // Turn a SQLite failure while working on `path` into a StoreError with a sentence that says what to do.

@@ -186,9 +186,11 @@ std::string source_of(Database& db, const std::string& nct_id) {
   return query->executeStep() ? query->getColumn(0).getString() : std::string("cli");
 }
 
+// Insert `events` (already stored ids are skipped) and, for each new one, a pending delivery per channel that
+// must send it: the outbox rows are written in the same transaction as their event, so none is ever lost.
 int insert_events(Database& db, const std::string& nct_id, const std::vector<core::ChangeEvent>& events,
-                  const std::vector<std::string>& ids, const std::string& detected_at,
-                  const std::string& data_timestamp, std::optional<int> version) {
+                  const std::vector<std::string>& ids, const std::vector<std::vector<std::string>>& channels,
+                  const std::string& detected_at, const std::string& data_timestamp, std::optional<int> version) {
   const std::string source = source_of(db, nct_id);
   auto insert = detail::statement(
       db,
@@ -211,7 +213,20 @@ int insert_events(Database& db, const std::string& nct_id, const std::vector<cor
     bind_optional(*insert, 10, event.new_json);
     insert->bind(11, event.summary);
     insert->bind(12, source);
-    stored += insert->exec();
+    const int inserted = insert->exec();
+    stored += inserted;
+    if (inserted == 0 || i >= channels.size()) continue;
+    auto outbox = detail::statement(db,
+                                    "INSERT OR IGNORE INTO deliveries(event_id, channel, state, attempts, "
+                                    "next_attempt_at, created_at) VALUES (?, ?, 'pending', 0, ?, ?)");
+    for (const auto& channel : channels[i]) {
+      outbox->reset();
+      outbox->bind(1, ids.at(i));
+      outbox->bind(2, channel);
+      outbox->bind(3, detected_at);
+      outbox->bind(4, detected_at);
+      outbox->exec();
+    }
   }
   return stored;
 }
@@ -272,7 +287,8 @@ std::optional<int> History::store_version(const NewVersion& version) {
     bind_optional(*change, 7, c.new_json);
     change->exec();
   }
-  insert_events(m_db, id, version.events, version.event_ids, fetched_at, version.data_timestamp, number);
+  insert_events(m_db, id, version.events, version.event_ids, version.channels, fetched_at, version.data_timestamp,
+                number);
 
   auto upsert = detail::statement(
       m_db,
@@ -312,7 +328,8 @@ std::optional<std::string> History::delta_base(const std::string& nct_id, int nu
 
 int History::record_study_state(const core::NctId& id, std::string_view state, std::string_view alias_of,
                                 const std::vector<core::ChangeEvent>& events, const std::vector<std::string>& event_ids,
-                                std::string_view data_timestamp, core::Clock::TimePoint now) {
+                                std::string_view data_timestamp, core::Clock::TimePoint now,
+                                const std::vector<std::vector<std::string>>& channels) {
   return detail::in_transaction(m_db, [&] {
     auto upsert =
         detail::statement(m_db,
@@ -326,8 +343,8 @@ int History::record_study_state(const core::NctId& id, std::string_view state, s
     auto latest = detail::statement(m_db, "SELECT latest_version FROM studies WHERE nct_id = ? AND latest_version > 0");
     latest->bind(1, id.str());
     if (latest->executeStep()) version = latest->getColumn(0).getInt();
-    return insert_events(m_db, id.str(), events, event_ids, core::format_rfc3339(now), std::string(data_timestamp),
-                         version);
+    return insert_events(m_db, id.str(), events, event_ids, channels, core::format_rfc3339(now),
+                         std::string(data_timestamp), version);
   });
 }
 

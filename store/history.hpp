@@ -55,7 +55,8 @@ struct NewVersion {
   core::Clock::TimePoint fetched_at;
   std::vector<core::FieldChange> changes;
   std::vector<core::ChangeEvent> events;
-  std::vector<std::string> event_ids;  // one per event, stable: the same change always gets the same id
+  std::vector<std::string> event_ids;              // one per event, stable: the same change always gets the same id
+  std::vector<std::vector<std::string>> channels;  // per event: the notification channels that must send it
 };
 
 // A change event as stored (the PRODUCT.md event object).
@@ -125,10 +126,12 @@ class History {
   // leaves all of them or none. Committing a page of studies at once spares a disk flush per study.
   std::vector<std::optional<int>> record_versions(const std::vector<NewVersion>& versions);
   // Store events about a study that come with no new version (removed, aliased); already stored ids are skipped.
-  // `state` ("removed" / "aliased") and `alias_of` update the study's state in the same transaction.
+  // `state` ("removed" / "aliased") and `alias_of` update the study's state in the same transaction; `channels`
+  // (per event) name the notification channels that must send each new event.
   int record_study_state(const core::NctId& id, std::string_view state, std::string_view alias_of,
                          const std::vector<core::ChangeEvent>& events, const std::vector<std::string>& event_ids,
-                         std::string_view data_timestamp, core::Clock::TimePoint now);
+                         std::string_view data_timestamp, core::Clock::TimePoint now,
+                         const std::vector<std::vector<std::string>>& channels = {});
 
   // Return the events, newest first, at most `limit`.
   std::vector<StoredEvent> events(int limit = 1000) const;

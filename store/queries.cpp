@@ -174,6 +174,9 @@ StoreStatus Queries::status() const {
         static_cast<int>(count(m_db, "SELECT count(*) FROM studies WHERE latest_version > 0"));
     status.versions = count(m_db, "SELECT count(*) FROM versions");
     status.events = count(m_db, "SELECT count(*) FROM events");
+    status.notifications_pending = count(m_db, "SELECT count(*) FROM deliveries WHERE state = 'pending'");
+    status.notifications_delivered = count(m_db, "SELECT count(*) FROM deliveries WHERE state = 'delivered'");
+    status.notifications_dead = count(m_db, "SELECT count(*) FROM deliveries WHERE state = 'dead'");
     std::error_code ignored;
     const auto size = std::filesystem::file_size(m_db.path(), ignored);
     status.database_bytes = ignored ? 0 : static_cast<std::int64_t>(size);

@@ -51,6 +51,9 @@ struct StoreStatus {
   std::int64_t versions = 0;
   std::int64_t events = 0;
   std::int64_t database_bytes = 0;
+  std::int64_t notifications_pending = 0;
+  std::int64_t notifications_delivered = 0;
+  std::int64_t notifications_dead = 0;  // gave up after max_age: someone should look
 };
 
 // The read side of the store for the command line client: indexed queries that never write, safe on a

@@ -208,6 +208,20 @@ NotifyConfig read_notify(const toml::table& table, const std::string& source) {
     for (const auto& name : notify.events)
       if (!parse_event_type(name)) reader.fail(events, fmt::format("notify.events: unknown event type '{}'", name));
   }
+  for (const auto& text : reader.read_strings("studies")) {
+    const auto id = NctId::parse(text);
+    if (!id) reader.fail(table.get("studies"), fmt::format("notify.studies: {}", id.error().message));
+    notify.studies.push_back(id->str());
+  }
+  notify.sources = reader.read_strings("sources");
+  notify.command = reader.read_strings("command");
+  if (notify.type == "exec" && notify.command.empty())
+    reader.fail(&table,
+                fmt::format("notify '{}': an exec channel needs command = [\"/path/to/program\", ...]", notify.name));
+  if (!notify.command.empty() && notify.command.front().rfind('/', 0) != 0)
+    reader.fail(table.get("command"), "notify.command must start with an absolute path (no shell, no PATH search)");
+  reader.read_duration("timeout", notify.timeout);
+  reader.read_duration("max_age", notify.max_age);
   reader.reject_unknown_keys();
   return notify;
 }

@@ -65,7 +65,12 @@ struct NotifyConfig {
   std::string name;
   std::string type;  // webhook | ntfy | slack | smtp | exec
   std::string url_credential;
-  std::vector<std::string> events{"results_posted"};
+  std::vector<std::string> events{"results_posted"};  // event types it sends
+  std::vector<std::string> studies;                   // only these NCT IDs (canonical); empty = all
+  std::vector<std::string> sources;                   // only studies tracked for these reasons; empty = all
+  std::vector<std::string> command;                   // exec: the program and its arguments (no shell)
+  std::chrono::seconds timeout{30};                   // one try at most this long
+  std::chrono::seconds max_age{24 * 3600};            // then the delivery is dead
 };
 
 // The whole configuration file (PRODUCT.md); every member has the documented default.

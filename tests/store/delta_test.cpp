@@ -35,7 +35,8 @@ std::vector<std::string> successive_versions(int count) {
 }
 
 store::NewVersion version_of(const std::string& raw, int n) {
-  return store::NewVersion{k_id, raw, "hash-" + std::to_string(n), {}, "t", testing::ManualClock().now(), {}, {}, {}};
+  return store::NewVersion{k_id, raw, "hash-" + std::to_string(n), {}, "t", testing::ManualClock().now(), {}, {},
+                           {},   {}};
 }
 
 // Store versions [from, to) of `versions` through a fresh History on the database at `path`; before every other

@@ -18,7 +18,7 @@ core::NctId id(const char* text) { return *core::NctId::parse(text); }
 store::NewVersion version_of(const char* nct, const std::string& raw, const std::string& hash,
                              std::vector<core::ChangeEvent> events = {}) {
   store::NewVersion v{id(nct),           raw, hash, {}, "2026-09-01T09:00:05", testing::ManualClock().now(), {},
-                      std::move(events), {}};
+                      std::move(events), {},  {}};
   for (std::size_t i = 0; i < v.events.size(); ++i) v.event_ids.push_back(hash + "-event-" + std::to_string(i));
   v.summary.overall_status = "RECRUITING";
   v.summary.last_update_post_date = "2025-04-30";

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: MIT
+#include "daemon/delivery.hpp"
+
+#include "notify/exec_channel.hpp"
+#include "store/event_json.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <ctime>
+
+namespace trialwatch::daemon {
+
+namespace {
+
+constexpr std::chrono::seconds k_first_retry{30};
+constexpr std::chrono::seconds k_longest_retry{3600};
+
+std::optional<core::Clock::TimePoint> parse_utc(const std::string& text) {
+  std::tm parts{};
+  if (strptime(text.c_str(), "%Y-%m-%dT%H:%M:%SZ", &parts) == nullptr) return std::nullopt;
+  return std::chrono::system_clock::from_time_t(timegm(&parts));
+}
+
+}  // namespace
+
+DeliveryWorker::DeliveryWorker(store::Outbox& outbox, const store::History& history, const core::Clock& clock,
+                               const core::Logger& logger, std::function<double()> unit_random)
+    : m_outbox(outbox), m_history(history), m_clock(clock), m_logger(logger), m_unit_random(std::move(unit_random)) {}
+
+DeliveryWorker::~DeliveryWorker() = default;
+
+void DeliveryWorker::configure(const std::vector<core::NotifyConfig>& channels) {
+  m_channels.clear();
+  for (const auto& config : channels) {
+    std::unique_ptr<notify::Channel> channel;
+    if (config.type == "exec")
+      channel = std::make_unique<notify::ExecChannel>(config.command, config.timeout);
+    else
+      m_logger.log(core::LogLevel::warning,
+                   "notify '{}': {} channels cannot send in this version yet; its notifications wait in the outbox "
+                   "for up to {} s",
+                   config.name, config.type, config.max_age.count());
+    m_channels[config.name] = Entry{std::move(channel), config.max_age};
+  }
+}
+
+void DeliveryWorker::add_channel(const std::string& name, std::unique_ptr<notify::Channel> channel,
+                                 std::chrono::seconds max_age) {
+  m_channels[name] = Entry{std::move(channel), max_age};
+}
+
+notify::Notification DeliveryWorker::notification_of(const store::StoredEvent& event) const {
+  notify::Notification n;
+  n.event_id = event.id;
+  n.type = std::string(core::event_type_name(event.type));
+  n.nct_id = event.nct_id;
+  n.summary = event.summary;
+  n.study_url = "https://clinicaltrials.gov/study/" + event.nct_id;
+  if (event.type == core::EventType::results_posted || event.type == core::EventType::results_updated)
+    n.study_url += "?tab=results";
+  if (const auto id = core::NctId::parse(event.nct_id))
+    if (const auto study = m_history.study(*id)) n.title = study->summary.title;
+  n.event_json = store::event_json(event);
+  return n;
+}
+
+int DeliveryWorker::run() {
+  if (m_channels.empty()) return 0;
+  int delivered = 0;
+  const auto now = m_clock.now();
+  for (const auto& pending : m_outbox.due(now)) {
+    const auto entry = m_channels.find(pending.channel);
+    const auto created = parse_utc(pending.created_at);
+    const auto max_age = entry != m_channels.end() ? entry->second.max_age : std::chrono::seconds(24 * 3600);
+    if (created && now - *created > max_age) {
+      m_outbox.mark_dead(pending.event.id, pending.channel, "not delivered within max_age");
+      m_logger.log(core::LogLevel::error, "notify '{}': gave up on {} {} after {} tries", pending.channel,
+                   pending.event.nct_id, core::event_type_name(pending.event.type), pending.attempts);
+      continue;
+    }
+    if (entry == m_channels.end() || !entry->second.channel) continue;  // no such channel now: it waits
+    const auto result = entry->second.channel->deliver(notification_of(pending.event));
+    if (result.delivered) {
+      m_outbox.mark_delivered(pending.event.id, pending.channel, m_clock.now());
+      m_logger.log(core::LogLevel::info, "notify '{}': sent {} {}", pending.channel, pending.event.nct_id,
+                   core::event_type_name(pending.event.type));
+      ++delivered;
+      continue;
+    }
+    const double doubled = static_cast<double>(k_first_retry.count()) * std::pow(2.0, std::min(pending.attempts, 20));
+    auto wait = std::chrono::seconds(
+        std::llround(std::min(doubled, static_cast<double>(k_longest_retry.count())) * (0.5 + 0.5 * m_unit_random())));
+    if (result.retry_after) wait = std::max(wait, std::min(*result.retry_after, k_longest_retry));
+    m_outbox.mark_failed(pending.event.id, pending.channel, result.error, m_clock.now() + wait);
+    m_logger.log(core::LogLevel::warning, "notify '{}': {} {} not sent ({}); retrying in {} s", pending.channel,
+                 pending.event.nct_id, core::event_type_name(pending.event.type), result.error, wait.count());
+  }
+  return delivered;
+}
+
+}  // namespace trialwatch::daemon

@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "core/clock.hpp"
+#include "core/config/config.hpp"
+#include "core/log.hpp"
+#include "notify/channel.hpp"
+#include "store/history.hpp"
+#include "store/outbox.hpp"
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace trialwatch::daemon {
+
+// Sends what the outbox holds: each due delivery through its channel, marked delivered or retried after a capped,
+// jittered backoff (30 s doubling up to 1 h, never sooner than the receiver's Retry-After), and dead once older
+// than the channel's max_age. Runs in the daemon's main loop, after each cycle and while it waits.
+class DeliveryWorker {
+ public:
+  // Work on the outbox and history of one database, with `clock` and `unit_random` (uniform in [0, 1)) for timing.
+  DeliveryWorker(store::Outbox& outbox, const store::History& history, const core::Clock& clock,
+                 const core::Logger& logger, std::function<double()> unit_random);
+  ~DeliveryWorker();
+  DeliveryWorker(DeliveryWorker&&) noexcept = default;
+  DeliveryWorker& operator=(DeliveryWorker&&) = delete;
+  DeliveryWorker(const DeliveryWorker&) = delete;
+  DeliveryWorker& operator=(const DeliveryWorker&) = delete;
+
+  // Build the channels of `channels` (replacing any before); a channel type this version cannot send is logged
+  // once and its deliveries wait (until they are too old).
+  void configure(const std::vector<core::NotifyConfig>& channels);
+  // Use `channel` under `name` (tests, and channels built elsewhere).
+  void add_channel(const std::string& name, std::unique_ptr<notify::Channel> channel, std::chrono::seconds max_age);
+  // Try every due delivery once; return how many were delivered.
+  int run();
+
+ private:
+  struct Entry {
+    std::unique_ptr<notify::Channel> channel;  // null: a type this version cannot send
+    std::chrono::seconds max_age;
+  };
+  notify::Notification notification_of(const store::StoredEvent& event) const;
+
+  store::Outbox& m_outbox;
+  const store::History& m_history;
+  const core::Clock& m_clock;
+  const core::Logger& m_logger;
+  std::function<double()> m_unit_random;
+  std::map<std::string, Entry> m_channels;
+};
+
+}  // namespace trialwatch::daemon

@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: MIT
+// The outbox and its delivery worker on a real database, with a real exec channel (a shell script that writes
+// what it receives); only time is a ManualClock.
+#include "daemon/delivery.hpp"
+
+#include "notify/exec_channel.hpp"
+#include "store/database.hpp"
+#include "store/outbox.hpp"
+#include "tests/support/manual_clock.hpp"
+#include "tests/support/temp_dir.hpp"
+#include "tests/support/test_data.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <fstream>
+
+using namespace trialwatch;
+using namespace std::chrono_literals;
+
+namespace {
+
+const core::NctId k_id = *core::NctId::parse("NCT06613490");
+
+// A receiver script: appends one line per call to calls.log, saves stdin as <event id>.json, and fails while
+// the file `fail` exists.
+struct Receiver {
+  explicit Receiver(const std::filesystem::path& dir) : folder(dir) {
+    std::ofstream(script()) << "#!/bin/sh\n"
+                               "echo \"$TRIALWATCH_EVENT $TRIALWATCH_NCT_ID $TRIALWATCH_EVENT_ID\" >> '"
+                            << (dir / "calls.log").string() << "'\n"
+                            << "[ -e '" << (dir / "fail").string() << "' ] && exit 3\n"
+                            << "cat > '" << dir.string() << "/'\"$TRIALWATCH_EVENT_ID\".json\n"
+                            << "echo \"$TRIALWATCH_TITLE|$TRIALWATCH_STUDY_URL\" > '" << (dir / "env.txt").string()
+                            << "'\n";
+  }
+  std::filesystem::path script() const { return folder / "receive.sh"; }
+  std::vector<std::string> calls() const {
+    std::ifstream in(folder / "calls.log");
+    std::vector<std::string> lines;
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    return lines;
+  }
+  void fail(bool on) const {
+    if (on)
+      std::ofstream(folder / "fail") << "1";
+    else
+      std::filesystem::remove(folder / "fail");
+  }
+  std::filesystem::path folder;
+};
+
+struct Fixture {
+  Fixture() : db(store::Database::open(dir.path() / "t.db", store::OpenMode::read_write)), history(db), outbox(db) {
+    history.track(k_id, "config", "", clock.now());
+  }
+  // Store a version of the study with one results_posted event routed to channel "lab"; return the event id.
+  std::string store_results_posted(int n) {
+    store::NewVersion v{
+        k_id, "{\"n\":" + std::to_string(n) + "}", "h" + std::to_string(n), {}, "t", clock.now(), {}, {}, {}, {}};
+    v.summary.title = "CD19 CAR-NK cells";
+    v.events.push_back(core::ChangeEvent{core::EventType::results_posted, core::Provenance::sponsor_update,
+                                         "protocolSection.statusModule.resultsFirstPostDateStruct", "",
+                                         "\"2026-09-04\"", "Results were posted on 2026-09-04"});
+    v.event_ids.push_back("event-" + std::to_string(n));
+    v.channels.push_back({"lab"});
+    REQUIRE(history.record_version(v).has_value());
+    return v.event_ids.back();
+  }
+  daemon::DeliveryWorker worker(const Receiver& receiver, std::chrono::milliseconds timeout = 5s) {
+    daemon::DeliveryWorker w(outbox, history, clock, logger, [] { return 0.999999; });
+    w.add_channel(
+        "lab", std::make_unique<notify::ExecChannel>(std::vector<std::string>{"/bin/sh", receiver.script()}, timeout),
+        24h);
+    return w;
+  }
+
+  testing::TempDir dir;
+  testing::ManualClock clock;
+  core::Logger logger{core::LogLevel::error};
+  store::Database db;
+  store::History history;
+  store::Outbox outbox;
+};
+
+}  // namespace
+
+TEST_CASE("an event routed to a channel is delivered once, with its JSON on stdin and its facts in the environment",
+          "[daemon][delivery]") {
+  Fixture f;
+  const Receiver receiver(f.dir.path());
+  const auto id = f.store_results_posted(1);
+  CHECK(f.outbox.counts().pending == 1);  // written with the event
+  auto worker = f.worker(receiver);
+  CHECK(worker.run() == 1);
+  CHECK(worker.run() == 0);  // exactly once
+  REQUIRE(receiver.calls().size() == 1);
+  CHECK(receiver.calls()[0] == "results_posted NCT06613490 " + id);
+  const auto json = testing::read_file(f.dir.path() / (id + ".json"));
+  CHECK_THAT(json, Catch::StartsWith("{\"id\":\"" + id + "\",\"nct_id\":\"NCT06613490\",\"type\":\"results_posted\""));
+  CHECK(testing::read_file(f.dir.path() / "env.txt") ==
+        "CD19 CAR-NK cells|https://clinicaltrials.gov/study/NCT06613490?tab=results\n");
+  CHECK(f.outbox.counts().delivered == 1);
+  CHECK(f.outbox.counts().pending == 0);
+}
+
+TEST_CASE("a failed delivery is retried after a backoff, then delivered once", "[daemon][delivery]") {
+  Fixture f;
+  const Receiver receiver(f.dir.path());
+  f.store_results_posted(1);
+  auto worker = f.worker(receiver);
+  receiver.fail(true);
+  CHECK(worker.run() == 0);
+  CHECK(receiver.calls().size() == 1);
+  CHECK(worker.run() == 0);  // not due yet: no second call
+  CHECK(receiver.calls().size() == 1);
+  f.clock.advance(29s);
+  CHECK(worker.run() == 0);
+  CHECK(receiver.calls().size() == 1);
+  f.clock.advance(2s);  // 30 s after the failure
+  CHECK(worker.run() == 0);
+  CHECK(receiver.calls().size() == 2);  // tried again, failed again; next wait doubles
+  receiver.fail(false);
+  f.clock.advance(59s);
+  CHECK(worker.run() == 0);  // the second wait is 60 s
+  CHECK(receiver.calls().size() == 2);
+  f.clock.advance(2s);
+  CHECK(worker.run() == 1);
+  CHECK(receiver.calls().size() == 3);
+  CHECK(worker.run() == 0);
+  CHECK(f.outbox.counts().delivered == 1);
+}
+
+TEST_CASE("a delivery that cannot succeed within max_age is dead, and a hung receiver is killed",
+          "[daemon][delivery]") {
+  Fixture f;
+  const Receiver receiver(f.dir.path());
+  f.store_results_posted(1);
+  auto worker = f.worker(receiver);
+  receiver.fail(true);
+  for (int hour = 0; hour < 26; ++hour) {
+    worker.run();
+    f.clock.advance(1h);
+  }
+  CHECK(f.outbox.counts().dead == 1);
+  CHECK(f.outbox.counts().pending == 0);
+  const auto tries = receiver.calls().size();
+  CHECK(tries >= 3);
+  CHECK(worker.run() == 0);
+  CHECK(receiver.calls().size() == tries);  // dead stays dead
+
+  notify::ExecChannel sleepy({"/bin/sleep", "5"}, 200ms);
+  const auto result = sleepy.deliver(notify::Notification{});
+  CHECK_FALSE(result.delivered);
+  CHECK_THAT(result.error, Catch::Contains("ran longer than 200 ms and was killed"));
+}
