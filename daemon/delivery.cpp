@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "daemon/delivery.hpp"
 
+#include "daemon/schedule.hpp"
 #include "notify/exec_channel.hpp"
+#include "notify/http_channels.hpp"
 #include "store/event_json.hpp"
 
 #include <fmt/format.h>
@@ -26,23 +28,50 @@ std::optional<core::Clock::TimePoint> parse_utc(const std::string& text) {
 }  // namespace
 
 DeliveryWorker::DeliveryWorker(store::Outbox& outbox, const store::History& history, const core::Clock& clock,
-                               const core::Logger& logger, std::function<double()> unit_random)
-    : m_outbox(outbox), m_history(history), m_clock(clock), m_logger(logger), m_unit_random(std::move(unit_random)) {}
+                               const core::Logger& logger, std::function<double()> unit_random, fetch::HttpClient* http,
+                               notify::Credentials credentials)
+    : m_outbox(outbox),
+      m_history(history),
+      m_clock(clock),
+      m_logger(logger),
+      m_unit_random(std::move(unit_random)),
+      m_http(http),
+      m_credentials(std::move(credentials)) {}
+
+// Build the channel `config` describes, or log why it cannot send (its deliveries wait in the outbox).
+std::unique_ptr<notify::Channel> DeliveryWorker::make_channel(const core::NotifyConfig& config) const {
+  if (config.type == "exec") return std::make_unique<notify::ExecChannel>(config.command, config.timeout);
+  const auto unavailable = [&](const std::string& why) -> std::unique_ptr<notify::Channel> {
+    m_logger.log(core::LogLevel::warning, "notify '{}': {}; its notifications wait in the outbox for up to {}",
+                 config.name, why, human_duration(config.max_age));
+    return nullptr;
+  };
+  if (config.type == "smtp") return unavailable("smtp channels cannot send in this version yet");
+  if (m_http == nullptr) return unavailable("no HTTP client");
+  const auto url = m_credentials.read(config.url_credential);
+  if (!url) return unavailable(url.error().message);
+  const auto optional_secret = [&](const std::string& name) -> std::optional<std::string> {
+    if (name.empty()) return std::nullopt;
+    auto value = m_credentials.read(name);
+    if (!value) {
+      m_logger.log(core::LogLevel::error, "notify '{}': {}", config.name, value.error().message);
+      return std::nullopt;
+    }
+    return *value;
+  };
+  if (config.type == "webhook")
+    return std::make_unique<notify::WebhookChannel>(*m_http, m_clock, *url, optional_secret(config.secret_credential));
+  if (config.type == "ntfy")
+    return std::make_unique<notify::NtfyChannel>(*m_http, *url, optional_secret(config.token_credential));
+  return std::make_unique<notify::SlackChannel>(*m_http, *url);
+}
 
 DeliveryWorker::~DeliveryWorker() = default;
 
 void DeliveryWorker::configure(const std::vector<core::NotifyConfig>& channels) {
   m_channels.clear();
   for (const auto& config : channels) {
-    std::unique_ptr<notify::Channel> channel;
-    if (config.type == "exec")
-      channel = std::make_unique<notify::ExecChannel>(config.command, config.timeout);
-    else
-      m_logger.log(core::LogLevel::warning,
-                   "notify '{}': {} channels cannot send in this version yet; its notifications wait in the outbox "
-                   "for up to {} s",
-                   config.name, config.type, config.max_age.count());
-    m_channels[config.name] = Entry{std::move(channel), config.max_age};
+    m_channels[config.name] = Entry{make_channel(config), config.max_age};
   }
 }
 

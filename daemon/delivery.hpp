@@ -4,7 +4,9 @@
 #include "core/clock.hpp"
 #include "core/config/config.hpp"
 #include "core/log.hpp"
+#include "fetch/http_client.hpp"
 #include "notify/channel.hpp"
+#include "notify/credentials.hpp"
 #include "store/history.hpp"
 #include "store/outbox.hpp"
 
@@ -22,8 +24,10 @@ namespace trialwatch::daemon {
 class DeliveryWorker {
  public:
   // Work on the outbox and history of one database, with `clock` and `unit_random` (uniform in [0, 1)) for timing.
+  // HTTP channels post through `http` (may be null: then they cannot send); secrets come from `credentials`.
   DeliveryWorker(store::Outbox& outbox, const store::History& history, const core::Clock& clock,
-                 const core::Logger& logger, std::function<double()> unit_random);
+                 const core::Logger& logger, std::function<double()> unit_random, fetch::HttpClient* http,
+                 notify::Credentials credentials);
   ~DeliveryWorker();
   DeliveryWorker(DeliveryWorker&&) noexcept = default;
   DeliveryWorker& operator=(DeliveryWorker&&) = delete;
@@ -49,7 +53,11 @@ class DeliveryWorker {
   const store::History& m_history;
   const core::Clock& m_clock;
   const core::Logger& m_logger;
+  std::unique_ptr<notify::Channel> make_channel(const core::NotifyConfig& config) const;
+
   std::function<double()> m_unit_random;
+  fetch::HttpClient* m_http;
+  notify::Credentials m_credentials;
   std::map<std::string, Entry> m_channels;
 };
 

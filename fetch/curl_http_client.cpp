@@ -112,7 +112,25 @@ CurlHttpClient::CurlHttpClient(CurlOptions options)
 
 CurlHttpClient::~CurlHttpClient() = default;
 
-HttpOutcome CurlHttpClient::get(const std::string& url) {
+HttpOutcome CurlHttpClient::get(const std::string& url) { return perform(url, nullptr); }
+
+HttpOutcome CurlHttpClient::post(const HttpPost& request) { return perform(request.url, &request); }
+
+namespace {
+
+// A curl header list, freed with the transfer.
+struct HeaderList {
+  curl_slist* list = nullptr;
+  ~HeaderList() { curl_slist_free_all(list); }
+  HeaderList() = default;
+  HeaderList(const HeaderList&) = delete;
+  HeaderList& operator=(const HeaderList&) = delete;
+};
+
+}  // namespace
+
+// GET `url`, or POST `post` when it is given.
+HttpOutcome CurlHttpClient::perform(const std::string& url, const HttpPost* post) {
   if (url.rfind("https://", 0) != 0 && !(url.rfind("http://", 0) == 0 && is_loopback_url(url)))
     return TransportError{
         TransportFailure::connection_refused,
@@ -125,7 +143,17 @@ HttpOutcome CurlHttpClient::get(const std::string& url) {
   char error_buffer[CURL_ERROR_SIZE] = {};
 
   curl_easy_setopt(easy, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
+  HeaderList headers;
+  if (post != nullptr) {
+    for (const auto& header : post->headers) headers.list = curl_slist_append(headers.list, header.c_str());
+    headers.list = curl_slist_append(headers.list, "Expect:");  // no 100-continue round trip
+    curl_easy_setopt(easy, CURLOPT_POST, 1L);
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDS, post->body.data());
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(post->body.size()));
+    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers.list);
+  } else {
+    curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
+  }
   curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");

@@ -45,11 +45,14 @@ class CurlHttpClient final : public HttpClient {
   CurlHttpClient& operator=(const CurlHttpClient&) = delete;
 
   HttpOutcome get(const std::string& url) override;
+  HttpOutcome post(const HttpPost& request) override;
 
   // Return the decoded bytes received so far by this client.
   std::uint64_t bytes_received() const noexcept { return m_bytes_received; }
 
  private:
+  HttpOutcome perform(const std::string& url, const HttpPost* post);
+
   struct Handle;
   std::unique_ptr<Handle> m_handle;
   CurlOptions m_options;

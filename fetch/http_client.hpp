@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <variant>
+#include <vector>
 
 namespace trialwatch::fetch {
 
@@ -28,13 +29,22 @@ struct TransportError {
 // Either a response or a transport failure.
 using HttpOutcome = std::variant<HttpResponse, TransportError>;
 
-// Performs one HTTP GET. The seam between the registry protocol and the network: production uses
+// One HTTP POST: where, extra header lines ("Name: value"), and the body.
+struct HttpPost {
+  std::string url;
+  std::vector<std::string> headers;
+  std::string body;
+};
+
+// Performs one HTTP GET or POST. The seam between the registry protocol and the network: production uses
 // CurlHttpClient; nothing else in the program knows which library does the transfer.
 class HttpClient {
  public:
   virtual ~HttpClient() = default;
   // GET `url` once (no retries, no redirects) and return what happened.
   virtual HttpOutcome get(const std::string& url) = 0;
+  // POST `request` once (no retries, no redirects) and return what happened.
+  virtual HttpOutcome post(const HttpPost& request) = 0;
 };
 
 }  // namespace trialwatch::fetch

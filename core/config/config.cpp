@@ -203,6 +203,12 @@ NotifyConfig read_notify(const toml::table& table, const std::string& source) {
     reader.fail(table.get("type") != nullptr ? table.get("type") : &table,
                 "notify.type must be one of webhook, ntfy, slack, smtp, exec");
   reader.read("url_credential", notify.url_credential);
+  reader.read("secret_credential", notify.secret_credential);
+  reader.read("token_credential", notify.token_credential);
+  if ((notify.type == "webhook" || notify.type == "ntfy" || notify.type == "slack") && notify.url_credential.empty())
+    reader.fail(&table, fmt::format("notify '{}': a {} channel needs url_credential = \"NAME\" (the URL is a secret, "
+                                    "kept in a credential file, not here)",
+                                    notify.name, notify.type));
   if (const toml::node* events = table.get("events")) {
     notify.events = reader.read_strings("events");
     for (const auto& name : notify.events)

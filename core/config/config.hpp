@@ -63,8 +63,10 @@ struct RelatedConfig {
 // One [[notify]] channel. Secrets are named (credentials), never held here.
 struct NotifyConfig {
   std::string name;
-  std::string type;  // webhook | ntfy | slack | smtp | exec
-  std::string url_credential;
+  std::string type;                                   // webhook | ntfy | slack | smtp | exec
+  std::string url_credential;                         // webhook, ntfy, slack: the credential holding the URL
+  std::string secret_credential;                      // webhook: the credential holding the signing secret (optional)
+  std::string token_credential;                       // ntfy: the credential holding an access token (optional)
   std::vector<std::string> events{"results_posted"};  // event types it sends
   std::vector<std::string> studies;                   // only these NCT IDs (canonical); empty = all
   std::vector<std::string> sources;                   // only studies tracked for these reasons; empty = all

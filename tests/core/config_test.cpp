@@ -64,8 +64,14 @@ TEST_CASE("configuration errors name the file and line and say what is wrong", "
       {"[sync\n", "bad.toml:1: "},
       {"[related]\nmode = \"always\"\n", "bad.toml:2: related.mode must be"},
       {"[[notify]]\nname = \"x\"\ntype = \"pigeon\"\n", "bad.toml:3: notify.type must be one of"},
-      {"[[notify]]\nname = \"x\"\ntype = \"ntfy\"\nevents = [\"results_published\"]\n",
-       "bad.toml:4: notify.events: unknown event type 'results_published'"},
+      {"[[notify]]\nname = \"x\"\ntype = \"ntfy\"\nurl_credential = \"t\"\nevents = [\"results_published\"]\n",
+       "bad.toml:5: notify.events: unknown event type 'results_published'"},
+      {"[[notify]]\nname = \"x\"\ntype = \"ntfy\"\n", "bad.toml:1: notify 'x': a ntfy channel needs url_credential"},
+      {"[[notify]]\nname = \"x\"\ntype = \"exec\"\n", "bad.toml:1: notify 'x': an exec channel needs command"},
+      {"[[notify]]\nname = \"x\"\ntype = \"exec\"\ncommand = [\"notify-send\"]\n",
+       "bad.toml:4: notify.command must start with an absolute path"},
+      {"[[notify]]\nname = \"x\"\ntype = \"exec\"\ncommand = [\"/bin/true\"]\nstudies = [\"NCT1X\"]\n",
+       "bad.toml:5: notify.studies: 'NCT1X' is not an NCT number"},
       {"[[search]]\nname = \"a\"\n", "bad.toml:1: search 'a' needs at least one of"},
   }));
   INFO(text);

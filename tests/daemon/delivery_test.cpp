@@ -3,7 +3,9 @@
 // what it receives); only time is a ManualClock.
 #include "daemon/delivery.hpp"
 
+#include "fetch/curl_http_client.hpp"
 #include "notify/exec_channel.hpp"
+#include "notify/http_channels.hpp"
 #include "store/database.hpp"
 #include "store/outbox.hpp"
 #include "tests/support/manual_clock.hpp"
@@ -11,8 +13,10 @@
 #include "tests/support/test_data.hpp"
 
 #include <catch2/catch.hpp>
+#include <httplib.h>
 
 #include <fstream>
+#include <thread>
 
 using namespace trialwatch;
 using namespace std::chrono_literals;
@@ -67,7 +71,8 @@ struct Fixture {
     return v.event_ids.back();
   }
   daemon::DeliveryWorker worker(const Receiver& receiver, std::chrono::milliseconds timeout = 5s) {
-    daemon::DeliveryWorker w(outbox, history, clock, logger, [] { return 0.999999; });
+    daemon::DeliveryWorker w(
+        outbox, history, clock, logger, [] { return 0.999999; }, nullptr, notify::Credentials(dir.path(), true));
     w.add_channel(
         "lab", std::make_unique<notify::ExecChannel>(std::vector<std::string>{"/bin/sh", receiver.script()}, timeout),
         24h);
@@ -152,4 +157,37 @@ TEST_CASE("a delivery that cannot succeed within max_age is dead, and a hung rec
   const auto result = sleepy.deliver(notify::Notification{});
   CHECK_FALSE(result.delivered);
   CHECK_THAT(result.error, Catch::Contains("ran longer than 200 ms and was killed"));
+}
+
+TEST_CASE("a webhook answering 503 then 200 is delivered once, both tries with the same webhook-id",
+          "[daemon][delivery]") {
+  Fixture f;
+  std::vector<std::string> ids;
+  httplib::Server receiver;
+  receiver.Post("/hook", [&](const httplib::Request& request, httplib::Response& response) {
+    ids.push_back(request.get_header_value("webhook-id"));
+    response.status = ids.size() == 1 ? 503 : 200;
+  });
+  const int port = receiver.bind_to_any_port("127.0.0.1");
+  std::thread serving([&] { receiver.listen_after_bind(); });
+  while (!receiver.is_running()) std::this_thread::sleep_for(5ms);
+
+  fetch::CurlOptions options;
+  options.user_agent = "trialwatch-test";
+  fetch::CurlHttpClient http(options);
+  daemon::DeliveryWorker worker(
+      f.outbox, f.history, f.clock, f.logger, [] { return 0.0; }, &http, notify::Credentials(f.dir.path(), true));
+  worker.add_channel("lab",
+                     std::make_unique<notify::WebhookChannel>(
+                         http, f.clock, "http://127.0.0.1:" + std::to_string(port) + "/hook", std::nullopt),
+                     24h);
+  const auto id = f.store_results_posted(1);
+  CHECK(worker.run() == 0);
+  f.clock.advance(15s);  // the first retry waits 30 s x 50 % (jitter at its lowest)
+  CHECK(worker.run() == 1);
+  CHECK(worker.run() == 0);
+  receiver.stop();
+  serving.join();
+  CHECK(ids == std::vector<std::string>{id, id});
+  CHECK(f.outbox.counts().delivered == 1);
 }

@@ -5,8 +5,12 @@
 #include "tests/integration/daemon_fixture.hpp"
 
 #include <catch2/catch.hpp>
+#include <httplib.h>
 
 #include <fstream>
+#include <mutex>
+#include <set>
+#include <thread>
 
 namespace fr = trialwatch::fakeregistry;
 using trialwatch::testing::DaemonFixture;
@@ -51,4 +55,54 @@ TEST_CASE("results posted on a scenario day are notified exactly once, other day
   const auto lines = lines_in(received);
   REQUIRE(lines.size() == 1);
   CHECK(lines[0] == "results_posted NCT06613490 https://clinicaltrials.gov/study/NCT06613490?tab=results");
+}
+
+TEST_CASE("a webhook whose URL is a systemd credential gets the results once, signed", "[integration][notify]") {
+  DaemonFixture f(fr::load_scenario(test_data_dir() / "scenarios/car-nk-results"), {"NCT06613490"});
+  std::mutex mutex;
+  std::vector<httplib::Request> posts;
+  httplib::Server receiver;
+  receiver.Post("/hooks/lab", [&](const httplib::Request& request, httplib::Response& response) {
+    const std::lock_guard lock(mutex);
+    posts.push_back(request);
+    response.set_content("ok", "text/plain");
+  });
+  const int port = receiver.bind_to_any_port("127.0.0.1");
+  std::thread serving([&] { receiver.listen_after_bind(); });
+  const auto credentials = f.dir.path() / "credentials";
+  std::filesystem::create_directories(credentials);
+  std::ofstream(credentials / "lab_webhook") << "http://127.0.0.1:" << port << "/hooks/lab\n";
+  std::ofstream(credentials / "lab_secret") << "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\n";
+  f.write_config({"NCT06613490"},
+                 "[[notify]]\nname = \"lab\"\ntype = \"webhook\"\nurl_credential = \"lab_webhook\"\n"
+                 "secret_credential = \"lab_secret\"\nevents = [\"results_posted\", \"status_changed\"]\n");
+  const std::map<std::string, std::string> env{{"CREDENTIALS_DIRECTORY", credentials.string()}};
+  const auto run = [&] {
+    std::vector<std::string> argv{
+        TRIALWATCH_DAEMON_PATH, "--once", "--api-base", f.registry.registry.base_url(), "--db", f.db_path(), "--config",
+        f.config_path()};
+    auto environment = env;
+    environment.emplace("TRIALWATCH_DB", "");
+    environment.emplace("TRIALWATCH_CONFIG", "");
+    return trialwatch::testing::run_process(argv, environment);
+  };
+  REQUIRE(run().exit_code == 0);
+  for (int day = 2; day <= 6; ++day) {
+    REQUIRE(f.registry.registry.advance_day());
+    const auto result = run();
+    INFO(result.output);
+    REQUIRE(result.exit_code == 0);
+    CHECK_THAT(result.output, !Catch::Contains("hooks/lab"));  // the URL is a secret: never logged
+  }
+  receiver.stop();
+  serving.join();
+  // Status changes on days 2 and 3, results on day 5: three posts, each event once.
+  REQUIRE(posts.size() == 3);
+  std::set<std::string> ids;
+  for (const auto& post : posts) ids.insert(post.get_header_value("webhook-id"));
+  CHECK(ids.size() == 3);
+  const auto& results = posts.back();
+  CHECK_THAT(results.body, Catch::Contains(R"("type":"results_posted")") &&
+                               Catch::Contains(R"("url":"https://clinicaltrials.gov/study/NCT06613490?tab=results")"));
+  CHECK_THAT(results.get_header_value("webhook-signature"), Catch::StartsWith("v1,"));
 }

@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: MIT
+// The webhook, ntfy and Slack channels over real curl to a real HTTP receiver on loopback.
+#include "notify/http_channels.hpp"
+
+#include "fetch/curl_http_client.hpp"
+#include "notify/credentials.hpp"
+#include "tests/support/manual_clock.hpp"
+#include "tests/support/temp_dir.hpp"
+
+#include <catch2/catch.hpp>
+#include <httplib.h>
+
+#include <fstream>
+#include <mutex>
+#include <sys/stat.h>
+#include <thread>
+
+using namespace trialwatch;
+
+namespace {
+
+// A loopback HTTP server that records every POST and answers with the next scripted status (then 200).
+class Receiver {
+ public:
+  Receiver() {
+    m_server.Post(R"(/.*)", [this](const httplib::Request& request, httplib::Response& response) {
+      const std::lock_guard lock(m_mutex);
+      m_requests.push_back(request);
+      const int status = m_statuses.empty() ? 200 : m_statuses.front();
+      if (!m_statuses.empty()) m_statuses.erase(m_statuses.begin());
+      response.status = status;
+      if (status == 429) response.set_header("Retry-After", "120");
+      response.set_content("ok", "text/plain");
+    });
+    m_port = m_server.bind_to_any_port("127.0.0.1");
+    m_thread = std::thread([this] { m_server.listen_after_bind(); });
+    while (!m_server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ~Receiver() {
+    m_server.stop();
+    m_thread.join();
+  }
+  std::string url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(m_port) + path; }
+  void answer(std::vector<int> statuses) { m_statuses = std::move(statuses); }
+  std::vector<httplib::Request> requests() {
+    const std::lock_guard lock(m_mutex);
+    return m_requests;
+  }
+
+ private:
+  httplib::Server m_server;
+  int m_port = 0;
+  std::thread m_thread;
+  std::mutex m_mutex;
+  std::vector<httplib::Request> m_requests;
+  std::vector<int> m_statuses;
+};
+
+notify::Notification results_posted() {
+  return notify::Notification{"4812bdb6a9a5581d1f0e1bb6de59c2ec",
+                              "results_posted",
+                              "NCT06613490",
+                              "CD19 CAR-NK cells in refractory ASyS and RA",
+                              "Results were posted on 2026-09-04",
+                              "https://clinicaltrials.gov/study/NCT06613490?tab=results",
+                              R"({"id":"4812bdb6a9a5581d1f0e1bb6de59c2ec","type":"results_posted"})"};
+}
+
+fetch::CurlHttpClient client() {
+  fetch::CurlOptions options;
+  options.user_agent = "trialwatch-test";
+  return fetch::CurlHttpClient(options);
+}
+
+}  // namespace
+
+TEST_CASE("Standard Webhooks signatures match the specification's example", "[notify][webhook]") {
+  // From the Standard Webhooks reference test suite: secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw, whose key is
+  // the base64 after "whsec_"; the signature covers "id.timestamp.body".
+  std::string key = "\x31\xf2\x90\xf6\xbf\x06\x29\x8a\xab\x4f\x08\xd4\x3c\x3f\x08\x2c\xf6\x48\xa3\x62\xda\x2d\xa4\xb0";
+  CHECK(notify::webhook_signature(key, "msg_p5jXN8AQM9LWM0D4loKWxJek", "1614265330", R"({"test": 2432232314})") ==
+        "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
+}
+
+TEST_CASE("a webhook carries the event, the study and the Standard Webhooks headers", "[notify][webhook]") {
+  Receiver receiver;
+  fetch::CurlHttpClient http = client();
+  testing::ManualClock clock;
+  notify::WebhookChannel channel(http, clock, receiver.url("/hooks/T0/SECRETPATH"),
+                                 "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+  const auto result = channel.deliver(results_posted());
+  INFO(result.error);
+  REQUIRE(result.delivered);
+  const auto requests = receiver.requests();
+  REQUIRE(requests.size() == 1);
+  const auto& request = requests[0];
+  CHECK(request.path == "/hooks/T0/SECRETPATH");
+  CHECK(request.get_header_value("Content-Type") == "application/json");
+  CHECK(request.get_header_value("webhook-id") == "4812bdb6a9a5581d1f0e1bb6de59c2ec");
+  CHECK(request.get_header_value("webhook-timestamp") == "1795521600");
+  CHECK(
+      request.body ==
+      R"({"event":{"id":"4812bdb6a9a5581d1f0e1bb6de59c2ec","type":"results_posted"},"study":{"nct_id":"NCT06613490",)"
+      R"("title":"CD19 CAR-NK cells in refractory ASyS and RA","url":"https://clinicaltrials.gov/study/NCT06613490?tab=results"}})");
+  const std::string key =
+      "\x31\xf2\x90\xf6\xbf\x06\x29\x8a\xab\x4f\x08\xd4\x3c\x3f\x08\x2c\xf6\x48\xa3\x62\xda\x2d\xa4\xb0";
+  CHECK(request.get_header_value("webhook-signature") ==
+        notify::webhook_signature(key, "4812bdb6a9a5581d1f0e1bb6de59c2ec", "1795521600", request.body));
+}
+
+TEST_CASE("a failing receiver is a failure that names the host only, with its Retry-After", "[notify][webhook]") {
+  Receiver receiver;
+  fetch::CurlHttpClient http = client();
+  testing::ManualClock clock;
+  notify::WebhookChannel channel(http, clock, receiver.url("/hooks/T0/SECRETPATH"), std::nullopt);
+  receiver.answer({500, 429});
+  const auto first = channel.deliver(results_posted());
+  CHECK_FALSE(first.delivered);
+  CHECK_THAT(first.error, Catch::Contains("HTTP 500") && !Catch::Contains("SECRETPATH"));
+  const auto second = channel.deliver(results_posted());
+  CHECK_FALSE(second.delivered);
+  CHECK(second.retry_after == std::chrono::seconds(120));
+  CHECK(channel.deliver(results_posted()).delivered);
+  CHECK(receiver.requests().at(0).get_header_value("webhook-signature").empty());  // no secret, no signature
+}
+
+TEST_CASE("ntfy gets a title, a high priority for results, a click link and the token", "[notify][ntfy]") {
+  Receiver receiver;
+  fetch::CurlHttpClient http = client();
+  notify::NtfyChannel channel(http, receiver.url("/trialwatch-lab"), "tk_secret");
+  REQUIRE(channel.deliver(results_posted()).delivered);
+  const auto request = receiver.requests().at(0);
+  CHECK(request.path == "/trialwatch-lab");
+  CHECK(request.get_header_value("Title") == "NCT06613490: results_posted");
+  CHECK(request.get_header_value("Priority") == "high");
+  CHECK(request.get_header_value("Tags") == "results_posted");
+  CHECK(request.get_header_value("Click") == "https://clinicaltrials.gov/study/NCT06613490?tab=results");
+  CHECK(request.get_header_value("Authorization") == "Bearer tk_secret");
+  CHECK(request.body == "Results were posted on 2026-09-04\nCD19 CAR-NK cells in refractory ASyS and RA");
+}
+
+TEST_CASE("Slack gets one text with the study link", "[notify][slack]") {
+  Receiver receiver;
+  fetch::CurlHttpClient http = client();
+  notify::SlackChannel channel(http, receiver.url("/services/T0/B0/XXXX"));
+  REQUIRE(channel.deliver(results_posted()).delivered);
+  CHECK(
+      receiver.requests().at(0).body ==
+      R"({"text":"*NCT06613490* results_posted: Results were posted on 2026-09-04\n<https://clinicaltrials.gov/study/NCT06613490?tab=results|CD19 CAR-NK cells in refractory ASyS and RA>"})");
+}
+
+TEST_CASE("credentials come from a folder, owner-readable only outside systemd", "[notify][credentials]") {
+  testing::TempDir dir;
+  std::ofstream(dir.path() / "lab_webhook") << "https://hooks.example/T0/B0/XXXX\n";
+  ::chmod((dir.path() / "lab_webhook").c_str(), 0600);
+  const notify::Credentials user(dir.path(), true);
+  CHECK(user.read("lab_webhook").value() == "https://hooks.example/T0/B0/XXXX");
+  ::chmod((dir.path() / "lab_webhook").c_str(), 0644);
+  const auto shared = user.read("lab_webhook");
+  REQUIRE_FALSE(shared.has_value());
+  CHECK_THAT(shared.error().message, Catch::Contains("chmod 600") && !Catch::Contains("hooks.example"));
+  CHECK(notify::Credentials(dir.path(), false).read("lab_webhook").has_value());  // systemd's folder is private
+  CHECK_THAT(user.read("missing").error().message, Catch::Contains("LoadCredential=missing:"));
+  CHECK_FALSE(user.read("../etc/passwd").has_value());
+  const auto from_env = notify::Credentials::from_environment([&](const char* name) -> std::optional<std::string> {
+    if (std::string_view(name) == "CREDENTIALS_DIRECTORY") return dir.path().string();
+    return std::nullopt;
+  });
+  CHECK(from_env.read("lab_webhook").has_value());  // mode 0644, but systemd's own folder
+}
