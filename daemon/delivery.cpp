@@ -4,6 +4,7 @@
 #include "daemon/schedule.hpp"
 #include "notify/exec_channel.hpp"
 #include "notify/http_channels.hpp"
+#include "notify/smtp_channel.hpp"
 #include "store/event_json.hpp"
 
 #include <fmt/format.h>
@@ -46,10 +47,11 @@ std::unique_ptr<notify::Channel> DeliveryWorker::make_channel(const core::Notify
                  config.name, why, human_duration(config.max_age));
     return nullptr;
   };
-  if (config.type == "smtp") return unavailable("smtp channels cannot send in this version yet");
-  if (m_http == nullptr) return unavailable("no HTTP client");
   const auto url = m_credentials.read(config.url_credential);
   if (!url) return unavailable(url.error().message);
+  if (config.type == "smtp")
+    return std::make_unique<notify::SmtpChannel>(*url, config.from, config.to, m_clock, config.timeout);
+  if (m_http == nullptr) return unavailable("no HTTP client");
   const auto optional_secret = [&](const std::string& name) -> std::optional<std::string> {
     if (name.empty()) return std::nullopt;
     auto value = m_credentials.read(name);

@@ -205,7 +205,13 @@ NotifyConfig read_notify(const toml::table& table, const std::string& source) {
   reader.read("url_credential", notify.url_credential);
   reader.read("secret_credential", notify.secret_credential);
   reader.read("token_credential", notify.token_credential);
-  if ((notify.type == "webhook" || notify.type == "ntfy" || notify.type == "slack") && notify.url_credential.empty())
+  reader.read("from", notify.from);
+  notify.to = reader.read_strings("to");
+  if (notify.type == "smtp" && (notify.from.empty() || notify.to.empty()))
+    reader.fail(&table,
+                fmt::format("notify '{}': an smtp channel needs from = \"...\" and to = [\"...\"]", notify.name));
+  if ((notify.type == "webhook" || notify.type == "ntfy" || notify.type == "slack" || notify.type == "smtp") &&
+      notify.url_credential.empty())
     reader.fail(&table, fmt::format("notify '{}': a {} channel needs url_credential = \"NAME\" (the URL is a secret, "
                                     "kept in a credential file, not here)",
                                     notify.name, notify.type));

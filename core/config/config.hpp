@@ -71,6 +71,8 @@ struct NotifyConfig {
   std::vector<std::string> studies;                   // only these NCT IDs (canonical); empty = all
   std::vector<std::string> sources;                   // only studies tracked for these reasons; empty = all
   std::vector<std::string> command;                   // exec: the program and its arguments (no shell)
+  std::string from;                                   // smtp: the sender, "Name <address>" or an address
+  std::vector<std::string> to;                        // smtp: the recipients
   std::chrono::seconds timeout{30};                   // one try at most this long
   std::chrono::seconds max_age{24 * 3600};            // then the delivery is dead
 };
