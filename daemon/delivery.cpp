@@ -29,29 +29,37 @@ std::optional<core::Clock::TimePoint> parse_utc(const std::string& text) {
 }  // namespace
 
 DeliveryWorker::DeliveryWorker(store::Outbox& outbox, const store::History& history, const core::Clock& clock,
-                               const core::Logger& logger, std::function<double()> unit_random, fetch::HttpClient* http,
-                               notify::Credentials credentials)
+                               const core::Logger& logger, std::function<double()> unit_random,
+                               fetch::CurlOptions http_options, notify::Credentials credentials,
+                               core::CrashPoints* crash_points)
     : m_outbox(outbox),
       m_history(history),
       m_clock(clock),
       m_logger(logger),
       m_unit_random(std::move(unit_random)),
-      m_http(http),
-      m_credentials(std::move(credentials)) {}
+      m_http_options(std::move(http_options)),
+      m_credentials(std::move(credentials)),
+      m_crash_points(crash_points) {}
+
+DeliveryWorker::~DeliveryWorker() = default;
 
 // Build the channel `config` describes, or log why it cannot send (its deliveries wait in the outbox).
-std::unique_ptr<notify::Channel> DeliveryWorker::make_channel(const core::NotifyConfig& config) const {
-  if (config.type == "exec") return std::make_unique<notify::ExecChannel>(config.command, config.timeout);
-  const auto unavailable = [&](const std::string& why) -> std::unique_ptr<notify::Channel> {
-    m_logger.log(core::LogLevel::warning, "notify '{}': {}; its notifications wait in the outbox for up to {}",
-                 config.name, why, human_duration(config.max_age));
-    return nullptr;
-  };
+DeliveryWorker::Entry DeliveryWorker::make_channel(const core::NotifyConfig& config) const {
+  Entry entry{nullptr, nullptr, config.max_age};
+  if (config.type == "exec") {
+    entry.channel = std::make_unique<notify::ExecChannel>(config.command, config.timeout);
+    return entry;
+  }
   const auto url = m_credentials.read(config.url_credential);
-  if (!url) return unavailable(url.error().message);
-  if (config.type == "smtp")
-    return std::make_unique<notify::SmtpChannel>(*url, config.from, config.to, m_clock, config.timeout);
-  if (m_http == nullptr) return unavailable("no HTTP client");
+  if (!url) {
+    m_logger.log(core::LogLevel::warning, "notify '{}': {}; its notifications wait in the outbox for up to {}",
+                 config.name, url.error().message, human_duration(config.max_age));
+    return entry;
+  }
+  if (config.type == "smtp") {
+    entry.channel = std::make_unique<notify::SmtpChannel>(*url, config.from, config.to, m_clock, config.timeout);
+    return entry;
+  }
   const auto optional_secret = [&](const std::string& name) -> std::optional<std::string> {
     if (name.empty()) return std::nullopt;
     auto value = m_credentials.read(name);
@@ -61,25 +69,30 @@ std::unique_ptr<notify::Channel> DeliveryWorker::make_channel(const core::Notify
     }
     return *value;
   };
+  auto options = m_http_options;
+  options.total_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(config.timeout);
+  options.connect_timeout = std::min(options.connect_timeout, options.total_timeout);
+  entry.http = std::make_unique<fetch::CurlHttpClient>(options);
   if (config.type == "webhook")
-    return std::make_unique<notify::WebhookChannel>(*m_http, m_clock, *url, optional_secret(config.secret_credential));
-  if (config.type == "ntfy")
-    return std::make_unique<notify::NtfyChannel>(*m_http, *url, optional_secret(config.token_credential));
-  return std::make_unique<notify::SlackChannel>(*m_http, *url);
+    entry.channel =
+        std::make_unique<notify::WebhookChannel>(*entry.http, m_clock, *url, optional_secret(config.secret_credential));
+  else if (config.type == "ntfy")
+    entry.channel = std::make_unique<notify::NtfyChannel>(*entry.http, *url, optional_secret(config.token_credential));
+  else
+    entry.channel = std::make_unique<notify::SlackChannel>(*entry.http, *url);
+  return entry;
 }
-
-DeliveryWorker::~DeliveryWorker() = default;
 
 void DeliveryWorker::configure(const std::vector<core::NotifyConfig>& channels) {
   m_channels.clear();
   for (const auto& config : channels) {
-    m_channels[config.name] = Entry{make_channel(config), config.max_age};
+    m_channels[config.name] = make_channel(config);
   }
 }
 
 void DeliveryWorker::add_channel(const std::string& name, std::unique_ptr<notify::Channel> channel,
                                  std::chrono::seconds max_age) {
-  m_channels[name] = Entry{std::move(channel), max_age};
+  m_channels[name] = Entry{nullptr, std::move(channel), max_age};
 }
 
 notify::Notification DeliveryWorker::notification_of(const store::StoredEvent& event) const {
@@ -114,6 +127,7 @@ int DeliveryWorker::run() {
     if (entry == m_channels.end() || !entry->second.channel) continue;  // no such channel now: it waits
     const auto result = entry->second.channel->deliver(notification_of(pending.event));
     if (result.delivered) {
+      if (m_crash_points != nullptr) m_crash_points->pass("after_send");  // sent, not yet marked: resent after restart
       m_outbox.mark_delivered(pending.event.id, pending.channel, m_clock.now());
       m_logger.log(core::LogLevel::info, "notify '{}': sent {} {}", pending.channel, pending.event.nct_id,
                    core::event_type_name(pending.event.type));

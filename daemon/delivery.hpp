@@ -3,8 +3,9 @@
 
 #include "core/clock.hpp"
 #include "core/config/config.hpp"
+#include "core/crash_points.hpp"
 #include "core/log.hpp"
-#include "fetch/http_client.hpp"
+#include "fetch/curl_http_client.hpp"
 #include "notify/channel.hpp"
 #include "notify/credentials.hpp"
 #include "store/history.hpp"
@@ -24,10 +25,11 @@ namespace trialwatch::daemon {
 class DeliveryWorker {
  public:
   // Work on the outbox and history of one database, with `clock` and `unit_random` (uniform in [0, 1)) for timing.
-  // HTTP channels post through `http` (may be null: then they cannot send); secrets come from `credentials`.
+  // HTTP channels post through clients made with `http_options` (user agent, stop flag), each limited to its
+  // channel's timeout; secrets come from `credentials`.
   DeliveryWorker(store::Outbox& outbox, const store::History& history, const core::Clock& clock,
-                 const core::Logger& logger, std::function<double()> unit_random, fetch::HttpClient* http,
-                 notify::Credentials credentials);
+                 const core::Logger& logger, std::function<double()> unit_random, fetch::CurlOptions http_options,
+                 notify::Credentials credentials, core::CrashPoints* crash_points = nullptr);
   ~DeliveryWorker();
   DeliveryWorker(DeliveryWorker&&) noexcept = default;
   DeliveryWorker& operator=(DeliveryWorker&&) = delete;
@@ -44,7 +46,8 @@ class DeliveryWorker {
 
  private:
   struct Entry {
-    std::unique_ptr<notify::Channel> channel;  // null: a type this version cannot send
+    std::unique_ptr<fetch::HttpClient> http;   // the channel's own client, for HTTP channels
+    std::unique_ptr<notify::Channel> channel;  // null: the channel cannot send (see the log)
     std::chrono::seconds max_age;
   };
   notify::Notification notification_of(const store::StoredEvent& event) const;
@@ -53,11 +56,12 @@ class DeliveryWorker {
   const store::History& m_history;
   const core::Clock& m_clock;
   const core::Logger& m_logger;
-  std::unique_ptr<notify::Channel> make_channel(const core::NotifyConfig& config) const;
+  Entry make_channel(const core::NotifyConfig& config) const;
 
   std::function<double()> m_unit_random;
-  fetch::HttpClient* m_http;
+  fetch::CurlOptions m_http_options;
   notify::Credentials m_credentials;
+  core::CrashPoints* m_crash_points;
   std::map<std::string, Entry> m_channels;
 };
 

@@ -108,19 +108,22 @@ int run(const Flags& flags, core::Logger& logger, daemon::SignalWatcher& signals
   std::mt19937_64 engine{std::random_device{}()};
   std::uniform_real_distribution<double> uniform(0.0, 1.0);
   daemon::ServiceNotifier notifier;
+  auto crash_points = core::CrashPoints::from_environment(core::process_environment);
 
   logger.log(core::LogLevel::info, "trialwatchd {} using {} and {}", core::k_version, database.path().string(),
              fetch::redact_url(config.api.base_url));
   daemon::ServiceParts parts{history,
                              outbox,
                              http,
+                             curl_options,
                              clock,
                              logger,
                              notifier,
                              signals,
                              [&] { return uniform(engine); },
                              [&] { return effective_configuration(flags); },
-                             logger.format() == core::Logger::Format::journal_prefixed};
+                             logger.format() == core::Logger::Format::journal_prefixed,
+                             &crash_points};
   daemon::Service service(std::move(parts), std::move(config), flags.reconcile);
   return flags.once ? service.run_once() : service.run_until_stopped();
 }

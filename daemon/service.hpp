@@ -20,8 +20,9 @@ class EventLogFile;
 // What the service runs on; everything must outlive the Service.
 struct ServiceParts {
   store::History& history;
-  store::Outbox& outbox;    // the same database's notification outbox
-  fetch::HttpClient& http;  // its transfers abort when signals.stop_flag() is set
+  store::Outbox& outbox;           // the same database's notification outbox
+  fetch::HttpClient& http;         // the registry's; its transfers abort when signals.stop_flag() is set
+  fetch::CurlOptions notify_http;  // for notification channels' own clients (user agent, the stop flag)
   const core::Clock& clock;
   core::Logger& logger;  // replaced (same format, new level) when a reload changes log.level
   ServiceNotifier& notifier;
@@ -29,6 +30,7 @@ struct ServiceParts {
   std::function<double()> unit_random;        // uniform in [0, 1): jitter
   std::function<core::Config()> load_config;  // re-read on SIGHUP; throws core::ConfigError when the file is broken
   bool journal_events = false;                // also send each event to the journal (running under systemd)
+  core::CrashPoints* crash_points = nullptr;  // test builds: TRIALWATCH_CRASHPOINT
 };
 
 // trialwatchd's main job: the sync engine on a schedule, as a systemd service. It asks /version every

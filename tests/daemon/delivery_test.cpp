@@ -15,6 +15,7 @@
 #include <catch2/catch.hpp>
 #include <httplib.h>
 
+#include <atomic>
 #include <fstream>
 #include <thread>
 
@@ -72,7 +73,8 @@ struct Fixture {
   }
   daemon::DeliveryWorker worker(const Receiver& receiver, std::chrono::milliseconds timeout = 5s) {
     daemon::DeliveryWorker w(
-        outbox, history, clock, logger, [] { return 0.999999; }, nullptr, notify::Credentials(dir.path(), true));
+        outbox, history, clock, logger, [] { return 0.999999; }, fetch::CurlOptions{},
+        notify::Credentials(dir.path(), true));
     w.add_channel(
         "lab", std::make_unique<notify::ExecChannel>(std::vector<std::string>{"/bin/sh", receiver.script()}, timeout),
         24h);
@@ -176,7 +178,7 @@ TEST_CASE("a webhook answering 503 then 200 is delivered once, both tries with t
   options.user_agent = "trialwatch-test";
   fetch::CurlHttpClient http(options);
   daemon::DeliveryWorker worker(
-      f.outbox, f.history, f.clock, f.logger, [] { return 0.0; }, &http, notify::Credentials(f.dir.path(), true));
+      f.outbox, f.history, f.clock, f.logger, [] { return 0.0; }, options, notify::Credentials(f.dir.path(), true));
   worker.add_channel("lab",
                      std::make_unique<notify::WebhookChannel>(
                          http, f.clock, "http://127.0.0.1:" + std::to_string(port) + "/hook", std::nullopt),
@@ -190,4 +192,40 @@ TEST_CASE("a webhook answering 503 then 200 is delivered once, both tries with t
   serving.join();
   CHECK(ids == std::vector<std::string>{id, id});
   CHECK(f.outbox.counts().delivered == 1);
+}
+
+TEST_CASE("a receiver slower than the channel's timeout is a failed try, retried later", "[daemon][delivery]") {
+  Fixture f;
+  std::atomic<int> calls{0};
+  httplib::Server receiver;
+  receiver.Post("/hook", [&](const httplib::Request&, httplib::Response& response) {
+    if (++calls == 1) std::this_thread::sleep_for(2500ms);  // the first answer comes too late
+    response.status = 200;
+  });
+  const int port = receiver.bind_to_any_port("127.0.0.1");
+  std::thread serving([&] { receiver.listen_after_bind(); });
+  while (!receiver.is_running()) std::this_thread::sleep_for(5ms);
+  const auto credentials = f.dir.path() / "credentials";
+  std::filesystem::create_directories(credentials);
+  std::ofstream(credentials / "lab_url") << "http://127.0.0.1:" << port << "/hook\n";
+  std::filesystem::permissions(credentials / "lab_url", std::filesystem::perms::owner_read);
+
+  core::NotifyConfig config;
+  config.name = "lab";
+  config.type = "webhook";
+  config.url_credential = "lab_url";
+  config.timeout = 1s;
+  fetch::CurlOptions options;
+  options.user_agent = "trialwatch-test";
+  daemon::DeliveryWorker worker(
+      f.outbox, f.history, f.clock, f.logger, [] { return 0.0; }, options, notify::Credentials(credentials, true));
+  worker.configure({config});
+  f.store_results_posted(1);
+  CHECK(worker.run() == 0);  // timed out after 1 s
+  CHECK(f.outbox.counts().pending == 1);
+  f.clock.advance(15s);
+  CHECK(worker.run() == 1);
+  receiver.stop();
+  serving.join();
+  CHECK(calls == 2);
 }

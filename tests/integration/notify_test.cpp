@@ -106,3 +106,31 @@ TEST_CASE("a webhook whose URL is a systemd credential gets the results once, si
                                Catch::Contains(R"("url":"https://clinicaltrials.gov/study/NCT06613490?tab=results")"));
   CHECK_THAT(results.get_header_value("webhook-signature"), Catch::StartsWith("v1,"));
 }
+
+TEST_CASE("a daemon killed after sending but before marking sends again, with the same event id",
+          "[integration][notify]") {
+  DaemonFixture f(fr::load_scenario(test_data_dir() / "scenarios/car-nk-results"), {"NCT06613490"});
+  const auto received = f.dir.path() / "received.log";
+  const auto script = f.dir.path() / "receive.sh";
+  std::ofstream(script) << "#!/bin/sh\necho \"$TRIALWATCH_EVENT_ID $TRIALWATCH_EVENT\" >> '" << received.string()
+                        << "'\n";
+  f.write_config({"NCT06613490"},
+                 "[[notify]]\nname = \"lab\"\ntype = \"exec\"\ncommand = [\"/bin/sh\", \"" + script.string() + "\"]\n");
+  REQUIRE(f.run_once().exit_code == 0);
+  f.registry.registry.go_to_day(4);  // results posted
+  const auto crashed = trialwatch::testing::run_process(
+      {TRIALWATCH_DAEMON_PATH, "--once", "--api-base", f.registry.registry.base_url(), "--db", f.db_path(), "--config",
+       f.config_path()},
+      {{"TRIALWATCH_DB", ""}, {"TRIALWATCH_CONFIG", ""}, {"TRIALWATCH_CRASHPOINT", "after_send:1"}});
+  INFO(crashed.output);
+  CHECK(crashed.exit_code == 137);
+  REQUIRE(lines_in(received).size() == 1);  // sent, then the process died before marking it
+
+  REQUIRE(f.run_once().exit_code == 0);  // the restart finds it still pending and sends it again
+  const auto lines = lines_in(received);
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[0] == lines[1]);  // the same event id: the receiver can tell it is a duplicate
+  CHECK_THAT(lines[0], Catch::EndsWith(" results_posted"));
+  REQUIRE(f.run_once().exit_code == 0);
+  CHECK(lines_in(received).size() == 2);  // marked now: no third send
+}
