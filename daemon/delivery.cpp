@@ -2,6 +2,7 @@
 #include "daemon/delivery.hpp"
 
 #include "daemon/schedule.hpp"
+#include "notify/delivery_window.hpp"
 #include "notify/exec_channel.hpp"
 #include "notify/http_channels.hpp"
 #include "notify/smtp_channel.hpp"
@@ -45,7 +46,7 @@ DeliveryWorker::~DeliveryWorker() = default;
 
 // Build the channel `config` describes, or log why it cannot send (its deliveries wait in the outbox).
 DeliveryWorker::Entry DeliveryWorker::make_channel(const core::NotifyConfig& config) const {
-  Entry entry{nullptr, nullptr, config.max_age};
+  Entry entry{nullptr, nullptr, config.max_age, config.daily_digest, config.digest_hour, config.quiet_hours};
   if (config.type == "exec") {
     entry.channel = std::make_unique<notify::ExecChannel>(config.command, config.timeout);
     return entry;
@@ -92,7 +93,7 @@ void DeliveryWorker::configure(const std::vector<core::NotifyConfig>& channels) 
 
 void DeliveryWorker::add_channel(const std::string& name, std::unique_ptr<notify::Channel> channel,
                                  std::chrono::seconds max_age) {
-  m_channels[name] = Entry{nullptr, std::move(channel), max_age};
+  m_channels[name] = Entry{nullptr, std::move(channel), max_age, false, 8, std::nullopt};
 }
 
 notify::Notification DeliveryWorker::notification_of(const store::StoredEvent& event) const {
@@ -110,37 +111,67 @@ notify::Notification DeliveryWorker::notification_of(const store::StoredEvent& e
   return n;
 }
 
+bool DeliveryWorker::send(Entry& entry, const std::string& channel, const notify::Notification& notification,
+                          const std::vector<store::PendingDelivery>& deliveries) {
+  const auto result = entry.channel->deliver(notification);
+  if (result.delivered) {
+    if (m_crash_points != nullptr) m_crash_points->pass("after_send");  // sent, not yet marked: resent after restart
+    for (const auto& d : deliveries) m_outbox.mark_delivered(d.event.id, channel, m_clock.now());
+    m_logger.log(core::LogLevel::info, "notify '{}': sent {} {}", channel, notification.nct_id, notification.type);
+    return true;
+  }
+  const int attempts = deliveries.front().attempts;
+  const double doubled = static_cast<double>(k_first_retry.count()) * std::pow(2.0, std::min(attempts, 20));
+  auto wait = std::chrono::seconds(
+      std::llround(std::min(doubled, static_cast<double>(k_longest_retry.count())) * (0.5 + 0.5 * m_unit_random())));
+  if (result.retry_after) wait = std::max(wait, std::min(*result.retry_after, k_longest_retry));
+  for (const auto& d : deliveries) m_outbox.mark_failed(d.event.id, channel, result.error, m_clock.now() + wait);
+  m_logger.log(core::LogLevel::warning, "notify '{}': {} {} not sent ({}); retrying in {} s", channel,
+               notification.nct_id, notification.type, result.error, wait.count());
+  return false;
+}
+
 int DeliveryWorker::run() {
   if (m_channels.empty()) return 0;
   int delivered = 0;
   const auto now = m_clock.now();
+  std::map<std::string, std::vector<store::PendingDelivery>> digests;  // channel -> events due in its digest
   for (const auto& pending : m_outbox.due(now)) {
-    const auto entry = m_channels.find(pending.channel);
+    const auto found = m_channels.find(pending.channel);
     const auto created = parse_utc(pending.created_at);
-    const auto max_age = entry != m_channels.end() ? entry->second.max_age : std::chrono::seconds(24 * 3600);
+    const auto max_age = found != m_channels.end() ? found->second.max_age : std::chrono::seconds(24 * 3600);
     if (created && now - *created > max_age) {
       m_outbox.mark_dead(pending.event.id, pending.channel, "not delivered within max_age");
       m_logger.log(core::LogLevel::error, "notify '{}': gave up on {} {} after {} tries", pending.channel,
                    pending.event.nct_id, core::event_type_name(pending.event.type), pending.attempts);
       continue;
     }
-    if (entry == m_channels.end() || !entry->second.channel) continue;  // no such channel now: it waits
-    const auto result = entry->second.channel->deliver(notification_of(pending.event));
-    if (result.delivered) {
-      if (m_crash_points != nullptr) m_crash_points->pass("after_send");  // sent, not yet marked: resent after restart
-      m_outbox.mark_delivered(pending.event.id, pending.channel, m_clock.now());
-      m_logger.log(core::LogLevel::info, "notify '{}': sent {} {}", pending.channel, pending.event.nct_id,
-                   core::event_type_name(pending.event.type));
-      ++delivered;
+    if (found == m_channels.end() || !found->second.channel) continue;  // no such channel now: it waits
+    auto& entry = found->second;
+    const bool urgent = pending.event.type == core::EventType::results_posted;
+    if (!urgent && entry.quiet_hours && notify::in_quiet_hours(*entry.quiet_hours, now)) continue;  // deferred
+    if (!urgent && entry.daily_digest) {
+      if (created && now >= notify::next_digest_time(*created, entry.digest_hour))
+        digests[pending.channel].push_back(pending);
       continue;
     }
-    const double doubled = static_cast<double>(k_first_retry.count()) * std::pow(2.0, std::min(pending.attempts, 20));
-    auto wait = std::chrono::seconds(
-        std::llround(std::min(doubled, static_cast<double>(k_longest_retry.count())) * (0.5 + 0.5 * m_unit_random())));
-    if (result.retry_after) wait = std::max(wait, std::min(*result.retry_after, k_longest_retry));
-    m_outbox.mark_failed(pending.event.id, pending.channel, result.error, m_clock.now() + wait);
-    m_logger.log(core::LogLevel::warning, "notify '{}': {} {} not sent ({}); retrying in {} s", pending.channel,
-                 pending.event.nct_id, core::event_type_name(pending.event.type), result.error, wait.count());
+    if (send(entry, pending.channel, notification_of(pending.event), {pending})) ++delivered;
+  }
+  for (const auto& [channel, deliveries] : digests) {
+    notify::Notification digest;
+    digest.event_id = fmt::format("digest-{}-{}", deliveries.front().event.id, deliveries.size());
+    digest.type = "digest";
+    digest.title = fmt::format("trialwatch: {} {} since the last digest", deliveries.size(),
+                               deliveries.size() == 1 ? "change" : "changes");
+    digest.study_url = "https://clinicaltrials.gov/";
+    digest.event_json = "[";
+    for (const auto& d : deliveries) {
+      digest.summary += fmt::format("{}{} {}: {}", digest.summary.empty() ? "" : "\n", d.event.nct_id,
+                                    core::event_type_name(d.event.type), d.event.summary);
+      digest.event_json.append(digest.event_json.size() > 1 ? "," : "").append(store::event_json(d.event));
+    }
+    digest.event_json += "]";
+    if (send(m_channels.at(channel), channel, digest, deliveries)) delivered += static_cast<int>(deliveries.size());
   }
   return delivered;
 }

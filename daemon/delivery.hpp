@@ -21,7 +21,9 @@ namespace trialwatch::daemon {
 
 // Sends what the outbox holds: each due delivery through its channel, marked delivered or retried after a capped,
 // jittered backoff (30 s doubling up to 1 h, never sooner than the receiver's Retry-After), and dead once older
-// than the channel's max_age. Runs in the daemon's main loop, after each cycle and while it waits.
+// than the channel's max_age. A channel with a daily digest holds everything but results_posted for one message
+// at its digest hour; quiet hours hold everything but results_posted until they end (delivery is deferred,
+// detection never is). Runs in the daemon's main loop, after each cycle and while it waits.
 class DeliveryWorker {
  public:
   // Work on the outbox and history of one database, with `clock` and `unit_random` (uniform in [0, 1)) for timing.
@@ -49,6 +51,9 @@ class DeliveryWorker {
     std::unique_ptr<fetch::HttpClient> http;   // the channel's own client, for HTTP channels
     std::unique_ptr<notify::Channel> channel;  // null: the channel cannot send (see the log)
     std::chrono::seconds max_age;
+    bool daily_digest = false;
+    int digest_hour = 8;
+    std::optional<std::pair<int, int>> quiet_hours;
   };
   notify::Notification notification_of(const store::StoredEvent& event) const;
 
@@ -57,6 +62,9 @@ class DeliveryWorker {
   const core::Clock& m_clock;
   const core::Logger& m_logger;
   Entry make_channel(const core::NotifyConfig& config) const;
+  // Send `notification` for `deliveries` (one event, or a digest of several) and mark each of them.
+  bool send(Entry& entry, const std::string& channel, const notify::Notification& notification,
+            const std::vector<store::PendingDelivery>& deliveries);
 
   std::function<double()> m_unit_random;
   fetch::CurlOptions m_http_options;

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include <cstdio>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -234,6 +235,22 @@ NotifyConfig read_notify(const toml::table& table, const std::string& source) {
     reader.fail(table.get("command"), "notify.command must start with an absolute path (no shell, no PATH search)");
   reader.read_duration("timeout", notify.timeout);
   reader.read_duration("max_age", notify.max_age);
+  std::string digest = "off";
+  reader.read("digest", digest);
+  if (digest != "off" && digest != "daily")
+    reader.fail(table.get("digest"), "notify.digest must be \"off\" or \"daily\"");
+  notify.daily_digest = digest == "daily";
+  reader.read("digest_hour", notify.digest_hour, 0, 23);
+  std::string quiet;
+  reader.read("quiet_hours", quiet);
+  if (!quiet.empty()) {
+    int h1 = 0, m1 = 0, h2 = 0, m2 = 0;
+    char tail = 0;
+    if (std::sscanf(quiet.c_str(), "%2d:%2d-%2d:%2d%c", &h1, &m1, &h2, &m2, &tail) != 4 || h1 > 23 || h2 > 23 ||
+        m1 > 59 || m2 > 59 || h1 < 0 || h2 < 0 || m1 < 0 || m2 < 0 || (h1 == h2 && m1 == m2))
+      reader.fail(table.get("quiet_hours"), "notify.quiet_hours must look like \"22:00-07:00\" (local time)");
+    notify.quiet_hours = std::pair<int, int>{h1 * 60 + m1, h2 * 60 + m2};
+  }
   reader.reject_unknown_keys();
   return notify;
 }

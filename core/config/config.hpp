@@ -75,6 +75,9 @@ struct NotifyConfig {
   std::vector<std::string> to;                        // smtp: the recipients
   std::chrono::seconds timeout{30};                   // one try at most this long
   std::chrono::seconds max_age{24 * 3600};            // then the delivery is dead
+  bool daily_digest = false;                          // digest = "daily": other events wait for one daily message
+  int digest_hour = 8;                                // local hour the daily digest goes out
+  std::optional<std::pair<int, int>> quiet_hours;     // local minutes after midnight [start, end), may wrap
 };
 
 // The whole configuration file (PRODUCT.md); every member has the documented default.

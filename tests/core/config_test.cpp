@@ -73,6 +73,12 @@ TEST_CASE("configuration errors name the file and line and say what is wrong", "
       {"[[notify]]\nname = \"x\"\ntype = \"exec\"\ncommand = [\"/bin/true\"]\nstudies = [\"NCT1X\"]\n",
        "bad.toml:5: notify.studies: 'NCT1X' is not an NCT number"},
       {"[[search]]\nname = \"a\"\n", "bad.toml:1: search 'a' needs at least one of"},
+      {"[[notify]]\nname = \"x\"\ntype = \"exec\"\ncommand = [\"/bin/true\"]\ndigest = \"weekly\"\n",
+       "bad.toml:5: notify.digest must be \"off\" or \"daily\""},
+      {"[[notify]]\nname = \"x\"\ntype = \"exec\"\ncommand = [\"/bin/true\"]\nquiet_hours = \"22-7\"\n",
+       "bad.toml:5: notify.quiet_hours must look like \"22:00-07:00\""},
+      {"[[notify]]\nname = \"x\"\ntype = \"exec\"\ncommand = [\"/bin/true\"]\ndigest_hour = 24\n",
+       "bad.toml:5: notify.digest_hour must be between 0 and 23"},
   }));
   INFO(text);
   CHECK_THROWS_WITH(parse_config(text, "bad.toml"), Catch::StartsWith(message));

@@ -16,6 +16,8 @@
 #include <httplib.h>
 
 #include <atomic>
+#include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <thread>
 
@@ -59,11 +61,13 @@ struct Fixture {
     history.track(k_id, "config", "", clock.now());
   }
   // Store a version of the study with one results_posted event routed to channel "lab"; return the event id.
-  std::string store_results_posted(int n) {
+  std::string store_results_posted(int n) { return store_event(n, core::EventType::results_posted); }
+  // Store a version of the study with one event of `type` routed to channel "lab"; return the event id.
+  std::string store_event(int n, core::EventType type) {
     store::NewVersion v{
         k_id, "{\"n\":" + std::to_string(n) + "}", "h" + std::to_string(n), {}, "t", clock.now(), {}, {}, {}, {}};
     v.summary.title = "CD19 CAR-NK cells";
-    v.events.push_back(core::ChangeEvent{core::EventType::results_posted, core::Provenance::sponsor_update,
+    v.events.push_back(core::ChangeEvent{type, core::Provenance::sponsor_update,
                                          "protocolSection.statusModule.resultsFirstPostDateStruct", "",
                                          "\"2026-09-04\"", "Results were posted on 2026-09-04"});
     v.event_ids.push_back("event-" + std::to_string(n));
@@ -228,4 +232,86 @@ TEST_CASE("a receiver slower than the channel's timeout is a failed try, retried
   receiver.stop();
   serving.join();
   CHECK(calls == 2);
+}
+
+namespace {
+
+// Run the rest of the test in UTC, so local-time windows are predictable; the previous zone comes back after.
+struct UtcZone {
+  UtcZone() {
+    if (const char* tz = std::getenv("TZ")) previous = tz;
+    setenv("TZ", "UTC", 1);
+    tzset();
+  }
+  ~UtcZone() {
+    if (previous)
+      setenv("TZ", previous->c_str(), 1);
+    else
+      unsetenv("TZ");
+    tzset();
+  }
+  std::optional<std::string> previous;
+};
+
+core::NotifyConfig exec_config(const Receiver& receiver) {
+  core::NotifyConfig config;
+  config.name = "lab";
+  config.type = "exec";
+  config.command = {"/bin/sh", receiver.script().string()};
+  return config;
+}
+
+}  // namespace
+
+TEST_CASE("a daily digest holds other events for one message at its hour, results go at once", "[daemon][delivery]") {
+  const UtcZone utc;
+  Fixture f;  // the clock starts at 2026-11-24 12:00 UTC
+  const Receiver receiver(f.dir.path());
+  auto config = exec_config(receiver);
+  config.daily_digest = true;
+  config.digest_hour = 8;
+  daemon::DeliveryWorker worker(
+      f.outbox, f.history, f.clock, f.logger, [] { return 0.0; }, fetch::CurlOptions{},
+      notify::Credentials(f.dir.path(), true));
+  worker.configure({config});
+  f.store_event(1, core::EventType::status_changed);
+  f.store_event(2, core::EventType::dates_changed);
+  const auto results = f.store_results_posted(3);
+  CHECK(worker.run() == 1);  // results_posted, alone and at once
+  REQUIRE(receiver.calls().size() == 1);
+  CHECK(receiver.calls()[0] == "results_posted NCT06613490 " + results);
+  f.clock.advance(19h + 59min);  // 07:59 the next day
+  CHECK(worker.run() == 0);
+  f.clock.advance(1min);  // 08:00
+  CHECK(worker.run() == 2);
+  const auto calls = receiver.calls();
+  REQUIRE(calls.size() == 2);
+  CHECK(calls[1] == "digest  digest-event-1-2");  // one message for both
+  const auto body = testing::read_file(f.dir.path() / "digest-event-1-2.json");
+  CHECK_THAT(body, Catch::StartsWith("[{\"id\":\"event-1\"") && Catch::Contains("{\"id\":\"event-2\""));
+  CHECK(f.outbox.counts().delivered == 3);
+  CHECK(worker.run() == 0);
+}
+
+TEST_CASE("quiet hours defer everything but results, which go at once", "[daemon][delivery]") {
+  const UtcZone utc;
+  Fixture f;
+  f.clock.advance(11h);  // 23:00
+  const Receiver receiver(f.dir.path());
+  auto config = exec_config(receiver);
+  config.quiet_hours = std::pair<int, int>{22 * 60, 7 * 60};
+  daemon::DeliveryWorker worker(
+      f.outbox, f.history, f.clock, f.logger, [] { return 0.0; }, fetch::CurlOptions{},
+      notify::Credentials(f.dir.path(), true));
+  worker.configure({config});
+  const auto status = f.store_event(1, core::EventType::status_changed);
+  f.store_results_posted(2);
+  CHECK(worker.run() == 1);  // results do not wait for the morning
+  CHECK(receiver.calls().size() == 1);
+  f.clock.advance(7h + 59min);  // 06:59
+  CHECK(worker.run() == 0);
+  f.clock.advance(1min);  // 07:00: the window is over
+  CHECK(worker.run() == 1);
+  REQUIRE(receiver.calls().size() == 2);
+  CHECK(receiver.calls()[1] == "status_changed NCT06613490 " + status);
 }
