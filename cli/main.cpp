@@ -120,7 +120,7 @@ int main(int argc, char** argv) {
     if (*related) return cli::related(context, id, format);
     if (*exporter) return cli::export_events(context, export_format, filter.since);
     if (*feed) return cli::feed(context, output);
-    if (*notify_test) return cli::notify_test(context, channel);
+    if (*notify_test) return cli::notify_test(context, channel, global.config);
     return fail(ExitCode::usage, "no command given; see trialwatch --help");
   } catch (const cli::UsageError& e) {
     return fail(ExitCode::usage, e.what());

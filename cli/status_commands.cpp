@@ -8,6 +8,13 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char** environ;
 
 namespace trialwatch::cli {
 
@@ -81,12 +88,39 @@ int related(const Context& context, const std::string& id, Format format) {
   return 0;
 }
 
-int notify_test(const Context&, const std::string& channel) {
-  std::fprintf(stderr,
-               "trialwatch: cannot send a test through '%s': this version of trialwatch has no notification channels "
-               "yet.\n",
-               channel.c_str());
-  return 69;
+namespace {
+
+// Find trialwatchd: $TRIALWATCHD, then beside this program (an installation), then ../daemon/ (a build tree).
+std::optional<std::filesystem::path> daemon_program() {
+  if (const char* explicit_path = std::getenv("TRIALWATCHD"); explicit_path != nullptr && *explicit_path != '\0')
+    return std::filesystem::path(explicit_path);
+  std::error_code error;
+  const auto self = std::filesystem::read_symlink("/proc/self/exe", error);
+  if (error) return std::nullopt;
+  for (const auto& candidate :
+       {self.parent_path() / "trialwatchd", self.parent_path() / ".." / "daemon" / "trialwatchd"})
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+  return std::nullopt;
+}
+
+}  // namespace
+
+int notify_test(const Context& context, const std::string& channel, const std::string& config) {
+  // The channels (curl, credentials) belong to the daemon's program; the client asks it to send.
+  const auto program = daemon_program();
+  if (!program) throw std::runtime_error("cannot find trialwatchd beside trialwatch; set TRIALWATCHD to its path");
+  std::vector<std::string> args{program->string(), "--db", context.database_path().string(), "--notify-test", channel};
+  if (!config.empty()) args.insert(args.end(), {"--config", config});
+  std::vector<char*> argv;
+  for (auto& arg : args) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  if (posix_spawn(&pid, argv[0], nullptr, nullptr, argv.data(), environ) != 0)
+    throw std::runtime_error(fmt::format("cannot run {}", program->string()));
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0) {
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
 }
 
 }  // namespace trialwatch::cli

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "daemon/delivery.hpp"
 
+#include "core/json_text.hpp"
 #include "daemon/schedule.hpp"
 #include "notify/delivery_window.hpp"
 #include "notify/exec_channel.hpp"
@@ -129,6 +130,24 @@ bool DeliveryWorker::send(Entry& entry, const std::string& channel, const notify
   m_logger.log(core::LogLevel::warning, "notify '{}': {} {} not sent ({}); retrying in {} s", channel,
                notification.nct_id, notification.type, result.error, wait.count());
   return false;
+}
+
+notify::DeliveryResult DeliveryWorker::send_test(const std::string& name) {
+  const auto found = m_channels.find(name);
+  if (found == m_channels.end())
+    return {false, fmt::format("no [[notify]] channel is named '{}' in the configuration", name), std::nullopt};
+  if (!found->second.channel)
+    return {false, fmt::format("channel '{}' cannot send; the lines above say why", name), std::nullopt};
+  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(m_clock.now().time_since_epoch()).count();
+  notify::Notification test;
+  test.event_id = fmt::format("test-{}", seconds);
+  test.type = "notify_test";
+  test.title = "trialwatch test notification";
+  test.summary = fmt::format("This is a test from trialwatch: channel '{}' works.", name);
+  test.study_url = "https://clinicaltrials.gov/";
+  test.event_json =
+      fmt::format(R"({{"id":"{}","type":"notify_test","summary":{}}})", test.event_id, core::json_quote(test.summary));
+  return found->second.channel->deliver(test);
 }
 
 int DeliveryWorker::run() {

@@ -45,6 +45,8 @@ class DeliveryWorker {
   void add_channel(const std::string& name, std::unique_ptr<notify::Channel> channel, std::chrono::seconds max_age);
   // Try every due delivery once; return how many were delivered.
   int run();
+  // Send a test notification through channel `name` now (`trialwatch notify test NAME`), outside the outbox.
+  notify::DeliveryResult send_test(const std::string& name);
 
  private:
   struct Entry {

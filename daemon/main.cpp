@@ -7,12 +7,14 @@
 #include "core/log.hpp"
 #include "core/paths.hpp"
 #include "core/version.hpp"
+#include "daemon/delivery.hpp"
 #include "daemon/journal.hpp"
 #include "daemon/service.hpp"
 #include "daemon/service_notifier.hpp"
 #include "daemon/signals.hpp"
 #include "fetch/curl_http_client.hpp"
 #include "fetch/registry_client.hpp"
+#include "notify/credentials.hpp"
 #include "store/database.hpp"
 #include "store/history.hpp"
 #include "store/outbox.hpp"
@@ -34,6 +36,7 @@ using trialwatch::core::to_int;
 namespace core = trialwatch::core;
 namespace daemon = trialwatch::daemon;
 namespace fetch = trialwatch::fetch;
+namespace notify = trialwatch::notify;
 namespace store = trialwatch::store;
 
 struct Flags {
@@ -42,7 +45,8 @@ struct Flags {
   std::string api_base;
   bool once = false;
   bool reconcile = false;
-  std::string log_level;  // empty: log.level of the configuration
+  std::string notify_test;  // a channel name: send it a test notification and exit
+  std::string log_level;    // empty: log.level of the configuration
 };
 
 core::Config load_configuration(const Flags& flags) {
@@ -124,6 +128,19 @@ int run(const Flags& flags, core::Logger& logger, daemon::SignalWatcher& signals
                              [&] { return effective_configuration(flags); },
                              logger.format() == core::Logger::Format::journal_prefixed,
                              &crash_points};
+  if (!flags.notify_test.empty()) {
+    daemon::DeliveryWorker worker(
+        outbox, history, clock, logger, [] { return 0.5; }, curl_options,
+        notify::Credentials::from_environment(core::process_environment));
+    worker.configure(config.notify);
+    const auto result = worker.send_test(flags.notify_test);
+    if (!result.delivered) {
+      logger.log(core::LogLevel::error, "test notification through '{}' failed: {}", flags.notify_test, result.error);
+      return to_int(ExitCode::unavailable);
+    }
+    std::printf("test notification sent through '%s'\n", flags.notify_test.c_str());
+    return 0;
+  }
   daemon::Service service(std::move(parts), std::move(config), flags.reconcile);
   return flags.once ? service.run_once() : service.run_until_stopped();
 }
@@ -138,6 +155,8 @@ int main(int argc, char** argv) {
   app.add_option("--db", flags.db, "database file (default: $TRIALWATCH_DB, $STATE_DIRECTORY or the XDG state path)");
   app.add_option("--api-base", flags.api_base, "registry API root (default https://clinicaltrials.gov/api/v2)");
   app.add_flag("--once", flags.once, "run one complete sync cycle and exit (0 ok, 75 incomplete, 78 bad config)");
+  app.add_option("--notify-test", flags.notify_test,
+                 "send a test notification through the [[notify]] channel NAME and exit (0 sent, 69 not)");
   app.add_flag("--reconcile", flags.reconcile,
                "check every tracked study in full in the first cycle (it also happens every sync.full_reconcile)");
   app.add_option("--log-level", flags.log_level, "debug, info, warning or error (default: log.level, info)")

@@ -2,6 +2,7 @@
 // The real `trialwatch` binary on a database the real trialwatchd wrote over a multi-day fake-registry scenario.
 
 #include "store/event_json.hpp"
+#include "store/queries.hpp"
 #include "tests/fakeregistry/edits.hpp"
 #include "tests/fakeregistry/json.hpp"
 #include "tests/integration/daemon_fixture.hpp"
@@ -240,7 +241,8 @@ TEST_CASE("read commands work while the daemon writes", "[cli]") {
   CHECK(reads == 40);
 }
 
-TEST_CASE("status reports the last sync and the counts, related and notify test say what is missing", "[cli]") {
+TEST_CASE("status reports the last sync and the counts, related says what is missing, notify test names the channel",
+          "[cli]") {
   const StoryDatabase story;
   const auto json = story.cli({"status", "--json"});
   INFO(json.output);
@@ -260,9 +262,9 @@ TEST_CASE("status reports the last sync and the counts, related and notify test 
   CHECK(related.exit_code == 0);
   CHECK_THAT(related.output, Catch::Contains("does not look for related trials yet"));
   CHECK(story.cli({"related", "--json"}).output == "[]\n");
-  const auto notify = story.cli({"notify", "test", "lab"});
+  const auto notify = story.cli({"--config", story.f.config_path(), "notify", "test", "lab"});
   CHECK(notify.exit_code == 69);
-  CHECK_THAT(notify.output, Catch::StartsWith("trialwatch: ") && Catch::Contains("no notification channels"));
+  CHECK_THAT(notify.output, Catch::Contains("no [[notify]] channel is named 'lab'"));
 }
 
 namespace {
@@ -353,4 +355,22 @@ TEST_CASE("diff shows a long text as a line diff, not two walls of text", "[cli]
                                           "    - 4. Age: ≥ 18 years old and ≤ 70 years old, male or female.\n"
                                           "    + 4. Age: ≥ 18 years old and ≤ 75 years old, male or female.\n"));
   CHECK_THAT(diff.output, !Catch::Contains("Exclusion Criteria"));  // unchanged lines are left out
+}
+
+TEST_CASE("notify test sends a test notification through a configured channel", "[cli]") {
+  const StoryDatabase story;
+  const auto received = story.f.dir.path() / "test.log";
+  const auto script = story.f.dir.path() / "receive.sh";
+  std::ofstream(script) << "#!/bin/sh\necho \"$TRIALWATCH_EVENT|$TRIALWATCH_SUMMARY\" >> '" << received.string()
+                        << "'\n";
+  story.f.write_config({"NCT06613490"}, "[[notify]]\nname = \"lab\"\ntype = \"exec\"\ncommand = [\"/bin/sh\", \"" +
+                                            script.string() + "\"]\n");
+  const auto sent = story.cli({"--config", story.f.config_path(), "notify", "test", "lab"});
+  INFO(sent.output);
+  CHECK(sent.exit_code == 0);
+  CHECK_THAT(sent.output, Catch::Contains("test notification sent through 'lab'"));
+  CHECK(trialwatch::testing::read_file(received) ==
+        "notify_test|This is a test from trialwatch: channel 'lab' works.\n");
+  auto db = trialwatch::store::Database::open(story.f.db_path(), trialwatch::store::OpenMode::read_only);
+  CHECK(trialwatch::store::Queries(db).status().notifications_delivered == 0);  // a test is not an event
 }
