@@ -15,11 +15,14 @@
 #include <catch2/catch.hpp>
 #include <httplib.h>
 
+#include <arpa/inet.h>
 #include <atomic>
 #include <cstdlib>
 #include <ctime>
 #include <fstream>
+#include <sys/socket.h>
 #include <thread>
+#include <unistd.h>
 
 using namespace trialwatch;
 using namespace std::chrono_literals;
@@ -314,4 +317,49 @@ TEST_CASE("quiet hours defer everything but results, which go at once", "[daemon
   CHECK(worker.run() == 1);
   REQUIRE(receiver.calls().size() == 2);
   CHECK(receiver.calls()[1] == "status_changed NCT06613490 " + status);
+}
+
+TEST_CASE("a webhook receiver that is down, then up, gets the notification exactly once", "[daemon][delivery]") {
+  Fixture f;
+  httplib::Server receiver;
+  std::atomic<int> calls{0};
+  receiver.Post("/hook", [&](const httplib::Request&, httplib::Response& response) {
+    ++calls;
+    response.status = 204;
+  });
+  // A port nobody listens on: connections are refused until the receiver starts.
+  int port = 0;
+  {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+    socklen_t length = sizeof address;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+    port = ntohs(address.sin_port);
+    ::close(fd);
+  }
+  fetch::CurlOptions options;
+  options.user_agent = "trialwatch-test";
+  fetch::CurlHttpClient http(options);
+  daemon::DeliveryWorker worker(
+      f.outbox, f.history, f.clock, f.logger, [] { return 0.0; }, options, notify::Credentials(f.dir.path(), true));
+  worker.add_channel("lab",
+                     std::make_unique<notify::WebhookChannel>(
+                         http, f.clock, "http://127.0.0.1:" + std::to_string(port) + "/hook", std::nullopt),
+                     24h);
+  f.store_results_posted(1);
+  CHECK(worker.run() == 0);  // down
+  CHECK(f.outbox.counts().pending == 1);
+  REQUIRE(receiver.bind_to_port("127.0.0.1", port));
+  std::thread serving([&] { receiver.listen_after_bind(); });
+  while (!receiver.is_running()) std::this_thread::sleep_for(5ms);
+  f.clock.advance(15s);
+  CHECK(worker.run() == 1);  // up
+  f.clock.advance(1h);
+  CHECK(worker.run() == 0);
+  receiver.stop();
+  serving.join();
+  CHECK(calls == 1);
 }
