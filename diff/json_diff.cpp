@@ -259,22 +259,35 @@ class Walker {
     return key;
   }
 
-  // Key every record; the second record with the same key becomes "key #2", and so on.
-  static std::vector<std::pair<std::string, dom::element>> keyed_records(dom::array array, const ArrayRule& rule) {
-    std::vector<std::pair<std::string, dom::element>> records;
+  // Key the records of `records` from `first` on; the second record with the same key becomes "key #2", and so
+  // on, counting the records before `first` as well, so the keys are those of keying the whole array.
+  static std::vector<std::pair<std::string, dom::element>> keyed_records(const std::vector<dom::element>& records,
+                                                                         std::size_t first, const ArrayRule& rule) {
+    std::vector<std::pair<std::string, dom::element>> keyed;
     std::unordered_map<std::string, int> seen;
-    for (const auto e : array) {
-      std::string key = identity(e, rule);
-      const int n = ++seen[key];
-      if (n > 1 || key.empty()) key += (key.empty() ? "#" : " #") + std::to_string(n);
-      records.emplace_back(std::move(key), e);
+    for (std::size_t i = first; i < records.size(); ++i) {
+      keyed.emplace_back(identity(records[i], rule), records[i]);
+      seen.emplace(keyed.back().first, 0);
     }
-    return records;
+    for (std::size_t i = 0; i < first && !keyed.empty(); ++i)  // occurrences before `first` of the same keys
+      if (const auto it = seen.find(identity(records[i], rule)); it != seen.end()) ++it->second;
+    for (auto& [key, e] : keyed) {
+      const int n = ++seen[key];
+      if (n > 1 || key.empty()) key.append(key.empty() ? "#" : " #").append(std::to_string(n));
+    }
+    return keyed;
   }
 
   void compare_keyed(dom::array a, dom::array b, const ArrayRule& rule) {
-    const auto before = keyed_records(a, rule);
-    const auto after = keyed_records(b, rule);
+    // Records usually keep their places and change at the end (a site added): records equal in place at the
+    // start pair with each other under their keys too (their numbering counts the same records), so only the
+    // rest needs keying and matching.
+    const std::vector<dom::element> xs(a.begin(), a.end());
+    const std::vector<dom::element> ys(b.begin(), b.end());
+    std::size_t head = 0;
+    while (head < xs.size() && head < ys.size() && deep_equal(xs[head], ys[head])) ++head;
+    const auto before = keyed_records(xs, head, rule);
+    const auto after = keyed_records(ys, head, rule);
     std::unordered_map<std::string_view, dom::element> after_by_key;
     for (const auto& [key, e] : after) after_by_key.emplace(key, e);
     std::unordered_map<std::string_view, bool> before_keys;

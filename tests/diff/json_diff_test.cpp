@@ -70,6 +70,25 @@ TEST_CASE("records sharing a key stay distinct by occurrence", "[diff][json_diff
   CHECK(changes[0].path == "protocolSection.sponsorCollaboratorsModule.collaborators[X #2]");
 }
 
+TEST_CASE("records after an unchanged start keep the numbering of the whole array", "[diff][json_diff]") {
+  const std::string before =
+      R"({"protocolSection":{"sponsorCollaboratorsModule":{"collaborators":[{"name":"A"},{"name":"X","class":"NIH"},)"
+      R"({"name":"X","class":"OTHER"}]}}})";
+  const std::string after =
+      R"({"protocolSection":{"sponsorCollaboratorsModule":{"collaborators":[{"name":"A"},{"name":"X","class":"NIH"},)"
+      R"({"name":"X","class":"INDUSTRY"},{"name":"B"}]}}})";
+  const auto changes = diff(before, after);
+  REQUIRE(changes.size() == 2);
+  CHECK(changes[0].op == FieldChange::Op::replace);
+  CHECK(changes[0].path == "protocolSection.sponsorCollaboratorsModule.collaborators[X #2].class");
+  CHECK(changes[1].op == FieldChange::Op::add);
+  CHECK(changes[1].path == "protocolSection.sponsorCollaboratorsModule.collaborators[B]");
+  // Reordered records (no common start) are still matched by key: nothing changed.
+  CHECK(diff(R"({"protocolSection":{"sponsorCollaboratorsModule":{"collaborators":[{"name":"A"},{"name":"B"}]}}})",
+             R"({"protocolSection":{"sponsorCollaboratorsModule":{"collaborators":[{"name":"B"},{"name":"A"}]}}})")
+            .empty());
+}
+
 TEST_CASE("unlisted arrays of records compare by position", "[diff][json_diff]") {
   const auto changes = diff(R"({"x":[{"a":1},{"a":2}]})", R"({"x":[{"a":1},{"a":3},{"a":4}]})");
   REQUIRE(changes.size() == 2);
