@@ -183,7 +183,7 @@ int DeliveryWorker::run() {
     digest.title = fmt::format("trialwatch: {} {} since the last digest", deliveries.size(),
                                deliveries.size() == 1 ? "change" : "changes");
     digest.study_url = "https://clinicaltrials.gov/";
-    digest.event_json = "[";
+    digest.event_json.assign(1, '[');
     for (const auto& d : deliveries) {
       digest.summary += fmt::format("{}{} {}: {}", digest.summary.empty() ? "" : "\n", d.event.nct_id,
                                     core::event_type_name(d.event.type), d.event.summary);

@@ -97,10 +97,10 @@ DeliveryResult SmtpChannel::deliver(const Notification& n) {
   if (!easy) return {false, "libcurl could not create an SMTP handle", std::nullopt};
   std::unique_ptr<curl_slist, ListDeleter> recipients;
   for (const auto& address : m_to)
-    recipients.reset(curl_slist_append(recipients.release(), ("<" + address_of(address) + ">").c_str()));
+    recipients.reset(curl_slist_append(recipients.release(), fmt::format("<{}>", address_of(address)).c_str()));
   const std::string message = email_message(n, m_from, m_to, rfc5322_date(m_clock.now()));
   Upload upload{&message};
-  const std::string mail_from = "<" + address_of(m_from) + ">";
+  const std::string mail_from = fmt::format("<{}>", address_of(m_from));
   char error_buffer[CURL_ERROR_SIZE] = {};
   CURL* handle = easy.get();
   curl_easy_setopt(handle, CURLOPT_URL, m_url.c_str());

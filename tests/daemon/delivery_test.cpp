@@ -13,6 +13,7 @@
 #include "tests/support/test_data.hpp"
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 #include <httplib.h>
 
 #include <arpa/inet.h>
@@ -67,8 +68,8 @@ struct Fixture {
   std::string store_results_posted(int n) { return store_event(n, core::EventType::results_posted); }
   // Store a version of the study with one event of `type` routed to channel "lab"; return the event id.
   std::string store_event(int n, core::EventType type) {
-    store::NewVersion v{
-        k_id, "{\"n\":" + std::to_string(n) + "}", "h" + std::to_string(n), {}, "t", clock.now(), {}, {}, {}, {}};
+    store::NewVersion v{k_id, fmt::format(R"({{"n":{}}})", n), fmt::format("h{}", n), {}, "t", clock.now(), {}, {}, {},
+                        {}};
     v.summary.title = "CD19 CAR-NK cells";
     v.events.push_back(core::ChangeEvent{type, core::Provenance::sponsor_update,
                                          "protocolSection.statusModule.resultsFirstPostDateStruct", "",
