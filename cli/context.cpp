@@ -2,6 +2,7 @@
 #include "cli/context.hpp"
 
 #include "cli/text.hpp"
+#include "core/clock.hpp"
 #include "core/paths.hpp"
 
 #include <cstdlib>
@@ -38,7 +39,7 @@ Context::Context(GlobalOptions options) : m_options(std::move(options)) {
   m_width = terminal_width();
   m_now = std::chrono::system_clock::now();
   if (const char* now = std::getenv("TRIALWATCH_NOW"); now != nullptr && *now != '\0') {
-    const auto parsed = parse_time(now);
+    const auto parsed = core::parse_utc_time(now);
     if (!parsed) throw UsageError("TRIALWATCH_NOW must be an RFC 3339 UTC time such as 2026-09-08T12:00:00Z");
     m_now = *parsed;
   }

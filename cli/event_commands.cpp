@@ -24,7 +24,7 @@ std::string since_time(const Context& context, const std::string& since) {
   if (const auto duration = core::parse_duration(since))
     return core::format_rfc3339(
         std::chrono::time_point_cast<std::chrono::system_clock::duration>(context.now() - *duration));
-  if (const auto at = parse_time(since)) return core::format_rfc3339(*at);
+  if (const auto at = core::parse_utc_time(since)) return core::format_rfc3339(*at);
   throw UsageError(
       fmt::format("--since {}: give a duration such as 7d or 12h, a date such as 2026-09-01, or an "
                   "RFC 3339 time",
@@ -90,7 +90,7 @@ int events(const Context& context, const EventFilter& filter, Format format) {
   }
   std::vector<std::vector<std::string>> rows;
   for (const auto& event : found) {
-    const auto at = parse_time(event.detected_at);
+    const auto at = core::parse_utc_time(event.detected_at);
     rows.push_back({event.nct_id, short_label(event.type), change_text(event),
                     at ? relative_time(*at, context.now()) : event.detected_at});
   }

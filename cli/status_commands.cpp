@@ -2,6 +2,7 @@
 // status, related and notify test.
 #include "cli/commands.hpp"
 #include "cli/text.hpp"
+#include "core/clock.hpp"
 #include "core/json_text.hpp"
 #include "store/queries.hpp"
 
@@ -51,7 +52,7 @@ int status(const Context& context, Format format) {
     return 0;
   }
   auto when = [&](const std::string& at) {
-    const auto parsed = parse_time(at);
+    const auto parsed = core::parse_utc_time(at);
     return parsed ? fmt::format("{} ({})", at, relative_time(*parsed, context.now())) : at;
   };
   std::vector<std::vector<std::string>> rows{

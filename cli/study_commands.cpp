@@ -2,6 +2,7 @@
 // history, show and diff: one study over time.
 #include "cli/commands.hpp"
 #include "cli/text.hpp"
+#include "core/clock.hpp"
 #include "core/json_text.hpp"
 #include "diff/json_diff.hpp"
 #include "diff/study_facts.hpp"
@@ -19,7 +20,7 @@ namespace trialwatch::cli {
 namespace {
 
 std::string when(const Context& context, const std::string& rfc3339) {
-  const auto at = parse_time(rfc3339);
+  const auto at = core::parse_utc_time(rfc3339);
   return at ? fmt::format("{} ({})", rfc3339, relative_time(*at, context.now())) : rfc3339;
 }
 

@@ -9,10 +9,6 @@
 
 namespace trialwatch::cli {
 
-// Parse an RFC 3339 UTC time ("2026-09-02T09:10:00Z", fractions ignored) or a date ("2026-09-02" = its
-// midnight UTC); nothing when malformed.
-std::optional<std::chrono::system_clock::time_point> parse_time(std::string_view text);
-
 // Return `then` relative to `now` as people say it: "just now", "5 minutes ago", "3 days ago", "in 2 hours".
 std::string relative_time(std::chrono::system_clock::time_point then, std::chrono::system_clock::time_point now);
 

@@ -29,7 +29,7 @@ std::vector<core::NctId> parse_ids(const std::vector<std::string>& texts) {
 }
 
 std::string when(const Context& context, const std::string& rfc3339) {
-  const auto at = parse_time(rfc3339);
+  const auto at = core::parse_utc_time(rfc3339);
   return at ? relative_time(*at, context.now()) : rfc3339;
 }
 

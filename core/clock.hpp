@@ -2,7 +2,9 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace trialwatch::core {
 
@@ -23,5 +25,9 @@ class SystemClock final : public Clock {
 
 // Format `t` as UTC RFC 3339 with seconds, e.g. "2026-11-24T17:05:00Z".
 std::string format_rfc3339(Clock::TimePoint t);
+
+// Parse a UTC time as format_rfc3339 writes it (fractions of a second and a missing "Z" accepted), or a date
+// ("2026-09-02" = its midnight UTC); nothing when malformed or in another zone.
+std::optional<Clock::TimePoint> parse_utc_time(std::string_view text);
 
 }  // namespace trialwatch::core

@@ -22,12 +22,6 @@ namespace {
 constexpr std::chrono::seconds k_first_retry{30};
 constexpr std::chrono::seconds k_longest_retry{3600};
 
-std::optional<core::Clock::TimePoint> parse_utc(const std::string& text) {
-  std::tm parts{};
-  if (strptime(text.c_str(), "%Y-%m-%dT%H:%M:%SZ", &parts) == nullptr) return std::nullopt;
-  return std::chrono::system_clock::from_time_t(timegm(&parts));
-}
-
 }  // namespace
 
 DeliveryWorker::DeliveryWorker(store::Outbox& outbox, const store::History& history, const core::Clock& clock,
@@ -157,7 +151,7 @@ int DeliveryWorker::run() {
   std::map<std::string, std::vector<store::PendingDelivery>> digests;  // channel -> events due in its digest
   for (const auto& pending : m_outbox.due(now)) {
     const auto found = m_channels.find(pending.channel);
-    const auto created = parse_utc(pending.created_at);
+    const auto created = core::parse_utc_time(pending.created_at);
     const auto max_age = found != m_channels.end() ? found->second.max_age : std::chrono::seconds(24 * 3600);
     if (created && now - *created > max_age) {
       m_outbox.mark_dead(pending.event.id, pending.channel, "not delivered within max_age");

@@ -193,10 +193,8 @@ class CycleRun {
   bool reconcile_is_due(core::Clock::TimePoint now) const {
     const auto last = m_history.last_reconcile();
     if (!last) return false;  // the first full load is the first reconcile
-    std::tm parts{};
-    if (strptime(last->c_str(), "%Y-%m-%dT%H:%M:%SZ", &parts) == nullptr) return true;
-    const auto at = std::chrono::system_clock::from_time_t(timegm(&parts));
-    return now - at >= m_options.full_reconcile;
+    const auto at = core::parse_utc_time(*last);
+    return !at || now - *at >= m_options.full_reconcile;
   }
 
   core::Result<core::Ok> store_study(const std::string& json, const std::set<std::string>& wanted) {

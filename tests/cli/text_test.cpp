@@ -7,19 +7,6 @@ using namespace trialwatch::cli;
 using namespace std::chrono_literals;
 using TimePoint = std::chrono::system_clock::time_point;
 
-TEST_CASE("times parse as the store writes them, dates as their midnight, anything else not at all", "[cli][text]") {
-  CHECK(parse_time("1970-01-01T00:00:00Z") == TimePoint{});
-  CHECK(parse_time("2026-09-02T09:10:00Z") == TimePoint(1788340200s));
-  CHECK(parse_time("2026-09-02T09:10:00.250Z") == TimePoint(1788340200s));
-  CHECK(parse_time("2026-09-02") == TimePoint(1788307200s));
-  CHECK(parse_time("2024-02-29") == TimePoint(1709164800s));  // a leap day
-  CHECK_FALSE(parse_time("2026-13-01").has_value());
-  CHECK_FALSE(parse_time("2026-09-02T25:00:00Z").has_value());
-  CHECK_FALSE(parse_time("2026-09-02T09:10:00+02:00").has_value());
-  CHECK_FALSE(parse_time("yesterday").has_value());
-  CHECK_FALSE(parse_time("").has_value());
-}
-
 TEST_CASE("relative times read as people say them", "[cli][text]") {
   const TimePoint now(1788340200s);
   CHECK(relative_time(now - 30s, now) == "just now");

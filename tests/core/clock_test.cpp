@@ -6,10 +6,25 @@
 #include <catch2/catch.hpp>
 
 using namespace std::chrono_literals;
+using trialwatch::core::parse_utc_time;
+using TimePoint = trialwatch::core::Clock::TimePoint;
 
 TEST_CASE("times are formatted as UTC RFC 3339", "[core][clock]") {
   trialwatch::testing::ManualClock clock;
   CHECK(trialwatch::core::format_rfc3339(clock.now()) == "2026-11-24T12:00:00Z");
   clock.advance(36h + 5min + 7s + 900ms);
   CHECK(trialwatch::core::format_rfc3339(clock.now()) == "2026-11-26T00:05:07Z");
+}
+
+TEST_CASE("times parse as the store writes them, dates as their midnight, anything else not at all", "[core][clock]") {
+  CHECK(parse_utc_time("1970-01-01T00:00:00Z") == TimePoint{});
+  CHECK(parse_utc_time("2026-09-02T09:10:00Z") == TimePoint(1788340200s));
+  CHECK(parse_utc_time("2026-09-02T09:10:00.250Z") == TimePoint(1788340200s));
+  CHECK(parse_utc_time("2026-09-02") == TimePoint(1788307200s));
+  CHECK(parse_utc_time("2024-02-29") == TimePoint(1709164800s));  // a leap day
+  CHECK_FALSE(parse_utc_time("2026-13-01").has_value());
+  CHECK_FALSE(parse_utc_time("2026-09-02T25:00:00Z").has_value());
+  CHECK_FALSE(parse_utc_time("2026-09-02T09:10:00+02:00").has_value());
+  CHECK_FALSE(parse_utc_time("yesterday").has_value());
+  CHECK_FALSE(parse_utc_time("").has_value());
 }
