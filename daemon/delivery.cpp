@@ -12,8 +12,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cmath>
-#include <ctime>
 
 namespace trialwatch::daemon {
 
@@ -115,10 +113,7 @@ bool DeliveryWorker::send(Entry& entry, const std::string& channel, const notify
     m_logger.log(core::LogLevel::info, "notify '{}': sent {} {}", channel, notification.nct_id, notification.type);
     return true;
   }
-  const int attempts = deliveries.front().attempts;
-  const double doubled = static_cast<double>(k_first_retry.count()) * std::pow(2.0, std::min(attempts, 20));
-  auto wait = std::chrono::seconds(
-      std::llround(std::min(doubled, static_cast<double>(k_longest_retry.count())) * (0.5 + 0.5 * m_unit_random())));
+  auto wait = jittered_backoff(k_first_retry, deliveries.front().attempts + 1, k_longest_retry, m_unit_random());
   if (result.retry_after) wait = std::max(wait, std::min(*result.retry_after, k_longest_retry));
   for (const auto& d : deliveries) m_outbox.mark_failed(d.event.id, channel, result.error, m_clock.now() + wait);
   m_logger.log(core::LogLevel::warning, "notify '{}': {} {} not sent ({}); retrying in {} s", channel,

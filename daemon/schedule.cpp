@@ -14,11 +14,15 @@ std::chrono::seconds jittered(std::chrono::seconds interval, double unit) {
                   std::chrono::seconds(std::llround(static_cast<double>(interval.count()) * factor)));
 }
 
-std::chrono::seconds failure_backoff(int failures, std::chrono::seconds check_interval, double unit) {
-  const double base = 60.0 * std::pow(2.0, std::clamp(failures, 1, 30) - 1);
-  const double capped = std::min(base, static_cast<double>(check_interval.count()));
+std::chrono::seconds jittered_backoff(std::chrono::seconds first, int failures, std::chrono::seconds cap, double unit) {
+  const double base = static_cast<double>(first.count()) * std::pow(2.0, std::clamp(failures, 1, 30) - 1);
+  const double capped = std::min(base, static_cast<double>(cap.count()));
   const double scaled = capped * (0.5 + 0.5 * std::clamp(unit, 0.0, 1.0));
   return std::chrono::seconds(std::max<long long>(1, std::llround(scaled)));
+}
+
+std::chrono::seconds failure_backoff(int failures, std::chrono::seconds check_interval, double unit) {
+  return jittered_backoff(std::chrono::seconds(60), failures, check_interval, unit);
 }
 
 std::string human_duration(std::chrono::seconds duration) {

@@ -13,8 +13,12 @@ namespace trialwatch::daemon {
 // all ask the registry in the same minute.
 std::chrono::seconds jittered(std::chrono::seconds interval, double unit);
 
+// Return how long to wait after `failures` (≥ 1) failures in a row: `first` doubling per failure, never more than
+// `cap` nor less than one second, scaled by 50-100 % as `unit` (in [0, 1)) says.
+std::chrono::seconds jittered_backoff(std::chrono::seconds first, int failures, std::chrono::seconds cap, double unit);
+
 // Return how long to wait after `failures` (≥ 1) cycles in a row failed: one minute doubling per failure, never
-// more than `check_interval` nor less than one second, scaled by 50-100 % as `unit` (in [0, 1)) says.
+// more than `check_interval` (see jittered_backoff).
 std::chrono::seconds failure_backoff(int failures, std::chrono::seconds check_interval, double unit);
 
 // Return `duration` as people say it: "45s", "4m", "2h 5m", "3d 4h".
