@@ -47,8 +47,8 @@ int status(const Context& context, Format format) {
                 optional_json(s.completed_data_timestamp).c_str(), optional_json(s.last_reconcile).c_str(),
                 run_json(s.last_run).c_str(), run_json(s.last_successful_run).c_str(), s.tracked,
                 s.studies_with_versions, static_cast<long long>(s.versions), static_cast<long long>(s.events),
-                static_cast<long long>(s.database_bytes), static_cast<long long>(s.notifications_pending),
-                static_cast<long long>(s.notifications_delivered), static_cast<long long>(s.notifications_dead));
+                static_cast<long long>(s.database_bytes), static_cast<long long>(s.notifications.pending),
+                static_cast<long long>(s.notifications.delivered), static_cast<long long>(s.notifications.dead));
     return 0;
   }
   auto when = [&](const std::string& at) {
@@ -63,8 +63,8 @@ int status(const Context& context, Format format) {
                              static_cast<double>(s.database_bytes) / 1e6)},
       {"last full reconcile", s.last_reconcile ? when(*s.last_reconcile) : "never"},
       {"notifications",
-       fmt::format("{} pending, {} delivered, {} dead{}", s.notifications_pending, s.notifications_delivered,
-                   s.notifications_dead, s.notifications_dead > 0 ? " (see journalctl -u trialwatchd)" : "")}};
+       fmt::format("{} pending, {} delivered, {} dead{}", s.notifications.pending, s.notifications.delivered,
+                   s.notifications.dead, s.notifications.dead > 0 ? " (see journalctl -u trialwatchd)" : "")}};
   if (s.last_run) {
     const auto& run = *s.last_run;
     rows.push_back({"last sync", fmt::format("{} {}: {} requests, {} checked, {} fetched, {} changed, {} events",

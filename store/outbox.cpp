@@ -63,8 +63,8 @@ void Outbox::mark_dead(const std::string& event_id, const std::string& channel, 
       event_id, channel, error, "1");
 }
 
-OutboxCounts Outbox::counts() const {
-  auto query = detail::statement(m_db, "SELECT state, count(*) FROM deliveries GROUP BY state");
+OutboxCounts count_deliveries(const Database& db) {
+  auto query = detail::statement(db, "SELECT state, count(*) FROM deliveries GROUP BY state");
   OutboxCounts counts;
   while (query->executeStep()) {
     const auto state = query->getColumn(0).getString();

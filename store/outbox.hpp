@@ -26,6 +26,9 @@ struct OutboxCounts {
   std::int64_t dead = 0;
 };
 
+// Return how many deliveries of `db` are pending, delivered and dead (read-only).
+OutboxCounts count_deliveries(const Database& db);
+
 // The notification outbox. Rows are written by History in the same transaction as their event; the daemon's
 // delivery worker reads the due ones, sends them, and marks each in a transaction of its own, so a crash between
 // sending and marking sends again (at least once; the event id is the idempotency key).
@@ -44,7 +47,7 @@ class Outbox {
   // Give up on a delivery: it stays visible as dead, with the last error.
   void mark_dead(const std::string& event_id, const std::string& channel, const std::string& error);
   // Return how many deliveries are pending, delivered and dead.
-  OutboxCounts counts() const;
+  OutboxCounts counts() const { return count_deliveries(m_db); }
 
  private:
   void update(const char* sql, const std::string& event_id, const std::string& channel, const std::string& a,

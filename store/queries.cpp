@@ -34,27 +34,10 @@ std::string joined_types(const std::vector<core::EventType>& types) {
   return out;
 }
 
-RunRecord read_run(SQLite::Statement& query) {
-  RunRecord run;
-  run.id = query.getColumn(0).getInt64();
-  run.started_at = query.getColumn(1).getString();
-  run.finished_at = text_or_empty(query.getColumn(2));
-  run.outcome = query.getColumn(3).getString();
-  run.data_timestamp = text_or_empty(query.getColumn(4));
-  run.requests = query.getColumn(5).getInt();
-  run.bytes = static_cast<std::uint64_t>(query.getColumn(6).getInt64());
-  run.checked = query.getColumn(7).getInt();
-  run.fetched = query.getColumn(8).getInt();
-  run.changed = query.getColumn(9).getInt();
-  run.events = query.getColumn(10).getInt();
-  run.error = text_or_empty(query.getColumn(11));
-  return run;
-}
-
 std::optional<RunRecord> one_run(const Database& db, const char* sql) {
   auto query = detail::statement(db, sql);
   if (!query->executeStep()) return std::nullopt;
-  return read_run(*query);
+  return detail::read_run(*query);
 }
 
 std::int64_t count(const Database& db, const char* sql) {
@@ -174,9 +157,7 @@ StoreStatus Queries::status() const {
         static_cast<int>(count(m_db, "SELECT count(*) FROM studies WHERE latest_version > 0"));
     status.versions = count(m_db, "SELECT count(*) FROM versions");
     status.events = count(m_db, "SELECT count(*) FROM events");
-    status.notifications_pending = count(m_db, "SELECT count(*) FROM deliveries WHERE state = 'pending'");
-    status.notifications_delivered = count(m_db, "SELECT count(*) FROM deliveries WHERE state = 'delivered'");
-    status.notifications_dead = count(m_db, "SELECT count(*) FROM deliveries WHERE state = 'dead'");
+    status.notifications = count_deliveries(m_db);
     std::error_code ignored;
     const auto size = std::filesystem::file_size(m_db.path(), ignored);
     status.database_bytes = ignored ? 0 : static_cast<std::int64_t>(size);

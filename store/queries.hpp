@@ -5,6 +5,7 @@
 #include "core/nct_id.hpp"
 #include "store/database.hpp"
 #include "store/history.hpp"
+#include "store/outbox.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -51,9 +52,7 @@ struct StoreStatus {
   std::int64_t versions = 0;
   std::int64_t events = 0;
   std::int64_t database_bytes = 0;
-  std::int64_t notifications_pending = 0;
-  std::int64_t notifications_delivered = 0;
-  std::int64_t notifications_dead = 0;  // gave up after max_age: someone should look
+  OutboxCounts notifications;  // dead ones gave up after max_age: someone should look
 };
 
 // The read side of the store for the command line client: indexed queries that never write, safe on a

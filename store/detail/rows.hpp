@@ -43,8 +43,23 @@ inline StoredEvent read_event(SQLite::Statement& query) {
   return event;
 }
 
-// The columns read_event() expects, in order.
-inline constexpr const char* k_event_columns =
-    "id, nct_id, type, detected_at, data_timestamp, version, provenance, path, old, new, summary, source";
+// Read a run row selected as: id, started_at, finished_at, outcome, data_timestamp, requests, bytes, checked,
+// fetched, changed, events, error.
+inline RunRecord read_run(SQLite::Statement& query) {
+  RunRecord run;
+  run.id = query.getColumn(0).getInt64();
+  run.started_at = query.getColumn(1).getString();
+  run.finished_at = text_or_empty(query.getColumn(2));
+  run.outcome = query.getColumn(3).getString();
+  run.data_timestamp = text_or_empty(query.getColumn(4));
+  run.requests = query.getColumn(5).getInt();
+  run.bytes = static_cast<std::uint64_t>(query.getColumn(6).getInt64());
+  run.checked = query.getColumn(7).getInt();
+  run.fetched = query.getColumn(8).getInt();
+  run.changed = query.getColumn(9).getInt();
+  run.events = query.getColumn(10).getInt();
+  run.error = text_or_empty(query.getColumn(11));
+  return run;
+}
 
 }  // namespace trialwatch::store::detail

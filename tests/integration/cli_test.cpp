@@ -372,5 +372,5 @@ TEST_CASE("notify test sends a test notification through a configured channel", 
   CHECK(trialwatch::testing::read_file(received) ==
         "notify_test|This is a test from trialwatch: channel 'lab' works.\n");
   auto db = trialwatch::store::Database::open(story.f.db_path(), trialwatch::store::OpenMode::read_only);
-  CHECK(trialwatch::store::Queries(db).status().notifications_delivered == 0);  // a test is not an event
+  CHECK(trialwatch::store::Queries(db).status().notifications.delivered == 0);  // a test is not an event
 }
