@@ -89,11 +89,8 @@ int events(const Context& context, const EventFilter& filter, Format format) {
     return 0;
   }
   std::vector<std::vector<std::string>> rows;
-  for (const auto& event : found) {
-    const auto at = core::parse_utc_time(event.detected_at);
-    rows.push_back({event.nct_id, short_label(event.type), change_text(event),
-                    at ? relative_time(*at, context.now()) : event.detected_at});
-  }
+  for (const auto& event : found)
+    rows.push_back({event.nct_id, short_label(event.type), change_text(event), ago(event.detected_at, context.now())});
   std::fputs(table({}, rows, context.width(), 2).c_str(), stdout);  // what changed gives way to the width
   return 0;
 }

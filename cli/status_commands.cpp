@@ -51,10 +51,7 @@ int status(const Context& context, Format format) {
                 static_cast<long long>(s.notifications.delivered), static_cast<long long>(s.notifications.dead));
     return 0;
   }
-  auto when = [&](const std::string& at) {
-    const auto parsed = core::parse_utc_time(at);
-    return parsed ? fmt::format("{} ({})", at, relative_time(*parsed, context.now())) : at;
-  };
+  const auto when = [&](const std::string& at) { return dated(at, context.now()); };
   std::vector<std::vector<std::string>> rows{
       {"database", context.database_path().string()},
       {"registry data synced", s.completed_data_timestamp.value_or("never")},

@@ -19,11 +19,6 @@ namespace trialwatch::cli {
 
 namespace {
 
-std::string when(const Context& context, const std::string& rfc3339) {
-  const auto at = core::parse_utc_time(rfc3339);
-  return at ? fmt::format("{} ({})", rfc3339, relative_time(*at, context.now())) : rfc3339;
-}
-
 std::vector<store::VersionInfo> versions_or_fail(const store::Queries& queries, const core::NctId& id) {
   auto versions = queries.versions(id);
   if (versions.empty())
@@ -91,14 +86,14 @@ int history(const Context& context, const std::string& text, Format format) {
               events.size());
   for (const auto& v : versions) {
     std::printf("\nversion %d  fetched %s  last update posted %s  %d field changes\n", v.version,
-                when(context, v.fetched_at).c_str(), v.last_update_post_date.c_str(), v.changes);
+                dated(v.fetched_at, context.now()).c_str(), v.last_update_post_date.c_str(), v.changes);
     for (const auto& e : events)
       if (e.version == v.version)
         std::printf("  %-20s %s\n", std::string(core::event_type_name(e.type)).c_str(), e.summary.c_str());
   }
   for (const auto& e : events)  // events about the study itself, with no version of their own
     if (!e.version)
-      std::printf("\n%s  %s  %s\n", when(context, e.detected_at).c_str(),
+      std::printf("\n%s  %s  %s\n", dated(e.detected_at, context.now()).c_str(),
                   std::string(core::event_type_name(e.type)).c_str(), e.summary.c_str());
   return 0;
 }
@@ -121,7 +116,7 @@ int show(const Context& context, const std::string& text, int version, bool raw)
   if (!facts) throw std::runtime_error(facts.error().message);
   const auto& v = versions[static_cast<std::size_t>(wanted - 1)];
   std::printf("%s  version %d of %zu, fetched %s\n", context.paint(id.str(), Colour::id).c_str(), wanted,
-              versions.size(), when(context, v.fetched_at).c_str());
+              versions.size(), dated(v.fetched_at, context.now()).c_str());
   std::printf("%s\n\n", facts->brief_title.c_str());
   const std::vector<std::vector<std::string>> rows{
       {"status", facts->overall_status},

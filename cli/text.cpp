@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "cli/text.hpp"
 
+#include "core/clock.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -25,6 +27,16 @@ std::string relative_time(std::chrono::system_clock::time_point then, std::chron
     return future ? "in " + amount : amount + " ago";
   }
   return "just now";
+}
+
+std::string ago(const std::string& rfc3339, std::chrono::system_clock::time_point now) {
+  const auto at = core::parse_utc_time(rfc3339);
+  return at ? relative_time(*at, now) : rfc3339;
+}
+
+std::string dated(const std::string& rfc3339, std::chrono::system_clock::time_point now) {
+  const auto at = core::parse_utc_time(rfc3339);
+  return at ? fmt::format("{} ({})", rfc3339, relative_time(*at, now)) : rfc3339;
 }
 
 std::size_t display_width(std::string_view text) {

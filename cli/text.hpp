@@ -12,6 +12,12 @@ namespace trialwatch::cli {
 // Return `then` relative to `now` as people say it: "just now", "5 minutes ago", "3 days ago", "in 2 hours".
 std::string relative_time(std::chrono::system_clock::time_point then, std::chrono::system_clock::time_point now);
 
+// Return a stored UTC time relative to `now` ("3 days ago"), or `rfc3339` as it is when it does not parse.
+std::string ago(const std::string& rfc3339, std::chrono::system_clock::time_point now);
+
+// Return a stored UTC time with its relative form, "2026-09-02T09:10:00Z (3 days ago)", or as it is.
+std::string dated(const std::string& rfc3339, std::chrono::system_clock::time_point now);
+
 // Return the number of terminal columns `text` takes (UTF-8 code points; no wide characters in our output).
 std::size_t display_width(std::string_view text);
 

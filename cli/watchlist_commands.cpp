@@ -28,11 +28,6 @@ std::vector<core::NctId> parse_ids(const std::vector<std::string>& texts) {
   return ids;
 }
 
-std::string when(const Context& context, const std::string& rfc3339) {
-  const auto at = core::parse_utc_time(rfc3339);
-  return at ? relative_time(*at, context.now()) : rfc3339;
-}
-
 }  // namespace
 
 int track(const Context& context, const std::vector<std::string>& texts, const std::string& note) {
@@ -88,7 +83,7 @@ int list(const Context& context, Format format) {
     rows.push_back({s.entry.id.str(), s.summary.overall_status.empty() ? "(not synced yet)" : s.summary.overall_status,
                     s.summary.last_update_post_date, s.entry.source, std::to_string(s.versions),
                     s.last_event ? fmt::format("{} {}", core::event_type_name(s.last_event->type),
-                                               when(context, s.last_event->detected_at))
+                                               ago(s.last_event->detected_at, context.now()))
                                  : "",
                     s.summary.title});
   std::fputs(
