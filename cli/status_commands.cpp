@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// status, related and notify test.
+// status and notify test.
 #include "cli/commands.hpp"
 #include "cli/text.hpp"
 #include "core/clock.hpp"
@@ -72,17 +72,6 @@ int status(const Context& context, Format format) {
     rows.push_back({"last sync", "never (is trialwatchd running? systemctl status trialwatchd)"});
   }
   std::fputs(table({}, rows, context.width()).c_str(), stdout);
-  return 0;
-}
-
-int related(const Context& context, const std::string& id, Format format) {
-  if (!id.empty()) parse_id(id);
-  auto db = context.open_for_reading();  // the database must exist and be readable, as for every read command
-  if (format != Format::human) {
-    std::puts("[]");
-    return 0;
-  }
-  std::puts("No related-trial suggestions: this version of trialwatch does not look for related trials yet.");
   return 0;
 }
 

@@ -16,6 +16,7 @@
 #include "fetch/registry_client.hpp"
 #include "notify/credentials.hpp"
 #include "store/database.hpp"
+#include "store/discoveries.hpp"
 #include "store/history.hpp"
 #include "store/outbox.hpp"
 
@@ -102,6 +103,7 @@ int run(const Flags& flags, core::Logger& logger, daemon::SignalWatcher& signals
   auto database = store::Database::open(database_path(flags), store::OpenMode::read_write);
   store::History history(database);
   store::Outbox outbox(database);
+  store::Discoveries discoveries(database);
   const core::SystemClock clock;
 
   const fetch::CurlGlobal curl;
@@ -118,6 +120,7 @@ int run(const Flags& flags, core::Logger& logger, daemon::SignalWatcher& signals
              fetch::redact_url(config.api.base_url));
   daemon::ServiceParts parts{history,
                              outbox,
+                             discoveries,
                              http,
                              curl_options,
                              clock,

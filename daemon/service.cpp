@@ -112,8 +112,10 @@ Service::CycleResult Service::cycle() {
   options.route = [this](core::EventType type, const std::string& nct_id, const std::string& source) {
     return notify::channels_for(m_config.notify, type, nct_id, source);
   };
+  options.discovery = DiscoveryOptions{m_config.searches, m_config.related, m_config.sync.full_reconcile};
   m_parts.notifier.status(fmt::format("Syncing {} tracked studies", m_parts.history.watchlist().size()));
-  const auto report = SyncCycle(registry, m_parts.history, m_parts.clock, m_parts.logger, options).run();
+  const auto report =
+      SyncCycle(registry, m_parts.history, m_parts.discoveries, m_parts.clock, m_parts.logger, options).run();
   if (report.outcome != CycleOutcome::failed) m_force_reconcile = false;
   m_waiting = m_parts.history.tracked_without_version();
   m_delivery.run();  // what this cycle found, and retries that came due

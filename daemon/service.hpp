@@ -8,6 +8,7 @@
 #include "daemon/service_notifier.hpp"
 #include "daemon/signals.hpp"
 #include "fetch/http_client.hpp"
+#include "store/discoveries.hpp"
 #include "store/history.hpp"
 
 #include <functional>
@@ -20,9 +21,10 @@ class EventLogFile;
 // What the service runs on; everything must outlive the Service.
 struct ServiceParts {
   store::History& history;
-  store::Outbox& outbox;           // the same database's notification outbox
-  fetch::HttpClient& http;         // the registry's; its transfers abort when signals.stop_flag() is set
-  fetch::CurlOptions notify_http;  // for notification channels' own clients (user agent, the stop flag)
+  store::Outbox& outbox;            // the same database's notification outbox
+  store::Discoveries& discoveries;  // the same database's saved-search and related-trial state
+  fetch::HttpClient& http;          // the registry's; its transfers abort when signals.stop_flag() is set
+  fetch::CurlOptions notify_http;   // for notification channels' own clients (user agent, the stop flag)
   const core::Clock& clock;
   core::Logger& logger;  // replaced (same format, new level) when a reload changes log.level
   ServiceNotifier& notifier;

@@ -46,9 +46,18 @@ bool watermark_moved(const store::StudySummary& stored, const store::StudySummar
 // The work of one run: everything it learns on the way, and its counters.
 class CycleRun {
  public:
-  CycleRun(fetch::RegistryClient& registry, store::History& history, const core::Clock& clock,
-           const core::Logger& logger, const CycleOptions& options)
-      : m_registry(registry), m_history(history), m_clock(clock), m_logger(logger), m_options(options) {}
+  CycleRun(fetch::RegistryClient& registry, store::History& history, store::Discoveries& discoveries,
+           const core::Clock& clock, const core::Logger& logger, const CycleOptions& options)
+      : m_registry(registry),
+        m_history(history),
+        m_clock(clock),
+        m_logger(logger),
+        m_options(options),
+        m_discovery(registry, discoveries, history, clock, logger, options.discovery, options.route,
+                    [this](const store::StoredEvent& event) {
+                      ++m_record.events;
+                      if (m_options.on_event) m_options.on_event(event);
+                    }) {}
 
   CycleReport run() {
     const auto started = m_clock.now();
@@ -88,6 +97,7 @@ class CycleRun {
   std::map<std::string, std::string> m_sources;  // NCT ID -> why tracked
   // NCT ID -> what the store held at the start of this run; each study is read once and stored once per run.
   std::map<std::string, std::optional<store::StoredStudy>> m_stored;
+  Discovery m_discovery;
   bool m_reconciled = false;                 // this run fetched every tracked study in full
   std::vector<store::NewVersion> m_pending;  // handled studies not yet committed (see CycleOptions::commit_studies)
   std::size_t m_pending_bytes = 0;
@@ -98,20 +108,23 @@ class CycleRun {
     m_data_timestamp = version->data_timestamp;
     m_record.data_timestamp = m_data_timestamp;
 
-    const auto watchlist = m_history.watchlist();
+    const bool reconcile_due = m_options.force_reconcile || reconcile_is_due(started);
+    if (m_history.completed_data_timestamp() == m_data_timestamp && m_history.tracked_without_version().empty() &&
+        !reconcile_due && !m_discovery.searches_due(m_data_timestamp) && m_discovery.subjects_due().empty()) {
+      m_logger.log(core::LogLevel::info, "registry data {} already synced; nothing to do", m_data_timestamp);
+      return CycleOutcome::unchanged;
+    }
+
+    // Saved searches first: the studies they track are checked and fetched with the others below.
+    auto searched = m_discovery.run_searches(m_data_timestamp);
+    if (!searched) return std::move(searched).error();
+
     std::vector<NctId> tracked;
-    std::vector<NctId> never_stored;
-    for (const auto& entry : watchlist) {
+    for (const auto& entry : m_history.watchlist()) {
       m_sources[entry.id.str()] = entry.source;
       const auto& stored = stored_state(entry.id);
       if (stored && stored->state == "aliased") continue;
       tracked.push_back(entry.id);
-      if (!stored) never_stored.push_back(entry.id);
-    }
-    const bool reconcile_due = m_options.force_reconcile || reconcile_is_due(started);
-    if (m_history.completed_data_timestamp() == m_data_timestamp && never_stored.empty() && !reconcile_due) {
-      m_logger.log(core::LogLevel::info, "registry data {} already synced; nothing to do", m_data_timestamp);
-      return CycleOutcome::unchanged;
     }
 
     // Watermark pass: a small projection of every tracked study, in batches.
@@ -161,27 +174,45 @@ class CycleRun {
     }
 
     // Newly tracked canonical records of aliases are fetched in the same pass.
-    for (const auto& entry : m_history.watchlist()) {
-      if (m_sources.count(entry.id.str()) == 0) {
-        m_sources[entry.id.str()] = entry.source;
-        if (!wanted.count(entry.id.str())) {
-          to_fetch.push_back(entry.id);
-          wanted.insert(entry.id.str());
-        }
-      }
-    }
-
-    auto fetched = m_registry.by_ids(to_fetch, "", m_options.full_page_size,
-                                     [&](const std::string& json) { return store_study(json, wanted); });
-    // Studies handled before a failure are real changes: keep them (a re-run will not store them again).
-    flush();
+    add_newly_tracked(to_fetch, wanted);
+    auto fetched = fetch_in_full(to_fetch, wanted);
     if (!fetched) return std::move(fetched).error();
+
+    // Related trials of the studies now stored; the ones it tracks (mode track) are fetched in this cycle too.
+    auto discovered = m_discovery.discover_related(m_data_timestamp);
+    if (!discovered) return std::move(discovered).error();
+    if (*discovered > 0) {
+      std::vector<NctId> related;
+      std::set<std::string> related_wanted;
+      add_newly_tracked(related, related_wanted);
+      auto fetched_related = fetch_in_full(related, related_wanted);
+      if (!fetched_related) return std::move(fetched_related).error();
+    }
 
     // The watermarks advance in run(), after the run is recorded.
     m_reconciled = reconcile_due || !m_history.last_reconcile();
     m_logger.log(core::LogLevel::info, "sync of {} complete: {} studies checked, {} fetched, {} changed, {} events",
                  m_data_timestamp, m_record.checked, m_record.fetched, m_record.changed, m_record.events);
     return CycleOutcome::completed;
+  }
+
+  // Add the watch-list entries this run has not seen yet to `to_fetch` and `wanted`.
+  void add_newly_tracked(std::vector<NctId>& to_fetch, std::set<std::string>& wanted) {
+    for (const auto& entry : m_history.watchlist()) {
+      if (m_sources.count(entry.id.str()) > 0) continue;
+      m_sources[entry.id.str()] = entry.source;
+      if (wanted.insert(entry.id.str()).second) to_fetch.push_back(entry.id);
+    }
+  }
+
+  // Fetch `ids` in full and store what changed; studies handled before a failure are kept (a re-run will not store
+  // them again).
+  core::Result<core::Ok> fetch_in_full(const std::vector<NctId>& ids, const std::set<std::string>& wanted) {
+    auto fetched = m_registry.by_ids(ids, "", m_options.full_page_size,
+                                     [&](const std::string& json) { return store_study(json, wanted); });
+    flush();
+    if (!fetched) return std::move(fetched).error();
+    return core::Ok{};
   }
 
   const std::optional<store::StoredStudy>& stored_state(const NctId& id) {
@@ -352,10 +383,17 @@ class CycleRun {
 
 }  // namespace
 
-SyncCycle::SyncCycle(fetch::RegistryClient& registry, store::History& history, const core::Clock& clock,
-                     const core::Logger& logger, CycleOptions options)
-    : m_registry(registry), m_history(history), m_clock(clock), m_logger(logger), m_options(options) {}
+SyncCycle::SyncCycle(fetch::RegistryClient& registry, store::History& history, store::Discoveries& discoveries,
+                     const core::Clock& clock, const core::Logger& logger, CycleOptions options)
+    : m_registry(registry),
+      m_history(history),
+      m_discoveries(discoveries),
+      m_clock(clock),
+      m_logger(logger),
+      m_options(std::move(options)) {}
 
-CycleReport SyncCycle::run() { return CycleRun(m_registry, m_history, m_clock, m_logger, m_options).run(); }
+CycleReport SyncCycle::run() {
+  return CycleRun(m_registry, m_history, m_discoveries, m_clock, m_logger, m_options).run();
+}
 
 }  // namespace trialwatch::daemon

@@ -3,7 +3,9 @@
 
 #include "core/clock.hpp"
 #include "core/log.hpp"
+#include "daemon/discovery.hpp"
 #include "fetch/registry_client.hpp"
+#include "store/discoveries.hpp"
 #include "store/history.hpp"
 
 #include <chrono>
@@ -30,6 +32,8 @@ struct CycleOptions {
   // Names the notification channels that must send an event of this type about this study, tracked for this
   // reason; their outbox rows are written with the event. May be empty (no notifications).
   std::function<std::vector<std::string>(core::EventType, const std::string& nct_id, const std::string& source)> route;
+  // Saved searches and related-trial discovery (docs/discovery.md); none by default.
+  DiscoveryOptions discovery;
   // Called often while the cycle works (after each page and study), from the calling thread: the watchdog ping.
   std::function<void()> heartbeat;
 };
@@ -47,15 +51,14 @@ struct CycleReport {
   store::RunRecord run;
 };
 
-// One complete, correct sync cycle (docs/sync.md): the /version gate, the watermark pass, full fetches of
-// new, changed and missing studies, diff and classification, batched transactions (each study's version, changes
-// and events together), and the completed-cycle
-// watermark written last.
+// One complete, correct sync cycle (docs/sync.md): the /version gate, saved searches, the watermark pass, full
+// fetches of new, changed and missing studies, diff and classification, batched transactions (each study's version,
+// changes and events together), related-trial discovery, and the completed-cycle watermark written last.
 class SyncCycle {
  public:
   // Wire a cycle to its parts; all must outlive it.
-  SyncCycle(fetch::RegistryClient& registry, store::History& history, const core::Clock& clock,
-            const core::Logger& logger, CycleOptions options);
+  SyncCycle(fetch::RegistryClient& registry, store::History& history, store::Discoveries& discoveries,
+            const core::Clock& clock, const core::Logger& logger, CycleOptions options);
 
   // Run one cycle and record it as a run.
   CycleReport run();
@@ -63,6 +66,7 @@ class SyncCycle {
  private:
   fetch::RegistryClient& m_registry;
   store::History& m_history;
+  store::Discoveries& m_discoveries;
   const core::Clock& m_clock;
   const core::Logger& m_logger;
   CycleOptions m_options;

@@ -153,7 +153,8 @@ core::Result<StudyLookup> RegistryClient::study(const core::NctId& id) {
   return lookup;
 }
 
-core::Result<std::size_t> RegistryClient::list(const QueryParams& params, int page_size, const StudyVisitor& visit) {
+core::Result<std::size_t> RegistryClient::list(const QueryParams& params, int page_size, const StudyVisitor& visit,
+                                               std::size_t limit) {
   std::size_t visited = 0;
   std::optional<std::string> token;
   do {
@@ -171,12 +172,13 @@ core::Result<std::size_t> RegistryClient::list(const QueryParams& params, int pa
     auto page = parse_study_page(response->body);
     if (!page) return std::move(page).error();
     for (const auto& study : page->studies) {
+      if (visited == limit) return visited;
       auto visited_ok = visit(study);
       if (!visited_ok) return std::move(visited_ok).error();
       ++visited;
     }
     token = std::move(page->next_page_token);  // only a missing token ends paging; an empty page does not
-  } while (token);
+  } while (token && visited < limit);
   return visited;
 }
 

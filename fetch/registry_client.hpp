@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -69,9 +70,11 @@ class RegistryClient {
   // GET /studies/{id}: found, moved (301, an alias) or not found (404).
   core::Result<StudyLookup> study(const core::NctId& id);
 
-  // Visit every study matching `params`, following nextPageToken with `page_size` studies per page; stop at the
-  // first failure (no partial success is reported). Return how many studies were visited.
-  core::Result<std::size_t> list(const QueryParams& params, int page_size, const StudyVisitor& visit);
+  // Visit every study matching `params`, following nextPageToken with `page_size` studies per page, but at most
+  // `limit` studies (no further page is asked for); stop at the first failure (no partial success is reported).
+  // Return how many studies were visited.
+  core::Result<std::size_t> list(const QueryParams& params, int page_size, const StudyVisitor& visit,
+                                 std::size_t limit = std::numeric_limits<std::size_t>::max());
 
   // Visit the studies with `ids` (batches of at most ids_per_batch, with `fields` when not empty). A batch the
   // registry rejects as malformed is narrowed down (by the item number in its answer, else by bisection) and

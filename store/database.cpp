@@ -20,7 +20,7 @@ namespace {
 using Kind = StoreError::Kind;
 
 // The ordered schema migrations: entry i takes user_version i to i + 1. Append only; never edit a released entry.
-constexpr std::array<const char*, 4> k_migrations = {
+constexpr std::array<const char*, 5> k_migrations = {
     // 1: the key/value table for store-wide facts (completed dataTimestamp, last reconcile).
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;",
     // 2: the sync engine's history: watch list, study watermarks, versions, field changes, events, runs.
@@ -116,6 +116,31 @@ CREATE TABLE deliveries (
   PRIMARY KEY (event_id, channel)
 ) STRICT;
 CREATE INDEX deliveries_due ON deliveries (state, next_attempt_at);
+)sql",
+    // 5: discovery: each saved search's last completed run (its window), related-trial suggestions, and when each
+    // tracked study's related trials were last looked for.
+    R"sql(
+CREATE TABLE searches (
+  name TEXT PRIMARY KEY,
+  fingerprint TEXT NOT NULL,
+  completed_data_timestamp TEXT,
+  window_date TEXT,
+  completed_at TEXT,
+  last_error TEXT
+) STRICT;
+CREATE TABLE related (
+  subject TEXT NOT NULL,
+  nct_id TEXT NOT NULL,
+  title TEXT,
+  score INTEGER NOT NULL,
+  reasons TEXT NOT NULL,
+  found_at TEXT NOT NULL,
+  PRIMARY KEY (subject, nct_id)
+) STRICT;
+CREATE TABLE discoveries (
+  subject TEXT PRIMARY KEY,
+  discovered_at TEXT NOT NULL
+) STRICT;
 )sql",
 };
 

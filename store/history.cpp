@@ -3,6 +3,7 @@
 
 #include "core/event.hpp"
 #include "store/detail/connection.hpp"
+#include "store/detail/event_rows.hpp"
 #include "store/detail/rows.hpp"
 #include "store/detail/version_codec.hpp"
 
@@ -178,61 +179,6 @@ std::optional<std::string> History::decode_version(const std::string& nct_id, in
   return raw;
 }
 
-namespace {
-
-std::string source_of(Database& db, const std::string& nct_id) {
-  auto query = detail::statement(db, "SELECT source FROM watchlist WHERE nct_id = ?");
-  query->bind(1, nct_id);
-  return query->executeStep() ? query->getColumn(0).getString() : std::string("cli");
-}
-
-// Insert `events` (already stored ids are skipped) and, for each new one, a pending delivery per channel that
-// must send it: the outbox rows are written in the same transaction as their event, so none is ever lost.
-int insert_events(Database& db, const std::string& nct_id, const std::vector<core::ChangeEvent>& events,
-                  const std::vector<std::string>& ids, const std::vector<std::vector<std::string>>& channels,
-                  const std::string& detected_at, const std::string& data_timestamp, std::optional<int> version) {
-  const std::string source = source_of(db, nct_id);
-  auto insert = detail::statement(
-      db,
-      "INSERT OR IGNORE INTO events(id, nct_id, type, detected_at, data_timestamp, version, provenance, "
-      "path, old, new, summary, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  int stored = 0;
-  for (std::size_t i = 0; i < events.size(); ++i) {
-    const auto& event = events[i];
-    insert->reset();
-    insert->clearBindings();
-    insert->bind(1, ids.at(i));
-    insert->bind(2, nct_id);
-    insert->bind(3, std::string(core::event_type_name(event.type)));
-    insert->bind(4, detected_at);
-    insert->bind(5, data_timestamp);
-    if (version) insert->bind(6, *version);
-    insert->bind(7, std::string(core::provenance_name(event.provenance)));
-    bind_optional(*insert, 8, event.path);
-    bind_optional(*insert, 9, event.old_json);
-    bind_optional(*insert, 10, event.new_json);
-    insert->bind(11, event.summary);
-    insert->bind(12, source);
-    const int inserted = insert->exec();
-    stored += inserted;
-    if (inserted == 0 || i >= channels.size()) continue;
-    auto outbox = detail::statement(db,
-                                    "INSERT OR IGNORE INTO deliveries(event_id, channel, state, attempts, "
-                                    "next_attempt_at, created_at) VALUES (?, ?, 'pending', 0, ?, ?)");
-    for (const auto& channel : channels[i]) {
-      outbox->reset();
-      outbox->bind(1, ids.at(i));
-      outbox->bind(2, channel);
-      outbox->bind(3, detected_at);
-      outbox->bind(4, detected_at);
-      outbox->exec();
-    }
-  }
-  return stored;
-}
-
-}  // namespace
-
 std::optional<int> History::record_version(const NewVersion& version) { return record_versions({version}).front(); }
 
 std::vector<std::optional<int>> History::record_versions(const std::vector<NewVersion>& versions) {
@@ -287,8 +233,8 @@ std::optional<int> History::store_version(const NewVersion& version) {
     bind_optional(*change, 7, c.new_json);
     change->exec();
   }
-  insert_events(m_db, id, version.events, version.event_ids, version.channels, fetched_at, version.data_timestamp,
-                number);
+  detail::insert_events(m_db, id, detail::source_of(m_db, id), version.events, version.event_ids, version.channels,
+                        fetched_at, version.data_timestamp, number);
 
   auto upsert = detail::statement(
       m_db,
@@ -343,8 +289,8 @@ int History::record_study_state(const core::NctId& id, std::string_view state, s
     auto latest = detail::statement(m_db, "SELECT latest_version FROM studies WHERE nct_id = ? AND latest_version > 0");
     latest->bind(1, id.str());
     if (latest->executeStep()) version = latest->getColumn(0).getInt();
-    return insert_events(m_db, id.str(), events, event_ids, channels, core::format_rfc3339(now),
-                         std::string(data_timestamp), version);
+    return detail::insert_events(m_db, id.str(), detail::source_of(m_db, id.str()), events, event_ids, channels,
+                                 core::format_rfc3339(now), std::string(data_timestamp), version);
   });
 }
 

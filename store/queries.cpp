@@ -4,6 +4,7 @@
 #include "store/detail/connection.hpp"
 #include "store/detail/rows.hpp"
 
+#include <algorithm>
 #include <filesystem>
 
 namespace trialwatch::store {
@@ -46,6 +47,35 @@ std::int64_t count(const Database& db, const char* sql) {
 }
 
 }  // namespace
+
+std::vector<RelatedSuggestion> Queries::related(const std::optional<core::NctId>& subject) const {
+  return reading(m_db, [&] {
+    auto query = detail::statement(
+        m_db,
+        "SELECT r.subject, r.nct_id, r.title, r.score, r.reasons, r.found_at, coalesce(w.active, 0) FROM related r "
+        "LEFT JOIN watchlist w ON w.nct_id = r.nct_id WHERE ?1 IS NULL OR r.subject = ?1 "
+        "ORDER BY r.subject, r.score DESC, r.nct_id");
+    if (subject) query->bind(1, subject->str());
+    std::vector<RelatedSuggestion> suggestions;
+    while (query->executeStep()) {
+      RelatedSuggestion s{query->getColumn(0).getString(),
+                          query->getColumn(1).getString(),
+                          text_or_empty(query->getColumn(2)),
+                          query->getColumn(3).getInt(),
+                          {},
+                          query->getColumn(5).getString(),
+                          query->getColumn(6).getInt() != 0};
+      std::string reasons = query->getColumn(4).getString();
+      for (std::size_t start = 0; start < reasons.size();) {
+        const auto end = std::min(reasons.find('\n', start), reasons.size());
+        s.reasons.push_back(reasons.substr(start, end - start));
+        start = end + 1;
+      }
+      suggestions.push_back(std::move(s));
+    }
+    return suggestions;
+  });
+}
 
 std::vector<ListedStudy> Queries::list(bool include_inactive) const {
   return reading(m_db, [&] {

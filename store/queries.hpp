@@ -41,6 +41,17 @@ struct VersionInfo {
   int changes = 0;  // field changes recorded against the version before
 };
 
+// A related-trial suggestion as `trialwatch related` shows it.
+struct RelatedSuggestion {
+  std::string subject;  // the tracked study it is related to
+  std::string nct_id;
+  std::string title;
+  int score = 0;
+  std::vector<std::string> reasons;  // what the two share, e.g. "shares condition Rheumatoid Arthritis"
+  std::string found_at;              // UTC RFC 3339
+  bool tracked = false;              // on the watch list now
+};
+
 // Counts and watermarks for `trialwatch status`.
 struct StoreStatus {
   std::optional<std::string> completed_data_timestamp;
@@ -70,6 +81,8 @@ class Queries {
   std::vector<VersionInfo> versions(const core::NctId& id) const;
   // Return the field changes recorded when version `version` of `id` was stored (against the one before).
   std::vector<core::FieldChange> changes(const core::NctId& id, int version) const;
+  // Return the related-trial suggestions for `subject` (or for every study), best first per study.
+  std::vector<RelatedSuggestion> related(const std::optional<core::NctId>& subject) const;
   // Return the counts and watermarks of the whole store.
   StoreStatus status() const;
 

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <utility>
 
 namespace trialwatch::core {
 
@@ -158,6 +159,26 @@ void read_log(const toml::table& table, const std::string& source, LogConfig& lo
   reader.reject_unknown_keys();
 }
 
+// Say whether `text` is nothing but NCT IDs (and separators): the registry's trap for query.* parameters.
+bool only_nct_ids(std::string_view text) {
+  bool any = false;
+  std::string word;
+  auto flush = [&] {
+    const std::string taken = std::exchange(word, std::string());
+    if (taken.empty() || taken == "OR" || taken == "AND") return true;
+    any = true;
+    return NctId::parse(taken).has_value();
+  };
+  for (const char c : text) {
+    if (c == ' ' || c == ',' || c == '|' || c == '(' || c == ')' || c == '"') {
+      if (!flush()) return false;
+    } else {
+      word.push_back(c);
+    }
+  }
+  return flush() && any;
+}
+
 SearchConfig read_search(const toml::table& table, const std::string& source) {
   TableReader reader(table, source, "search");
   SearchConfig search;
@@ -169,6 +190,15 @@ SearchConfig read_search(const toml::table& table, const std::string& source) {
   reader.read("spons", search.spons);
   reader.read("advanced", search.advanced);
   reader.read("max_matches", search.max_matches, 1, 100000);
+  for (const auto& [key, value] : {std::pair<const char*, const std::string*>{"cond", &search.cond},
+                                   {"intr", &search.intr},
+                                   {"term", &search.term},
+                                   {"spons", &search.spons}})
+    if (only_nct_ids(*value))
+      reader.fail(table.get(key),
+                  fmt::format("search.{} of '{}' holds only NCT IDs, and the registry then ignores every other filter: "
+                              "list them in [sync] track instead",
+                              key, search.name));
   if (search.cond.empty() && search.intr.empty() && search.term.empty() && search.spons.empty() &&
       search.advanced.empty())
     reader.fail(&table,

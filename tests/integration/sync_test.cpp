@@ -19,6 +19,9 @@ namespace {
 
 const std::vector<std::string> k_tracked{"NCT06613490", "NCT04280705", "NCT00763412"};
 
+// These tests count the sync engine's own requests; related-trial discovery has its budget tested in discovery_test.
+const std::string k_without_discovery = "[related]\nmode = \"off\"\n";
+
 std::vector<std::string> types_since(const std::vector<StoredEvent>& events, std::size_t from) {
   std::vector<std::string> types;
   for (std::size_t i = from; i < events.size(); ++i)
@@ -32,7 +35,7 @@ std::size_t requests_since(DaemonFixture& f, std::size_t from) { return f.regist
 }  // namespace
 
 TEST_CASE("a multi-day scenario leaves exactly the expected versions and events", "[integration][sync]") {
-  DaemonFixture f(fr::load_scenario(test_data_dir() / "scenarios/car-nk-results"), k_tracked);
+  DaemonFixture f(fr::load_scenario(test_data_dir() / "scenarios/car-nk-results"), k_tracked, k_without_discovery);
   std::size_t seen_events = 0;
   std::size_t seen_requests = 0;
   auto next = [&](int expected_exit = 0) {
@@ -187,7 +190,7 @@ TEST_CASE("1200 tracked studies with 3 changed cost no more than 1 + 3 + 3 reque
       fr::edits::bump_last_update(s, "2026-09-01");
     });
   scenario.days.push_back(std::move(day1));
-  DaemonFixture f(std::move(scenario), ids);
+  DaemonFixture f(std::move(scenario), ids, k_without_discovery);
 
   const auto baseline = f.run_once();
   INFO(baseline.output);
@@ -222,7 +225,7 @@ TEST_CASE("removals and aliases are confirmed with one GET before they are recor
   day1.remove("NCT00763412");
   day1.alias("NCT04280705", "NCT04267848");
   scenario.days.push_back(std::move(day1));
-  DaemonFixture f(std::move(scenario), k_tracked);
+  DaemonFixture f(std::move(scenario), k_tracked, k_without_discovery);
   REQUIRE(f.run_once().exit_code == 0);
   f.registry.registry.clear_requests();
   REQUIRE(f.registry.registry.advance_day());

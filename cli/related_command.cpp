@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: MIT
+// related: the related-trial suggestions that discovery recorded, with their reasons.
+#include "cli/commands.hpp"
+#include "cli/text.hpp"
+#include "core/json_text.hpp"
+#include "store/queries.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+
+namespace trialwatch::cli {
+
+namespace {
+
+std::string suggestion_json(const store::RelatedSuggestion& s) {
+  std::string reasons = "[";
+  for (const auto& reason : s.reasons) reasons += (reasons.size() > 1 ? "," : "") + core::json_quote(reason);
+  reasons += "]";
+  return fmt::format(R"({{"subject":{},"nct_id":{},"title":{},"score":{},"reasons":{},"found_at":{},"tracked":{}}})",
+                     core::json_quote(s.subject), core::json_quote(s.nct_id), core::json_quote(s.title), s.score,
+                     reasons, core::json_quote(s.found_at), s.tracked ? "true" : "false");
+}
+
+std::string joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : "; ") + item;
+  return out;
+}
+
+}  // namespace
+
+int related(const Context& context, const std::string& id, Format format) {
+  std::optional<core::NctId> subject;
+  if (!id.empty()) subject = parse_id(id);
+  auto db = context.open_for_reading();
+  const auto suggestions = store::Queries(db).related(subject);
+  if (format != Format::human) {
+    std::string out = format == Format::json ? "[" : "";
+    for (std::size_t i = 0; i < suggestions.size(); ++i) {
+      if (format == Format::json)
+        out.append(i ? "," : "").append(suggestion_json(suggestions[i]));
+      else
+        out += suggestion_json(suggestions[i]) + "\n";
+    }
+    std::fputs((format == Format::json ? out + "]\n" : out).c_str(), stdout);
+    return 0;
+  }
+  if (suggestions.empty()) {
+    std::puts(subject ? "No related trials were found for this study yet; the daemon looks when a study is first "
+                        "tracked and again every full_reconcile period."
+                      : "No related trials were found yet; the daemon looks for them when a study is first tracked "
+                        "and again every full_reconcile period.");
+    return 0;
+  }
+  std::string last_subject;
+  bool any_untracked = false;
+  std::vector<std::vector<std::string>> rows;
+  auto flush = [&] {
+    if (rows.empty()) return;
+    std::fputs(fmt::format("Related to {}:\n", last_subject).c_str(), stdout);
+    std::fputs(table({"STUDY", "SCORE", "TRACKED", "TITLE", "WHY"}, rows, context.width(), 4).c_str(), stdout);
+    rows.clear();
+  };
+  for (const auto& s : suggestions) {
+    if (s.subject != last_subject) {
+      flush();
+      if (!last_subject.empty()) std::puts("");
+      last_subject = s.subject;
+    }
+    any_untracked = any_untracked || !s.tracked;
+    rows.push_back(
+        {s.nct_id, std::to_string(s.score), s.tracked ? "yes" : "no", truncate_to(s.title, 50), joined(s.reasons)});
+  }
+  flush();
+  if (any_untracked) {
+    for (const auto& s : suggestions)
+      if (!s.tracked) {
+        std::fputs(fmt::format("\nFollow one with: trialwatch track {}\n", s.nct_id).c_str(), stdout);
+        break;
+      }
+  }
+  return 0;
+}
+
+}  // namespace trialwatch::cli

@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: MIT
+#include "daemon/discovery.hpp"
+
+#include "core/json_text.hpp"
+#include "diff/event_id.hpp"
+#include "diff/related.hpp"
+#include "diff/study_facts.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+
+namespace trialwatch::daemon {
+
+namespace {
+
+using core::Error;
+using core::EventType;
+
+// Matches per page of a saved search (the API's maximum; only the IDs and titles are asked for).
+constexpr int k_search_page_size = 1000;
+constexpr const char* k_search_fields = "NCTId,BriefTitle";
+
+// The registry's calendar date of `data_timestamp` ("2026-08-19T09:00:06" -> "2026-08-19"), else today's UTC date.
+std::string registry_date(std::string_view data_timestamp, core::Clock::TimePoint now) {
+  int y = 0, m = 0, d = 0;
+  if (data_timestamp.size() >= 10 &&
+      std::sscanf(std::string(data_timestamp.substr(0, 10)).c_str(), "%4d-%2d-%2d", &y, &m, &d) == 3)
+    return std::string(data_timestamp.substr(0, 10));
+  return core::format_rfc3339(now).substr(0, 10);
+}
+
+// The day before `date` (yyyy-MM-dd), or `date` itself when it is not a date.
+std::string day_before(std::string_view date) {
+  int y = 0, m = 0, d = 0;
+  if (std::sscanf(std::string(date).c_str(), "%4d-%2d-%2d", &y, &m, &d) != 3) return std::string(date);
+  const std::chrono::year_month_day day{std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(m)},
+                                        std::chrono::day{static_cast<unsigned>(d)}};
+  if (!day.ok()) return std::string(date);
+  const std::chrono::year_month_day before{std::chrono::sys_days{day} - std::chrono::days{1}};
+  return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(before.year()), static_cast<unsigned>(before.month()),
+                     static_cast<unsigned>(before.day()));
+}
+
+bool explicitly_tracked(const std::string& source) { return source == "config" || source == "cli"; }
+
+std::string reasons_json(const std::vector<std::string>& reasons) {
+  std::string out = "[";
+  for (const auto& reason : reasons) {
+    if (out.size() > 1) out += ",";
+    core::append_json_quoted(out, reason);
+  }
+  return out + "]";
+}
+
+}  // namespace
+
+fetch::QueryParams search_params(const core::SearchConfig& search) {
+  fetch::QueryParams params;
+  if (!search.cond.empty()) params.emplace_back("query.cond", search.cond);
+  if (!search.intr.empty()) params.emplace_back("query.intr", search.intr);
+  if (!search.term.empty()) params.emplace_back("query.term", search.term);
+  if (!search.spons.empty()) params.emplace_back("query.spons", search.spons);
+  if (!search.advanced.empty()) params.emplace_back("filter.advanced", search.advanced);
+  return params;
+}
+
+fetch::QueryParams windowed_search_params(const core::SearchConfig& search, std::string_view window_date) {
+  fetch::QueryParams params = search_params(search);
+  const std::string window = fmt::format("AREA[LastUpdatePostDate]RANGE[{},MAX]", day_before(window_date));
+  const auto advanced =
+      std::find_if(params.begin(), params.end(), [](const auto& p) { return p.first == "filter.advanced"; });
+  if (advanced == params.end())
+    params.emplace_back("filter.advanced", window);
+  else
+    advanced->second = fmt::format("({}) AND {}", advanced->second, window);
+  return params;
+}
+
+std::string search_fingerprint(const core::SearchConfig& search) {
+  std::string out;
+  for (const auto& [key, value] : search_params(search)) out += key + "=" + value + "\n";
+  return out;
+}
+
+Discovery::Discovery(fetch::RegistryClient& registry, store::Discoveries& discoveries, store::History& history,
+                     const core::Clock& clock, const core::Logger& logger, DiscoveryOptions options, EventRouter route,
+                     EventPublisher publish)
+    : m_registry(registry),
+      m_discoveries(discoveries),
+      m_history(history),
+      m_clock(clock),
+      m_logger(logger),
+      m_options(std::move(options)),
+      m_route(std::move(route)),
+      m_publish(std::move(publish)) {}
+
+bool Discovery::searches_due(std::string_view data_timestamp) const {
+  for (const auto& search : m_options.searches) {
+    const auto state = m_discoveries.search(search.name);
+    if (!state || state->fingerprint != search_fingerprint(search) || state->completed_data_timestamp != data_timestamp)
+      return true;
+  }
+  return false;
+}
+
+std::vector<core::NctId> Discovery::subjects_due() const {
+  std::vector<std::pair<std::string, core::NctId>> due;  // (last discovered, "" if never; subject)
+  if (m_options.related.mode == core::RelatedConfig::Mode::off) return {};
+  const auto now = m_clock.now();
+  for (const auto& entry : m_history.watchlist()) {
+    if (!explicitly_tracked(entry.source)) continue;
+    const auto stored = m_history.study(entry.id);
+    if (!stored || stored->state != "present" || stored->latest_version == 0) continue;
+    const auto last = m_discoveries.discovered_at(entry.id);
+    const auto at = last ? core::parse_utc_time(*last) : std::nullopt;
+    if (!at || now - *at >= m_options.rediscover_after) due.emplace_back(last.value_or(""), entry.id);
+  }
+  std::sort(due.begin(), due.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first < b.first : a.second.str() < b.second.str();
+  });
+  std::vector<core::NctId> subjects;
+  for (auto& [at, id] : due) subjects.push_back(std::move(id));
+  return subjects;
+}
+
+core::Result<int> Discovery::run_searches(std::string_view data_timestamp) {
+  int tracked = 0;
+  for (const auto& search : m_options.searches) {
+    const auto state = m_discoveries.search(search.name);
+    if (state && state->fingerprint == search_fingerprint(search) && state->completed_data_timestamp == data_timestamp)
+      continue;
+    auto found = run_search(search, data_timestamp);
+    if (!found) return std::move(found).error();
+    tracked += *found;
+  }
+  return tracked;
+}
+
+core::Result<int> Discovery::run_search(const core::SearchConfig& search, std::string_view data_timestamp) {
+  const std::string fingerprint = search_fingerprint(search);
+  const std::string source = "search:" + search.name;
+  const auto state = m_discoveries.search(search.name);
+  const bool first_run = !state || state->fingerprint != fingerprint || state->window_date.empty();
+  auto params = first_run ? search_params(search) : windowed_search_params(search, state->window_date);
+  params.emplace_back("fields", k_search_fields);
+
+  const auto listed = m_discoveries.listed();
+  const int room = std::max(0, search.max_matches - m_discoveries.listed_from(source));
+  std::vector<store::FoundStudy> found;
+  bool over_cap = false;
+  auto visited = m_registry.list(params, k_search_page_size, [&](const std::string& json) -> core::Result<core::Ok> {
+    auto facts = diff::read_study_facts(json);
+    if (!facts) return std::move(facts).error();
+    const auto id = core::NctId::parse(facts->nct_id);
+    if (!id) return Error{Error::Code::bad_response, fmt::format("the registry listed a study '{}'", facts->nct_id)};
+    if (listed.count(id->str()) > 0) return core::Ok{};  // tracked, or untracked on purpose: leave it as it is
+    for (const auto& earlier : found)
+      if (earlier.id == *id) return core::Ok{};  // listed twice in one answer
+    if (static_cast<int>(found.size()) >= room) {
+      over_cap = true;
+      return core::Ok{};
+    }
+    store::FoundStudy study{*id, true, {}, {}, {}, facts->brief_title, 0, {}};
+    if (!first_run) {
+      study.event = core::ChangeEvent{EventType::search_matched,
+                                      core::Provenance::tracking,
+                                      {},
+                                      {},
+                                      core::json_quote(search.name),
+                                      fmt::format("Saved search '{}' found {}: {}", search.name, id->str(),
+                                                  facts->brief_title.empty() ? "(no title)" : facts->brief_title)};
+      study.event_id = diff::event_id(id->str(), "", source, EventType::search_matched, "");
+      study.channels = channels_for(EventType::search_matched, id->str(), source);
+    }
+    found.push_back(std::move(study));
+    return core::Ok{};
+  });
+  if (!visited) {
+    if (visited.error().code != Error::Code::invalid_input) return std::move(visited).error();
+    // The registry rejected the expression: say so, keep the window, and try again after the next refresh.
+    m_logger.log(core::LogLevel::warning, "saved search '{}' was rejected: {}; fix it in the configuration",
+                 search.name, visited.error().message);
+    m_discoveries.reject_search(search.name, fingerprint, visited.error().message, data_timestamp);
+    return 0;
+  }
+  if (over_cap)
+    m_logger.log(core::LogLevel::warning,
+                 "saved search '{}' matches more studies than its max_matches ({}); the rest are not tracked: "
+                 "narrow the search or raise max_matches",
+                 search.name, search.max_matches);
+  const store::SearchState done{
+      search.name, fingerprint, std::string(data_timestamp), registry_date(data_timestamp, m_clock.now()), {}, {}};
+  const auto stored = m_discoveries.complete_search(done, found, data_timestamp, m_clock.now());
+  for (std::size_t i = 0; i < found.size(); ++i)
+    if (stored[i]) publish(found[i], source, data_timestamp);
+  m_logger.log(core::LogLevel::info, "saved search '{}' ({}): {} new {} tracked", search.name,
+               first_run ? "first run" : "since " + day_before(state->window_date), found.size(),
+               found.size() == 1 ? "study" : "studies");
+  return static_cast<int>(found.size());
+}
+
+core::Result<int> Discovery::discover_related(std::string_view data_timestamp) {
+  int tracked = 0;
+  auto subjects = subjects_due();
+  if (subjects.size() > m_options.subjects_per_cycle) {
+    m_logger.log(core::LogLevel::info, "related trials: {} studies wait for a later cycle (at most {} per cycle)",
+                 subjects.size() - m_options.subjects_per_cycle, m_options.subjects_per_cycle);
+    subjects.erase(subjects.begin() + static_cast<std::ptrdiff_t>(m_options.subjects_per_cycle), subjects.end());
+  }
+  for (const auto& subject : subjects) {
+    auto found = discover_for(subject, data_timestamp);
+    if (!found) return std::move(found).error();
+    tracked += *found;
+  }
+  return tracked;
+}
+
+core::Result<int> Discovery::discover_for(const core::NctId& subject, std::string_view data_timestamp) {
+  const auto document = m_history.document(subject);
+  if (!document) return Error{Error::Code::io, fmt::format("the stored version of {} cannot be read", subject.str())};
+  auto profile = diff::read_profile(*document);
+  if (!profile) return std::move(profile).error();
+
+  const auto listed = m_discoveries.listed();
+  const auto suggested = m_discoveries.suggested(subject);
+  std::map<std::string, std::pair<diff::StudyProfile, diff::Relatedness>> candidates;
+  for (const auto& query : diff::candidate_queries(*profile)) {
+    auto visited = m_registry.list(
+        query, diff::k_candidates_per_query,
+        [&](const std::string& json) -> core::Result<core::Ok> {
+          auto candidate = diff::read_profile(json);
+          if (!candidate) return std::move(candidate).error();
+          const std::string id = candidate->nct_id;  // a copy: the profile is moved into the map below
+          if (id == subject.str() || listed.count(id) > 0 || suggested.count(id) > 0 || candidates.count(id) > 0)
+            return core::Ok{};
+          auto relatedness = diff::relatedness(*profile, *candidate);
+          if (relatedness.score >= diff::k_min_related_score)
+            candidates.emplace(id, std::make_pair(std::move(*candidate), std::move(relatedness)));
+          return core::Ok{};
+        },
+        diff::k_candidates_per_query);
+    if (!visited) {
+      if (visited.error().code != Error::Code::invalid_input) return std::move(visited).error();
+      m_logger.log(core::LogLevel::warning, "a related-trial search for {} was rejected: {}", subject.str(),
+                   visited.error().message);
+    }
+  }
+
+  std::vector<std::pair<std::string, const std::pair<diff::StudyProfile, diff::Relatedness>*>> ranked;
+  for (const auto& [id, candidate] : candidates) ranked.emplace_back(id, &candidate);
+  std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
+    if (a.second->second.score != b.second->second.score) return a.second->second.score > b.second->second.score;
+    return a.first < b.first;
+  });
+  if (ranked.size() > static_cast<std::size_t>(m_options.related.max_per_study))
+    ranked.resize(static_cast<std::size_t>(m_options.related.max_per_study));
+
+  const std::string source = "related:" + subject.str();
+  const bool track = m_options.related.mode == core::RelatedConfig::Mode::track;
+  std::vector<store::FoundStudy> found;
+  for (const auto& [id_text, candidate] : ranked) {
+    const auto id = core::NctId::parse(id_text);
+    if (!id) continue;
+    const auto& [other, relatedness] = *candidate;
+    std::string reasons;
+    for (const auto& reason : relatedness.reasons) reasons += (reasons.empty() ? "" : "; ") + reason;
+    store::FoundStudy study{*id, track, {}, {}, {}, other.title, relatedness.score, relatedness.reasons};
+    study.event = core::ChangeEvent{
+        EventType::related_found,
+        core::Provenance::tracking,
+        {},
+        {},
+        fmt::format("{{\"related_to\":{},\"score\":{},\"reasons\":{}}}", core::json_quote(subject.str()),
+                    relatedness.score, reasons_json(relatedness.reasons)),
+        fmt::format("{} ({}) looks related to {}: {}", id->str(), other.title.empty() ? "no title" : other.title,
+                    subject.str(), reasons)};
+    study.event_id = diff::event_id(id->str(), "", source, EventType::related_found, "");
+    study.channels = channels_for(EventType::related_found, id->str(), source);
+    found.push_back(std::move(study));
+  }
+  const auto stored = m_discoveries.complete_discovery(subject, found, data_timestamp, m_clock.now());
+  for (std::size_t i = 0; i < found.size(); ++i)
+    if (stored[i]) publish(found[i], source, data_timestamp);
+  m_logger.log(core::LogLevel::info, "related trials of {}: {} new {}{}", subject.str(), found.size(),
+               found.size() == 1 ? "suggestion" : "suggestions", track ? " (tracked)" : "");
+  return track ? static_cast<int>(found.size()) : 0;
+}
+
+std::vector<std::string> Discovery::channels_for(EventType type, const std::string& nct_id,
+                                                 const std::string& source) const {
+  return m_route ? m_route(type, nct_id, source) : std::vector<std::string>{};
+}
+
+void Discovery::publish(const store::FoundStudy& found, const std::string& source,
+                        std::string_view data_timestamp) const {
+  m_logger.log(core::LogLevel::info, "{} {}: {}", found.id.str(), core::event_type_name(found.event.type),
+               found.event.summary);
+  if (!m_publish) return;
+  m_publish(store::StoredEvent{found.event_id, found.id.str(), found.event.type, core::format_rfc3339(m_clock.now()),
+                               std::string(data_timestamp), std::nullopt, found.event.provenance, found.event.path,
+                               found.event.old_json, found.event.new_json, found.event.summary, source});
+}
+
+}  // namespace trialwatch::daemon
