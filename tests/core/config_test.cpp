@@ -73,6 +73,8 @@ TEST_CASE("configuration errors name the file and line and say what is wrong", "
       {"[[notify]]\nname = \"x\"\ntype = \"exec\"\ncommand = [\"/bin/true\"]\nstudies = [\"NCT1X\"]\n",
        "bad.toml:5: notify.studies: 'NCT1X' is not an NCT number"},
       {"[[search]]\nname = \"a\"\n", "bad.toml:1: search 'a' needs at least one of"},
+      {"[[search]]\nname = \"a\"\nterm = \"NCT06613490 OR nct7315503\"\n",
+       "bad.toml:3: search.term of 'a' holds only NCT IDs, and the registry then ignores every other filter"},
       {"[[notify]]\nname = \"x\"\ntype = \"exec\"\ncommand = [\"/bin/true\"]\ndigest = \"weekly\"\n",
        "bad.toml:5: notify.digest must be \"off\" or \"daily\""},
       {"[[notify]]\nname = \"x\"\ntype = \"exec\"\ncommand = [\"/bin/true\"]\nquiet_hours = \"22-7\"\n",

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: MIT
+#include "store/discoveries.hpp"
+
+#include "store/history.hpp"
+#include "store/queries.hpp"
+#include "tests/support/manual_clock.hpp"
+#include "tests/support/temp_dir.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace trialwatch;
+using store::Database;
+using store::Discoveries;
+using store::FoundStudy;
+using store::OpenMode;
+
+namespace {
+
+core::NctId id(const char* text) { return *core::NctId::parse(text); }
+
+FoundStudy found(const char* nct, core::EventType type, std::string event_id) {
+  FoundStudy study{id(nct), true, {}, std::move(event_id), {"lab"}, "A title", 7, {"shares condition X", "both DRUG"}};
+  study.event = core::ChangeEvent{type, core::Provenance::tracking, {}, {}, "\"x\"", "found"};
+  return study;
+}
+
+}  // namespace
+
+TEST_CASE("a completed search tracks what it found, with its events and outbox rows, and moves its window",
+          "[store][discovery]") {
+  testing::TempDir dir;
+  auto db = Database::open(dir.path() / "t.db", OpenMode::read_write);
+  Discoveries discoveries(db);
+  store::History history(db);
+  const testing::ManualClock clock;
+  history.track(id("NCT00000002"), "cli", "", clock.now());
+  REQUIRE_FALSE(discoveries.search("s"));
+
+  const store::SearchState state{"s", "query.cond=x\n", "", "2026-08-20", "", ""};
+  const auto stored = discoveries.complete_search(
+      state,
+      {found("NCT00000001", core::EventType::search_matched, "e1"),
+       found("NCT00000002", core::EventType::search_matched, "e2")},  // tracked already: left as it is
+      "2026-08-20T09:00:05", clock.now());
+  CHECK(stored == std::vector<bool>{true, false});
+  const auto remembered = discoveries.search("s");
+  REQUIRE(remembered);
+  CHECK(remembered->completed_data_timestamp == "2026-08-20T09:00:05");
+  CHECK(remembered->window_date == "2026-08-20");
+  CHECK(discoveries.listed_from("search:s") == 1);
+  CHECK(discoveries.listed() == std::set<std::string>{"NCT00000001", "NCT00000002"});
+  const auto events = history.events();
+  REQUIRE(events.size() == 1);
+  CHECK(events[0].source == "search:s");
+  CHECK(events[0].version == std::nullopt);
+  CHECK(store::Queries(db).status().notifications.pending == 1);
+
+  SECTION("a rejected run keeps the window and records the error") {
+    discoveries.reject_search("s", "query.cond=x\n", "Unknown area name", "2026-08-21T09:00:05");
+    const auto rejected = discoveries.search("s");
+    CHECK(rejected->window_date == "2026-08-20");
+    CHECK(rejected->completed_data_timestamp == "2026-08-21T09:00:05");
+    CHECK(rejected->last_error == "Unknown area name");
+  }
+  SECTION("a rejected run of another query forgets the old window") {
+    discoveries.reject_search("s", "query.cond=y\n", "Unknown area name", "2026-08-21T09:00:05");
+    CHECK(discoveries.search("s")->window_date.empty());
+  }
+  SECTION("an untracked study is not tracked again by a later run") {
+    REQUIRE(history.untrack(id("NCT00000001")));
+    discoveries.complete_search(state, {found("NCT00000001", core::EventType::search_matched, "e3")},
+                                "2026-08-21T09:00:05", clock.now());
+    CHECK(history.watchlist().size() == 1);
+  }
+}
+
+TEST_CASE("a related trial is suggested once, with its reasons, tracked only when asked", "[store][discovery]") {
+  testing::TempDir dir;
+  auto db = Database::open(dir.path() / "t.db", OpenMode::read_write);
+  Discoveries discoveries(db);
+  const testing::ManualClock clock;
+  const auto subject = id("NCT06613490");
+  auto suggested = found("NCT07315503", core::EventType::related_found, "r1");
+  suggested.track = false;
+  auto tracked = found("NCT09900002", core::EventType::related_found, "r2");
+  tracked.score = 13;
+
+  CHECK(discoveries.complete_discovery(subject, {suggested, tracked}, "t", clock.now()) ==
+        std::vector<bool>{true, true});
+  CHECK(discoveries.discovered_at(subject) == core::format_rfc3339(clock.now()));
+  CHECK(discoveries.suggested(subject) == std::set<std::string>{"NCT07315503", "NCT09900002"});
+  CHECK(discoveries.listed() == std::set<std::string>{"NCT09900002"});
+  // The same findings again store nothing new.
+  CHECK(discoveries.complete_discovery(subject, {suggested, tracked}, "t", clock.now()) ==
+        std::vector<bool>{false, false});
+
+  const auto rows = store::Queries(db).related(subject);
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0].nct_id == "NCT09900002");  // best first
+  CHECK(rows[0].tracked);
+  CHECK(rows[1].nct_id == "NCT07315503");
+  CHECK_FALSE(rows[1].tracked);
+  CHECK(rows[1].reasons == std::vector<std::string>{"shares condition X", "both DRUG"});
+  CHECK(store::Queries(db).related(id("NCT00000001")).empty());
+}
