@@ -33,6 +33,17 @@ std::string run_json(const std::optional<store::RunRecord>& run) {
 
 std::string optional_json(const std::optional<std::string>& text) { return text ? core::json_quote(*text) : "null"; }
 
+std::string searches_json(const std::vector<store::SearchStatus>& searches) {
+  std::string out = "[";
+  for (const auto& s : searches)
+    out += fmt::format(R"({}{{"name":{},"completed_at":{},"window_date":{},"tracked":{},"error":{}}})",
+                       out.size() > 1 ? "," : "", core::json_quote(s.name),
+                       s.completed_at.empty() ? "null" : core::json_quote(s.completed_at),
+                       s.window_date.empty() ? "null" : core::json_quote(s.window_date), s.tracked,
+                       s.last_error.empty() ? "null" : core::json_quote(s.last_error));
+  return out + "]";
+}
+
 }  // namespace
 
 int status(const Context& context, Format format) {
@@ -41,14 +52,15 @@ int status(const Context& context, Format format) {
   if (format != Format::human) {
     std::printf(R"({"database":%s,"data_timestamp":%s,"last_reconcile":%s,"last_run":%s,"last_successful_run":%s,)"
                 R"("tracked":%d,"studies_with_versions":%d,"versions":%lld,"events":%lld,"database_bytes":%lld,)"
-                R"("notifications":{"pending":%lld,"delivered":%lld,"dead":%lld}})"
+                R"("notifications":{"pending":%lld,"delivered":%lld,"dead":%lld},"searches":%s})"
                 "\n",
                 core::json_quote(context.database_path().string()).c_str(),
                 optional_json(s.completed_data_timestamp).c_str(), optional_json(s.last_reconcile).c_str(),
                 run_json(s.last_run).c_str(), run_json(s.last_successful_run).c_str(), s.tracked,
                 s.studies_with_versions, static_cast<long long>(s.versions), static_cast<long long>(s.events),
                 static_cast<long long>(s.database_bytes), static_cast<long long>(s.notifications.pending),
-                static_cast<long long>(s.notifications.delivered), static_cast<long long>(s.notifications.dead));
+                static_cast<long long>(s.notifications.delivered), static_cast<long long>(s.notifications.dead),
+                searches_json(s.searches).c_str());
     return 0;
   }
   const auto when = [&](const std::string& at) { return dated(at, context.now()); };
@@ -62,6 +74,12 @@ int status(const Context& context, Format format) {
       {"notifications",
        fmt::format("{} pending, {} delivered, {} dead{}", s.notifications.pending, s.notifications.delivered,
                    s.notifications.dead, s.notifications.dead > 0 ? " (see journalctl -u trialwatchd)" : "")}};
+  for (const auto& search : s.searches)
+    rows.push_back({fmt::format("search {}", search.name),
+                    search.last_error.empty()
+                        ? fmt::format("{} studies tracked, last run {}", search.tracked,
+                                      search.completed_at.empty() ? "never" : when(search.completed_at))
+                        : fmt::format("{} (fix it in the configuration)", search.last_error)});
   if (s.last_run) {
     const auto& run = *s.last_run;
     rows.push_back({"last sync", fmt::format("{} {}: {} requests, {} checked, {} fetched, {} changed, {} events",

@@ -188,6 +188,14 @@ StoreStatus Queries::status() const {
     status.versions = count(m_db, "SELECT count(*) FROM versions");
     status.events = count(m_db, "SELECT count(*) FROM events");
     status.notifications = count_deliveries(m_db);
+    auto searches = detail::statement(
+        m_db,
+        "SELECT s.name, s.completed_at, s.window_date, s.last_error, (SELECT count(*) FROM watchlist w "
+        "WHERE w.source = 'search:' || s.name AND w.active = 1) FROM searches s ORDER BY s.name");
+    while (searches->executeStep())
+      status.searches.push_back(SearchStatus{searches->getColumn(0).getString(), text_or_empty(searches->getColumn(1)),
+                                             text_or_empty(searches->getColumn(2)),
+                                             text_or_empty(searches->getColumn(3)), searches->getColumn(4).getInt()});
     std::error_code ignored;
     const auto size = std::filesystem::file_size(m_db.path(), ignored);
     status.database_bytes = ignored ? 0 : static_cast<std::int64_t>(size);

@@ -52,6 +52,15 @@ struct RelatedSuggestion {
   bool tracked = false;              // on the watch list now
 };
 
+// A saved search as `trialwatch status` shows it.
+struct SearchStatus {
+  std::string name;
+  std::string completed_at;  // UTC RFC 3339 of its last completed run; "" = never
+  std::string window_date;   // its next run asks for studies updated since the day before this date
+  std::string last_error;    // the registry's answer when it last rejected the search, else ""
+  int tracked = 0;           // studies it added that are still tracked
+};
+
 // Counts and watermarks for `trialwatch status`.
 struct StoreStatus {
   std::optional<std::string> completed_data_timestamp;
@@ -64,6 +73,7 @@ struct StoreStatus {
   std::int64_t events = 0;
   std::int64_t database_bytes = 0;
   OutboxCounts notifications;  // dead ones gave up after max_age: someone should look
+  std::vector<SearchStatus> searches;
 };
 
 // The read side of the store for the command line client: indexed queries that never write, safe on a

@@ -87,7 +87,9 @@ TEST_CASE("events are filtered by type, study, time and count, for people and sc
   const auto all = story.cli({"events", "--jsonl"});
   REQUIRE(all.exit_code == 0);
   const auto all_lines = lines_of(all.output);
-  CHECK(all_lines.size() == 10);  // two baselines, then 2 + 3 + 1 + 2 events over four days of NCT06613490
+  // Two baselines, a related-trial suggestion for each (related.mode "suggest"), then 2 + 3 + 1 + 2 events over
+  // four days of NCT06613490.
+  CHECK(all_lines.size() == 12);
 
   const auto posted = story.cli({"events", "--type", "results_posted", "--json"});
   REQUIRE(posted.exit_code == 0);
@@ -108,9 +110,10 @@ TEST_CASE("events are filtered by type, study, time and count, for people and sc
 
   CHECK(lines_of(story.cli({"events", "--limit", "3", "--jsonl"}).output).size() == 3);
   CHECK(lines_of(story.cli({"events", "--nct", "NCT04280705", "--jsonl"}).output).size() == 1);
+  CHECK(lines_of(story.cli({"events", "--type", "related_found", "--jsonl"}).output).size() == 2);
   // Everything was detected before TRIALWATCH_NOW; a window that ends before it holds nothing.
   CHECK(story.cli({"events", "--since", "1h"}).output == "No events match.\n");
-  CHECK(lines_of(story.cli({"events", "--since", "2020-01-01", "--jsonl"}).output).size() == 10);
+  CHECK(lines_of(story.cli({"events", "--since", "2020-01-01", "--jsonl"}).output).size() == 12);
 }
 
 TEST_CASE("history, show and diff tell one study's story", "[cli]") {
@@ -156,11 +159,11 @@ TEST_CASE("export writes CSV with a header and JSON Lines, feed writes Atom a re
   const auto csv = story.cli({"export", "--format", "csv"});
   REQUIRE(csv.exit_code == 0);
   const auto rows = lines_of(csv.output);
-  REQUIRE(rows.size() == 11);
+  REQUIRE(rows.size() == 13);  // the header and the story's 12 events
   CHECK(rows[0] == "id,nct_id,type,detected_at,data_timestamp,version,provenance,path,old,new,summary,source\r");
   const auto jsonl = story.cli({"export", "--format", "jsonl"});
   const auto objects = lines_of(jsonl.output);
-  REQUIRE(objects.size() == 10);
+  REQUIRE(objects.size() == 12);
   CHECK(fr::Json::parse(objects.front()).find("type")->text() != "");
 
   const auto feed_path = (story.f.dir.path() / "events.atom").string();
@@ -176,7 +179,7 @@ TEST_CASE("export writes CSV with a header and JSON Lines, feed writes Atom a re
                                    feed_path});
   INFO(parsed.output);
   REQUIRE(parsed.exit_code == 0);
-  CHECK(parsed.output == "10\n1\n");
+  CHECK(parsed.output == "12\n1\n");
 }
 
 TEST_CASE("track and untrack validate, normalise and keep history", "[cli]") {
@@ -241,7 +244,7 @@ TEST_CASE("read commands work while the daemon writes", "[cli]") {
   CHECK(reads == 40);
 }
 
-TEST_CASE("status reports the last sync and the counts, related says what is missing, notify test names the channel",
+TEST_CASE("status reports the last sync and the counts, related lists suggestions, notify test names the channel",
           "[cli]") {
   const StoryDatabase story;
   const auto json = story.cli({"status", "--json"});
@@ -251,7 +254,7 @@ TEST_CASE("status reports the last sync and the counts, related says what is mis
   CHECK(parsed.find("data_timestamp")->text() == "2026-09-07T09:00:05");  // day 5 of the scenario
   CHECK(parsed.find("tracked")->text() == "2");
   CHECK(parsed.find("versions")->text() == "6");
-  CHECK(parsed.find("events")->text() == "10");
+  CHECK(parsed.find("events")->text() == "12");
   CHECK(parsed.find("last_run")->find("outcome")->text() == "ok");
   CHECK(parsed.find("last_run")->find("error")->is_null());
   const auto human = story.cli({"status"});
@@ -260,8 +263,15 @@ TEST_CASE("status reports the last sync and the counts, related says what is mis
 
   const auto related = story.cli({"related", "NCT06613490"});
   CHECK(related.exit_code == 0);
-  CHECK_THAT(related.output, Catch::Contains("does not look for related trials yet"));
-  CHECK(story.cli({"related", "--json"}).output == "[]\n");
+  CHECK_THAT(related.output, Catch::Contains("Related to NCT06613490:") && Catch::Contains("NCT07315503") &&
+                                 Catch::Contains("shares condition Rheumatoid Arthritis") &&
+                                 Catch::Contains("trialwatch track NCT"));
+  CHECK_THAT(story.cli({"related", "NCT06613490", "--json"}).output,
+             Catch::StartsWith(R"([{"subject":"NCT06613490","nct_id":"NCT07315503",)"));
+  const auto none = story.cli({"related", "NCT00000001"});
+  CHECK(none.exit_code == 0);
+  CHECK_THAT(none.output, Catch::Contains("No related trials were found for this study yet"));
+  CHECK(story.cli({"related", "NCT00000001", "--json"}).output == "[]\n");
   const auto notify = story.cli({"--config", story.f.config_path(), "notify", "test", "lab"});
   CHECK(notify.exit_code == 69);
   CHECK_THAT(notify.output, Catch::Contains("no [[notify]] channel is named 'lab'"));

@@ -197,6 +197,14 @@ TEST_CASE("a search the registry rejects is reported and the rest of the work go
   CHECK(typed(f.events(), 0, EventType::study_tracked).size() == 5);  // the good search and the config still worked
   // Not retried on the same data: the next check is one request.
   CHECK(run.once().size() == 1);
+  // `trialwatch status` shows which search the registry rejected, and why.
+  const auto status = run.cli({"status"}).output;
+  INFO(status);
+  CHECK(status.find("search broken") != std::string::npos);
+  CHECK(status.find("the registry rejected the search: Error parsing query: Unknown area name NoSuchPiece (fix it "
+                    "in the configuration)") != std::string::npos);
+  CHECK(run.cli({"status", "--json"}).output.find(R"("searches":[{"name":"broken","completed_at":null,)") !=
+        std::string::npos);
 }
 
 TEST_CASE("a configuration that puts bare NCT IDs in a search is refused", "[integration][discovery]") {

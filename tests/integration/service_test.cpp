@@ -10,6 +10,7 @@
 #include <SQLiteCpp/Database.h>
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <csignal>
 #include <sstream>
 #include <thread>
@@ -74,7 +75,8 @@ TEST_CASE("READY comes once the database is open, before the first sync, then ST
   }
   const auto status = notify.wait_for("last sync", 20s);
   REQUIRE(status.has_value());
-  CHECK_THAT(*status, Catch::Contains("STATUS=Tracking 1 study; last sync") && Catch::Contains("OK (1 event") &&
+  // Two events: the baseline, and the related trial NCT07315503 suggested for it (related.mode is "suggest").
+  CHECK_THAT(*status, Catch::Contains("STATUS=Tracking 1 study; last sync") && Catch::Contains("OK (2 events") &&
                           Catch::Contains("next check"));
   CHECK(notify.wait_for("WATCHDOG=1", 5s).has_value());
   CHECK(notify.wait_for("WATCHDOG=1", 5s).has_value());  // again: it keeps pinging while it waits
@@ -182,7 +184,10 @@ TEST_CASE("every committed event is appended to the JSON Lines event log", "[int
   REQUIRE(f.run_once().exit_code == 0);
 
   const auto events = f.events();
-  REQUIRE(events.size() == 4);  // two baselines; the status change with its last update
+  // Two baselines, a related-trial suggestion for each, then the status change with its last update.
+  REQUIRE(events.size() == 6);
+  CHECK(std::count_if(events.begin(), events.end(),
+                      [](const auto& e) { return e.type == trialwatch::core::EventType::related_found; }) == 2);
   std::ifstream log(log_path);
   std::vector<std::string> lines;
   for (std::string line; std::getline(log, line);) lines.push_back(line);
