@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "core/config/config.hpp"
 
+#include "tests/support/test_data.hpp"
+
 #include <catch2/catch.hpp>
 
 using namespace std::chrono_literals;
@@ -99,4 +101,14 @@ TEST_CASE("durations accept s, m, h, d, w and combinations", "[core][config]") {
 
 TEST_CASE("a configuration file that cannot be read is a ConfigError naming it", "[core][config]") {
   CHECK_THROWS_AS(trialwatch::core::load_config_file("/nonexistent/trialwatch.toml"), ConfigError);
+}
+
+TEST_CASE("the shipped example configuration is valid and holds the example search", "[core][config]") {
+  const auto config = trialwatch::core::load_config_file(trialwatch::testing::test_data_dir() / ".." / ".." /
+                                                         "examples" / "trialwatch.toml");
+  REQUIRE(config.searches.size() == 1);
+  CHECK(config.searches[0].name == "car-cell-therapy-autoimmune");
+  CHECK(config.searches[0].intr == "CAR-T OR CAR-NK OR chimeric antigen receptor");
+  CHECK(config.related.mode == RelatedConfig::Mode::suggest);
+  CHECK(config.sync.track.size() == 1);
 }

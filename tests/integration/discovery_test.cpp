@@ -6,8 +6,10 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <set>
+#include <thread>
 
 namespace fr = trialwatch::fakeregistry;
 using trialwatch::core::EventType;
@@ -205,6 +207,36 @@ TEST_CASE("a search the registry rejects is reported and the rest of the work go
                     "in the configuration)") != std::string::npos);
   CHECK(run.cli({"status", "--json"}).output.find(R"("searches":[{"name":"broken","completed_at":null,)") !=
         std::string::npos);
+}
+
+TEST_CASE("a search that matches more than max_matches tracks that many and says so", "[integration][discovery]") {
+  std::string config = example("off");
+  config.insert(config.find("[related]"), "max_matches = 2\n");
+  DaemonFixture f(field_scenario(), {"NCT06613490"}, config);
+  const auto result = f.run_once();
+  REQUIRE(result.exit_code == 0);
+  CHECK(result.output.find("saved search 'car-cell-therapy-autoimmune' matches more studies than its max_matches (2); "
+                           "the rest are not tracked: narrow the search or raise max_matches") != std::string::npos);
+  // The config's own study and the first two matches (NCT order on the fake registry).
+  CHECK(typed(f.events(), 0, EventType::study_tracked) ==
+        std::vector<std::string>{"NCT06613490", "NCT09900001", "NCT09900002"});
+  CHECK(typed(f.events(), 0, EventType::related_found).empty());  // related.mode = "off"
+}
+
+TEST_CASE("related trials are looked for again after full_reconcile: new ones are found, none twice",
+          "[integration][discovery]") {
+  DaemonFixture f(field_scenario(), {"NCT06613490"});
+  f.write_config({"NCT06613490"}, "[related]\nmode = \"suggest\"\n", "full_reconcile = \"1s\"\n");
+  Run run{f};
+  run.once();
+  const auto first = run.new_events(EventType::related_found);
+  REQUIRE_FALSE(first.empty());
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  REQUIRE(f.registry.registry.advance_day());
+  const auto requests = run.once();
+  CHECK(count_with(requests, "sort=%40relevance") >= 1);  // due again: the candidate queries ran
+  // It finds the trial posted since (CD19 CAR-T in antisynthetase syndrome), and none of the earlier ones again.
+  CHECK(run.new_events(EventType::related_found) == std::vector<std::string>{"NCT09900010"});
 }
 
 TEST_CASE("a configuration that puts bare NCT IDs in a search is refused", "[integration][discovery]") {
