@@ -55,10 +55,12 @@ void Service::apply_config() {
   auto& history = m_parts.history;
   const auto now = m_parts.clock.now();
   std::set<std::string> listed;
-  for (const auto& id : m_config.sync.track) {
-    listed.insert(id.str());
-    if (history.track(id, "config", "", now)) m_parts.logger.log(core::LogLevel::info, "now tracking {}", id.str());
-  }
+  for (const auto& id : m_config.sync.track) listed.insert(id.str());
+  const auto added = history.track_all(m_config.sync.track, "config", now);  // one transaction for the whole list
+  if (added.size() <= 20)
+    for (const auto& id : added) m_parts.logger.log(core::LogLevel::info, "now tracking {}", id.str());
+  else
+    m_parts.logger.log(core::LogLevel::info, "now tracking {} more studies from the configuration", added.size());
   for (const auto& entry : history.watchlist())
     if (entry.source == "config" && listed.count(entry.id.str()) == 0 && history.untrack(entry.id))
       m_parts.logger.log(core::LogLevel::info, "no longer tracking {}: it left sync.track", entry.id.str());

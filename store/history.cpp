@@ -57,29 +57,48 @@ History::History(Database& db) : m_db(db), m_codec(std::make_unique<Codec>()) {}
 
 History::~History() = default;
 
-bool History::track(const core::NctId& id, std::string_view source, std::string_view note, core::Clock::TimePoint now) {
-  return detail::in_transaction(m_db, [&] {
-    auto existing = detail::statement(m_db, "SELECT active FROM watchlist WHERE nct_id = ?");
-    existing->bind(1, id.str());
-    if (existing->executeStep()) {
-      if (existing->getColumn(0).getInt() != 0) return false;
-      auto reactivate = detail::statement(
-          m_db, "UPDATE watchlist SET active = 1, source = ?, note = ?, added_at = ? WHERE nct_id = ?");
-      reactivate->bind(1, std::string(source));
-      reactivate->bind(2, std::string(note));
-      reactivate->bind(3, core::format_rfc3339(now));
-      reactivate->bind(4, id.str());
-      reactivate->exec();
-      return true;
-    }
-    auto insert =
-        detail::statement(m_db, "INSERT INTO watchlist(nct_id, source, note, added_at, active) VALUES (?, ?, ?, ?, 1)");
-    insert->bind(1, id.str());
-    insert->bind(2, std::string(source));
-    insert->bind(3, std::string(note));
-    insert->bind(4, core::format_rfc3339(now));
-    insert->exec();
+namespace {
+
+// Put `id` on the watch list inside the caller's transaction; return whether it was not actively tracked.
+bool track_one(Database& db, const core::NctId& id, std::string_view source, std::string_view note,
+               const std::string& at) {
+  auto existing = detail::statement(db, "SELECT active FROM watchlist WHERE nct_id = ?");
+  existing->bind(1, id.str());
+  if (existing->executeStep()) {
+    if (existing->getColumn(0).getInt() != 0) return false;
+    auto reactivate =
+        detail::statement(db, "UPDATE watchlist SET active = 1, source = ?, note = ?, added_at = ? WHERE nct_id = ?");
+    reactivate->bind(1, std::string(source));
+    reactivate->bind(2, std::string(note));
+    reactivate->bind(3, at);
+    reactivate->bind(4, id.str());
+    reactivate->exec();
     return true;
+  }
+  auto insert =
+      detail::statement(db, "INSERT INTO watchlist(nct_id, source, note, added_at, active) VALUES (?, ?, ?, ?, 1)");
+  insert->bind(1, id.str());
+  insert->bind(2, std::string(source));
+  insert->bind(3, std::string(note));
+  insert->bind(4, at);
+  insert->exec();
+  return true;
+}
+
+}  // namespace
+
+bool History::track(const core::NctId& id, std::string_view source, std::string_view note, core::Clock::TimePoint now) {
+  return detail::in_transaction(m_db, [&] { return track_one(m_db, id, source, note, core::format_rfc3339(now)); });
+}
+
+std::vector<core::NctId> History::track_all(const std::vector<core::NctId>& ids, std::string_view source,
+                                            core::Clock::TimePoint now) {
+  const std::string at = core::format_rfc3339(now);
+  return detail::in_transaction(m_db, [&] {
+    std::vector<core::NctId> added;
+    for (const auto& id : ids)
+      if (track_one(m_db, id, source, "", at)) added.push_back(id);
+    return added;
   });
 }
 

@@ -111,3 +111,22 @@ TEST_CASE("runs and the completed-cycle watermark are recorded", "[store][histor
   history.set_completed_data_timestamp("2026-09-01T09:00:05");
   CHECK(history.completed_data_timestamp() == "2026-09-01T09:00:05");
 }
+
+TEST_CASE("track_all tracks a whole list in one go and reports only what was not tracked", "[store]") {
+  testing::TempDir dir;
+  auto db = Database::open(dir.path() / "t.db", OpenMode::read_write);
+  History history(db);
+  const testing::ManualClock clock;
+  history.track(id("NCT00000001"), "cli", "", clock.now());
+  history.track(id("NCT00000002"), "cli", "", clock.now());
+  REQUIRE(history.untrack(id("NCT00000002")));
+  const auto added =
+      history.track_all({id("NCT00000001"), id("NCT00000002"), id("NCT00000003")}, "config", clock.now());
+  REQUIRE(added.size() == 2);
+  CHECK(added[0] == id("NCT00000002"));  // untracked before: tracked again
+  CHECK(added[1] == id("NCT00000003"));
+  const auto list = history.watchlist();
+  REQUIRE(list.size() == 3);
+  CHECK(list[0].source == "cli");  // already tracked: left as it was
+  CHECK(list[2].source == "config");
+}
