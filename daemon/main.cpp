@@ -9,15 +9,19 @@
 #include "core/version.hpp"
 #include "daemon/delivery.hpp"
 #include "daemon/journal.hpp"
+#include "daemon/naive_cycle.hpp"
 #include "daemon/service.hpp"
 #include "daemon/service_notifier.hpp"
 #include "daemon/signals.hpp"
 #include "fetch/curl_http_client.hpp"
+#include "fetch/rate_limiter.hpp"
 #include "fetch/registry_client.hpp"
+#include "fetch/sleeper.hpp"
 #include "notify/credentials.hpp"
 #include "store/database.hpp"
 #include "store/discoveries.hpp"
 #include "store/history.hpp"
+#include "store/naive_versions.hpp"
 #include "store/outbox.hpp"
 
 #include <CLI/CLI.hpp>
@@ -27,7 +31,9 @@
 #include <cstdio>
 #include <fcntl.h>
 #include <filesystem>
+#include <functional>
 #include <random>
+#include <set>
 #include <unistd.h>
 
 namespace {
@@ -46,8 +52,9 @@ struct Flags {
   std::string api_base;
   bool once = false;
   bool reconcile = false;
-  std::string notify_test;  // a channel name: send it a test notification and exit
-  std::string log_level;    // empty: log.level of the configuration
+  std::string notify_test;        // a channel name: send it a test notification and exit
+  std::string log_level;          // empty: log.level of the configuration
+  std::string strategy = "sync";  // bench only: "naive" runs the baseline of docs/performance.md (with --once)
 };
 
 core::Config load_configuration(const Flags& flags) {
@@ -96,6 +103,34 @@ void guard_standard_descriptors() {
     if (fcntl(fd, F_GETFD) < 0) open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
 }
 
+// Make the watch list match the configuration's sync.track as Service does: listed IDs tracked (source config),
+// config-sourced IDs no longer listed untracked.
+void apply_tracking(const core::Config& config, store::History& history, core::Clock::TimePoint now) {
+  std::set<std::string> listed;
+  for (const auto& id : config.sync.track) listed.insert(id.str());
+  history.track_all(config.sync.track, "config", now);  // one transaction, as Service does
+  for (const auto& entry : history.watchlist())
+    if (entry.source == "config" && listed.count(entry.id.str()) == 0) history.untrack(entry.id);
+}
+
+// Run one cycle of the benchmark's naive baseline (docs/performance.md) and return 0, or 75 when it failed.
+int run_naive(const core::Config& config, store::Database& database, store::History& history, fetch::HttpClient& http,
+              const std::function<double()>& unit_random, const core::Clock& clock, core::Logger& logger,
+              daemon::SignalWatcher& signals) {
+  apply_tracking(config, history, clock.now());
+  fetch::CancellableSleeper sleeper(&signals.stop_flag());
+  fetch::RateLimiter limiter(clock, config.api.requests_per_second, 5.0);
+  fetch::RegistryClientOptions client_options;
+  client_options.base_url = config.api.base_url;
+  client_options.retry.max_attempts = config.api.max_attempts;
+  fetch::RegistryClient registry(http, limiter, sleeper, unit_random, client_options);
+  store::NaiveVersions versions(database);
+  const auto report = daemon::NaiveCycle(registry, history, versions, clock, logger).run();
+  if (report.outcome != daemon::CycleOutcome::failed) return 0;
+  logger.log(core::LogLevel::error, "naive sync failed: {}", report.run.error);
+  return to_int(ExitCode::temp_failure);
+}
+
 int run(const Flags& flags, core::Logger& logger, daemon::SignalWatcher& signals) {
   core::Config config = effective_configuration(flags);
   logger = core::Logger(*core::parse_log_level(config.log.level), logger.format());
@@ -118,6 +153,9 @@ int run(const Flags& flags, core::Logger& logger, daemon::SignalWatcher& signals
 
   logger.log(core::LogLevel::info, "trialwatchd {} using {} and {}", core::k_version, database.path().string(),
              fetch::redact_url(config.api.base_url));
+  if (flags.strategy == "naive")
+    return run_naive(
+        config, database, history, http, [&] { return uniform(engine); }, clock, logger, signals);
   daemon::ServiceParts parts{history,
                              outbox,
                              discoveries,
@@ -162,10 +200,16 @@ int main(int argc, char** argv) {
                  "send a test notification through the [[notify]] channel NAME and exit (0 sent, 69 not)");
   app.add_flag("--reconcile", flags.reconcile,
                "check every tracked study in full in the first cycle (it also happens every sync.full_reconcile)");
+  app.add_option("--strategy", flags.strategy,
+                 "bench only: naive = one GET per tracked study, whole-text comparison, uncompressed storage "
+                 "(docs/performance.md)")
+      ->check(CLI::IsMember({"sync", "naive"}));
   app.add_option("--log-level", flags.log_level, "debug, info, warning or error (default: log.level, info)")
       ->check(CLI::IsMember({"debug", "info", "warning", "error"}));
   try {
     app.parse(argc, argv);
+    if (flags.strategy == "naive" && !flags.once)
+      throw CLI::ValidationError("--strategy naive", "the naive baseline runs one cycle only, so it needs --once");
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
     return code == 0 ? to_int(ExitCode::ok) : to_int(ExitCode::usage);
