@@ -217,6 +217,13 @@ TEST_CASE("an unreachable registry is a network error, and plain http is refused
   CHECK(redact_url("http://127.0.0.1:8089/api/v2") == "http://127.0.0.1:8089/…");
 }
 
+TEST_CASE("each study keeps the exact bytes the registry sent, not a re-serialisation", "[fetch][study_page]") {
+  const auto page =
+      parse_study_page("{\"studies\": [\n  {\"t\": \"caf\\u00e9\", \"n\": 1.50, \"e\": 1E3},\n  {\"b\":2} ]}");
+  REQUIRE(page.has_value());
+  CHECK(page->studies == std::vector<std::string>{"{\"t\": \"caf\\u00e9\", \"n\": 1.50, \"e\": 1E3}", "{\"b\":2}"});
+}
+
 TEST_CASE("the page envelope is read strictly", "[fetch][study_page]") {
   CHECK(parse_study_page("{\"studies\":[\n\n]}").has_value());
   const auto page = parse_study_page(R"({"totalCount":2,"studies":[{"a":1},{"b":2}],"nextPageToken":"x"})");
