@@ -15,7 +15,10 @@ namespace {
 
 std::string suggestion_json(const store::RelatedSuggestion& s) {
   std::string reasons = "[";
-  for (const auto& reason : s.reasons) reasons += (reasons.size() > 1 ? "," : "") + core::json_quote(reason);
+  for (const auto& reason : s.reasons) {
+    if (reasons.size() > 1) reasons += ',';
+    reasons += core::json_quote(reason);
+  }
   reasons += "]";
   return fmt::format(R"({{"subject":{},"nct_id":{},"title":{},"score":{},"reasons":{},"found_at":{},"tracked":{}}})",
                      core::json_quote(s.subject), core::json_quote(s.nct_id), core::json_quote(s.title), s.score,
@@ -24,7 +27,10 @@ std::string suggestion_json(const store::RelatedSuggestion& s) {
 
 std::string joined(const std::vector<std::string>& items) {
   std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : "; ") + item;
+  for (const auto& item : items) {
+    if (!out.empty()) out += "; ";
+    out += item;
+  }
   return out;
 }
 

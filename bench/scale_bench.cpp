@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: MIT
+// Issue #8: trialwatchd --once at registry scale, day by day, against a generated registry served over loopback,
+// and side by side with the naive strategy of the same binary.
+//   1. scale: N tracked studies, the initial load, DAYS weekdays of changes, then a day the registry was not refreshed;
+//   2. comparison: M studies, initial load and one day, with --strategy sync and --strategy naive;
+//   3. the client's query latencies on the database of step 1.
+// Usage: trialwatch-scale-bench DATA_DIR N DAYS M WORK_DIR. Prints Markdown; exits 1 if a target is missed.
+
+#include "bench/generated_registry.hpp"
+#include "bench/registry_server.hpp"
+#include "store/database.hpp"
+#include "store/history.hpp"
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fcntl.h>
+#include <filesystem>
+#include <fstream>
+#include <spawn.h>
+#include <string>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+extern char** environ;
+
+using namespace trialwatch;
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+// What one `trialwatchd --once` cost and did.
+struct CycleCost {
+  std::string name;
+  double wall_seconds = 0;
+  double cpu_seconds = 0;  // user + system of the daemon process
+  double peak_rss_mb = 0;
+  int exit_code = -1;
+  store::RunRecord run;  // the daemon's own record: requests, bytes, checked, fetched, changed, events
+  std::uint64_t db_bytes_added = 0;
+  std::size_t registry_changes = 0;  // sponsor updates + reprocessing edits published that day
+};
+
+std::uint64_t database_bytes(const fs::path& db) {
+  std::uint64_t total = 0;
+  for (const auto* suffix : {"", "-wal"}) {
+    std::error_code error;
+    const auto size = fs::file_size(db.string() + suffix, error);
+    if (!error) total += size;
+  }
+  return total;
+}
+
+// Run `argv` to completion with stdout and stderr to `log`; return its exit code, wall and CPU time and peak RSS.
+CycleCost spawn_and_measure(const std::vector<std::string>& argv, const fs::path& log) {
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  std::vector<char*> args;
+  for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+  args.push_back(nullptr);
+  CycleCost cost;
+  const auto start = Clock::now();
+  pid_t pid = 0;
+  const int spawned = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (spawned != 0) return cost;
+  int status = 0;
+  rusage usage{};
+  wait4(pid, &status, 0, &usage);
+  cost.wall_seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  cost.cpu_seconds = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+                     static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+  cost.peak_rss_mb = static_cast<double>(usage.ru_maxrss) / 1024.0;
+  cost.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return cost;
+}
+
+// A database and a configuration tracking `ids`; each cycle() is one trialwatchd --once with `strategy`.
+class Daemon {
+ public:
+  Daemon(const fs::path& dir, const std::string& name, const std::vector<std::string>& ids, std::string strategy,
+         std::string api_base)
+      : m_db(dir / (name + ".db")),
+        m_config(dir / (name + ".toml")),
+        m_log(dir / (name + ".log")),
+        m_strategy(std::move(strategy)),
+        m_api_base(std::move(api_base)) {
+    for (const auto* suffix : {"", "-wal", "-shm"}) fs::remove(m_db.string() + suffix);
+    fs::remove(m_log);
+    std::ofstream config(m_config, std::ios::trunc);
+    // The registry is local: the rate limit (at most 100/s) is still paid, as wall time, not CPU.
+    config << "[api]\nrequests_per_second = 100.0\nmax_attempts = 3\n[related]\nmode = \"off\"\n[sync]\ntrack = [";
+    for (std::size_t i = 0; i < ids.size(); ++i) config << (i ? "," : "") << '"' << ids[i] << '"';
+    config << "]\n";
+  }
+
+  CycleCost cycle(const std::string& name, std::size_t registry_changes) {
+    const auto before = database_bytes(m_db);
+    std::vector<std::string> argv{TRIALWATCHD_PATH, "--once",   "--api-base",      m_api_base,    "--db",
+                                  m_db.string(),    "--config", m_config.string(), "--log-level", "warning"};
+    if (m_strategy != "sync") argv.insert(argv.end(), {"--strategy", m_strategy});
+    CycleCost cost = spawn_and_measure(argv, m_log);
+    cost.name = name;
+    cost.registry_changes = registry_changes;
+    const auto after = database_bytes(m_db);
+    cost.db_bytes_added = after > before ? after - before : 0;
+    if (fs::exists(m_db)) {
+      auto db = store::Database::open(m_db, store::OpenMode::read_only);
+      if (auto run = store::History(db).last_run()) cost.run = *run;
+    }
+    return cost;
+  }
+
+  const fs::path& db() const { return m_db; }
+
+ private:
+  fs::path m_db, m_config, m_log;
+  std::string m_strategy, m_api_base;
+};
+
+void print_header() {
+  std::puts(
+      "| cycle | registry edits | requests | bytes received | checked | fetched | changed | events | wall s | CPU s "
+      "| peak RSS MB | database bytes added |");
+  std::puts("|---|---|---|---|---|---|---|---|---|---|---|---|");
+}
+
+void print_row(const CycleCost& c) {
+  std::printf("| %s | %zu | %d | %llu | %d | %d | %d | %d | %.2f | %.2f | %.0f | %llu |%s\n", c.name.c_str(),
+              c.registry_changes, c.run.requests, static_cast<unsigned long long>(c.run.bytes), c.run.checked,
+              c.run.fetched, c.run.changed, c.run.events, c.wall_seconds, c.cpu_seconds, c.peak_rss_mb,
+              static_cast<unsigned long long>(c.db_bytes_added), c.exit_code == 0 ? "" : " **failed**");
+}
+
+// The median stored size of the versions after the first (the sponsor and reprocessing versions), in bytes.
+double median_new_version_bytes(const fs::path& db_path) {
+  SQLite::Database db(db_path.string(), SQLite::OPEN_READONLY);
+  SQLite::Statement query(db, "SELECT length(document) FROM versions WHERE version > 1 ORDER BY 1");
+  std::vector<double> sizes;
+  while (query.executeStep()) sizes.push_back(query.getColumn(0).getDouble());
+  return sizes.empty() ? 0 : sizes[sizes.size() / 2];
+}
+
+// The median wall time of `trialwatch ARGS` over `runs` runs, in milliseconds.
+double median_query_ms(const fs::path& db, std::vector<std::string> args, int runs = 7) {
+  args.insert(args.begin(), {TRIALWATCH_CLI_PATH, "--db", db.string()});
+  std::vector<double> times;
+  for (int i = 0; i < runs; ++i) times.push_back(spawn_and_measure(args, "/dev/null").wall_seconds * 1000);
+  std::sort(times.begin(), times.end());
+  return times[times.size() / 2];
+}
+
+struct Target {
+  std::string measure, target, measured;
+  bool met;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 6) {
+    std::fprintf(stderr, "usage: trialwatch-scale-bench DATA_DIR N DAYS M WORK_DIR\n");
+    return 64;
+  }
+  const fs::path data = argv[1];
+  const std::size_t n = std::stoul(argv[2]);
+  const int days = std::stoi(argv[3]);
+  const std::size_t m = std::stoul(argv[4]);
+  const fs::path work = argv[5];
+  fs::create_directories(work);
+  std::vector<Target> targets;
+
+  // 1. Scale: N tracked studies, day by day.
+  auto started = Clock::now();
+  bench::GeneratedRegistry registry(data, n, 20261124);
+  bench::RegistryServer server(registry);
+  std::printf("## Scale: %zu tracked studies (generated in %.1f s, mean %.0f bytes; %u cores)\n\n", n,
+              std::chrono::duration<double>(Clock::now() - started).count(), registry.mean_bytes(),
+              std::thread::hardware_concurrency());
+  print_header();
+  Daemon daemon(work, "scale", registry.ids(n), "sync", server.base_url());
+  const auto initial = daemon.cycle("initial load", 0);
+  print_row(initial);
+  const auto after_initial = database_bytes(daemon.db());
+  std::vector<CycleCost> daily;
+  for (int day = 1; day <= days; ++day) {
+    const auto changes = server.advance_day();
+    daily.push_back(daemon.cycle(fmt::format("day {}", day), changes.sponsor_updates + changes.reprocessed));
+    print_row(daily.back());
+  }
+  const auto idle = daemon.cycle("not refreshed", 0);
+  print_row(idle);
+
+  const double raw_bytes = registry.mean_bytes() * static_cast<double>(n);
+  std::vector<double> daily_cpu;
+  for (const auto& d : daily) daily_cpu.push_back(d.cpu_seconds);
+  std::sort(daily_cpu.begin(), daily_cpu.end());
+  const double median_daily_cpu = daily_cpu.empty() ? 0 : daily_cpu[daily_cpu.size() / 2];
+  const double per_version = median_new_version_bytes(daemon.db());
+  targets.push_back(
+      {"requests when the registry was not refreshed", "1", std::to_string(idle.run.requests), idle.run.requests == 1});
+  targets.push_back(
+      {fmt::format("initial load of {} studies, processing (studies per CPU second of trialwatchd)", n),
+       "≥ 5,000 studies/s",
+       fmt::format("{:.0f} studies/s ({:.1f} s CPU, {:.1f} s wall)", static_cast<double>(n) / initial.cpu_seconds,
+                   initial.cpu_seconds, initial.wall_seconds),
+       static_cast<double>(n) / initial.cpu_seconds >= 5000});
+  targets.push_back({fmt::format("daily cycle at {} tracked (~{} sponsor updates), CPU (median of {} days)", n, n / 200,
+                                 daily.size()),
+                     "≤ 2 s", fmt::format("{:.2f} s", median_daily_cpu), median_daily_cpu <= 2.0});
+  targets.push_back({"stored bytes per new version (median; sponsor updates and reprocessing)", "≤ 2 KB",
+                     fmt::format("{:.0f} bytes", per_version), per_version <= 2048});
+  targets.push_back({"database size after the initial load, vs raw JSON", "≤ 12 %",
+                     fmt::format("{:.1f} % ({} of {:.0f} bytes)",
+                                 100.0 * static_cast<double>(after_initial) / raw_bytes, after_initial, raw_bytes),
+                     static_cast<double>(after_initial) <= 0.12 * raw_bytes});
+  targets.push_back({fmt::format("peak RSS during the initial load of {} studies", n), "≤ 150 MB",
+                     fmt::format("{:.0f} MB", initial.peak_rss_mb), initial.peak_rss_mb <= 150});
+
+  // 2. The naive strategy side by side, on an identical registry of M studies.
+  std::printf("\n## trialwatch and the naive strategy: %zu tracked studies\n\n", m);
+  print_header();
+  std::vector<std::pair<CycleCost, CycleCost>> pairs;
+  {
+    bench::GeneratedRegistry sync_registry(data, m, 7);
+    bench::GeneratedRegistry naive_registry(data, m, 7);
+    bench::RegistryServer sync_server(sync_registry);
+    bench::RegistryServer naive_server(naive_registry);
+    Daemon sync(work, "compare-sync", sync_registry.ids(m), "sync", sync_server.base_url());
+    Daemon naive(work, "compare-naive", naive_registry.ids(m), "naive", naive_server.base_url());
+    for (int day = 0; day <= 1; ++day) {
+      std::size_t edits = 0;
+      if (day > 0) {
+        const auto a = sync_server.advance_day();
+        naive_server.advance_day();
+        edits = a.sponsor_updates + a.reprocessed;
+      }
+      const std::string name = day == 0 ? "initial load" : "day 1";
+      auto s = sync.cycle("trialwatch, " + name, edits);
+      auto v = naive.cycle("naive, " + name, edits);
+      print_row(s);
+      print_row(v);
+      pairs.emplace_back(s, v);
+    }
+  }
+  std::puts("\n| day 1 | trialwatch | naive | trialwatch ÷ naive |");
+  std::puts("|---|---|---|---|");
+  const auto& [s, v] = pairs.back();
+  auto ratio = [](double a, double b) { return b > 0 ? fmt::format("{:.4f}", a / b) : std::string("-"); };
+  std::printf("| requests | %d | %d | %s |\n", s.run.requests, v.run.requests,
+              ratio(s.run.requests, v.run.requests).c_str());
+  std::printf("| bytes received | %llu | %llu | %s |\n", static_cast<unsigned long long>(s.run.bytes),
+              static_cast<unsigned long long>(v.run.bytes),
+              ratio(static_cast<double>(s.run.bytes), static_cast<double>(v.run.bytes)).c_str());
+  std::printf("| CPU s | %.2f | %.2f | %s |\n", s.cpu_seconds, v.cpu_seconds,
+              ratio(s.cpu_seconds, v.cpu_seconds).c_str());
+  std::printf("| database bytes added | %llu | %llu | %s |\n", static_cast<unsigned long long>(s.db_bytes_added),
+              static_cast<unsigned long long>(v.db_bytes_added),
+              ratio(static_cast<double>(s.db_bytes_added), static_cast<double>(v.db_bytes_added)).c_str());
+  const auto& [s0, v0] = pairs.front();
+  std::printf("| database after the initial load | %llu | %llu | %s |\n",
+              static_cast<unsigned long long>(s0.db_bytes_added), static_cast<unsigned long long>(v0.db_bytes_added),
+              ratio(static_cast<double>(s0.db_bytes_added), static_cast<double>(v0.db_bytes_added)).c_str());
+  targets.push_back({fmt::format("requests for a daily cycle with {} tracked, ~{} changed", m, m / 200), "≤ 25",
+                     fmt::format("{} (naive: {})", s.run.requests, v.run.requests), m > 10000 || s.run.requests <= 25});
+
+  // 3. The client's queries on the scale database.
+  const std::string some_study = registry.ids(1).front();
+  std::printf("\n## Client queries on the scale database (median of 7 runs, process start included)\n\n");
+  std::puts("| command | median ms |");
+  std::puts("|---|---|");
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"events", "--nct", some_study}, {"history", some_study}, {"events", "--since", "7d", "--limit", "50"}}) {
+    std::string text;
+    for (const auto& a : args) text += (text.empty() ? "" : " ") + a;
+    std::printf("| `trialwatch %s` | %.1f |\n", text.c_str(), median_query_ms(daemon.db(), args));
+  }
+
+  std::puts("\n## Targets\n");
+  std::puts("| measure | target | measured | met |");
+  std::puts("|---|---|---|---|");
+  bool all = true;
+  for (const auto& t : targets) {
+    std::printf("| %s | %s | %s | %s |\n", t.measure.c_str(), t.target.c_str(), t.measured.c_str(),
+                t.met ? "yes" : "**no**");
+    all = all && t.met;
+  }
+  return all ? 0 : 1;
+}
