@@ -129,7 +129,7 @@ Measured run(const std::filesystem::path& data, std::size_t n, const std::filesy
     const auto& after = corpus.after[i];
     auto mark = Clock::now();
     const auto normalised = diff::normalise(after);
-    const auto facts = diff::read_study_facts(after);
+    const auto facts = differ.read(after);
     const auto id = *core::NctId::parse(facts->nct_id);
     phases.add(phases.normalise, mark);
     const auto stored = history.study(id);

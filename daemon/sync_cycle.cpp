@@ -230,7 +230,7 @@ class CycleRun {
 
   core::Result<core::Ok> store_study(const std::string& json, const std::set<std::string>& wanted) {
     beat();
-    auto facts = diff::read_study_facts(json);
+    auto facts = m_differ.read(json);  // also keeps its sections for the diff below
     if (!facts) return std::move(facts).error();
     auto id = NctId::parse(facts->nct_id);
     if (!id || wanted.count(id->str()) == 0)

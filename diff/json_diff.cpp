@@ -3,11 +3,13 @@
 
 #include "core/json_text.hpp"
 #include "diff/detail/facts_reader.hpp"
+#include "diff/detail/sections.hpp"
 #include "diff/identity_keys.hpp"
 
 #include <simdjson.h>
 
 #include <map>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -19,8 +21,23 @@ using core::FieldChange;
 struct StudyDiffer::Parsers {
   dom::parser before;
   dom::parser after;
-  simdjson::ondemand::parser split_before;
-  simdjson::ondemand::parser split_after;
+  simdjson::ondemand::parser ondemand;  // splits, small facts documents
+  // The document of the last read(): a padded copy, its sections (when it splits) and its facts.
+  std::string after_text;
+  std::string_view after_json;
+  bool after_split = false;
+  detail::Sections after_sections;
+  std::optional<StudyFacts> after_facts;
+  // Work buffers that only grow.
+  std::string before_text;
+  std::string scratch;
+  std::string old_reduced;
+  std::string new_reduced;
+
+  // Read the facts of a document from its facts-bearing sections.
+  core::Result<StudyFacts> facts_of(const detail::Sections& sections);
+  // The fast path of compare() against the last read() document; nullopt when it cannot be taken.
+  std::optional<Comparison> compare_sections(const detail::Sections& old_sections);
 };
 
 namespace {
@@ -333,94 +350,12 @@ StudyDiffer::~StudyDiffer() = default;
 
 namespace {
 
-namespace ondemand = simdjson::ondemand;
+using detail::Member;
+using detail::Sections;
 
-// A document's top-level members and protocolSection's modules, as raw JSON text inside the input.
-struct Sections {
-  std::vector<std::pair<std::string, std::string_view>> top;
-  std::vector<std::pair<std::string, std::string_view>> protocol;  // when protocolSection is an object
-};
-
-std::string_view trim_right(std::string_view text) {
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\n' || text.back() == '\r' || text.back() == '\t'))
-    text.remove_suffix(1);
-  return text;
-}
-
-simdjson::error_code raw_of(ondemand::value value, std::string_view& raw) {
-  ondemand::json_type type;
-  if (const auto error = value.type().get(type)) return error;
-  if (type == ondemand::json_type::object) {
-    ondemand::object object;
-    if (const auto error = value.get_object().get(object)) return error;
-    if (const auto error = object.raw_json().get(raw)) return error;
-  } else if (type == ondemand::json_type::array) {
-    ondemand::array array;
-    if (const auto error = value.get_array().get(array)) return error;
-    if (const auto error = array.raw_json().get(raw)) return error;
-  } else {
-    raw = value.raw_json_token();
-  }
-  raw = trim_right(raw);
-  return simdjson::SUCCESS;
-}
-
-// Split `json` into sections with simdjson On-Demand, which skips values at SIMD speed; false if it cannot.
-bool split_sections(ondemand::parser& parser, const simdjson::padded_string& json, Sections& out) {
-  ondemand::document document;
-  ondemand::object root;
-  if (parser.iterate(json).get(document) || document.get_object().get(root)) return false;
-  for (auto field : root) {
-    std::string_view key;
-    ondemand::value value;
-    if (field.unescaped_key().get(key) || field.value().get(value)) return false;
-    std::string name(key);
-    std::string_view raw;
-    if (name == "protocolSection") {
-      ondemand::object protocol;
-      if (value.get_object().get(protocol)) return false;
-      const char* start = nullptr;
-      for (auto module : protocol) {
-        std::string_view module_key;
-        ondemand::value module_value;
-        std::string_view module_raw;
-        if (module.unescaped_key().get(module_key) || module.value().get(module_value) ||
-            raw_of(module_value, module_raw))
-          return false;
-        if (start == nullptr) start = module_raw.data();
-        out.protocol.emplace_back(std::string(module_key), module_raw);
-      }
-      // The whole section's text, for the all-equal shortcut: from its first module to its last.
-      raw = out.protocol.empty()
-                ? std::string_view("{}")
-                : std::string_view(start, static_cast<std::size_t>(out.protocol.back().second.data() +
-                                                                   out.protocol.back().second.size() - start));
-    } else if (raw_of(value, raw)) {
-      return false;
-    }
-    out.top.emplace_back(std::move(name), raw);
-  }
-  // Nothing may follow the root object: after the last member only white space, one '}', white space.
-  const char* const end = json.data() + json.size();
-  const char* p = out.top.empty() ? json.data() : out.top.back().second.data() + out.top.back().second.size();
-  if (out.top.empty()) {
-    while (p < end && *p != '{') ++p;
-    ++p;
-  }
-  auto skip_space = [&] {
-    while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')) ++p;
-  };
-  skip_space();
-  if (p >= end || *p != '}') return false;
-  ++p;
-  skip_space();
-  return p == end;
-}
-
-bool has_equal(const std::vector<std::pair<std::string, std::string_view>>& members, const std::string& key,
-               std::string_view raw) {
-  for (const auto& [name, text] : members)
-    if (name == key) return text == raw;
+bool has_equal(const std::vector<Member>& members, const std::string& key, std::string_view raw) {
+  for (const auto& member : members)
+    if (member.key == key) return member.raw == raw;
   return false;
 }
 
@@ -431,63 +366,97 @@ void append_member(std::string& out, const std::string& key, std::string_view ra
   out.append(raw);
 }
 
-// `mine` without the members that `other` holds with identical text: diffing the rest gives the same changes.
-std::string reduced(const Sections& mine, const Sections& other) {
-  std::string out = "{";
-  for (const auto& [key, raw] : mine.top) {
-    if (has_equal(other.top, key, raw)) continue;
-    if (key == "protocolSection" && !mine.protocol.empty()) {
+// Write into `out` `mine` without the members that `other` holds with identical text: diffing the rest gives the
+// same changes.
+void reduced(const Sections& mine, const Sections& other, std::string& out) {
+  out.assign("{");
+  for (const auto& member : mine.top) {
+    if (has_equal(other.top, member.key, member.raw)) continue;
+    if (member.key == "protocolSection" && !mine.protocol.empty()) {
       std::string section = "{";
-      for (const auto& [module, text] : mine.protocol)
-        if (!has_equal(other.protocol, module, text)) append_member(section, module, text);
-      append_member(out, key, section + "}");
+      for (const auto& module : mine.protocol)
+        if (!has_equal(other.protocol, module.key, module.raw)) append_member(section, module.key, module.raw);
+      append_member(out, member.key, section + "}");
     } else {
-      append_member(out, key, raw);
+      append_member(out, member.key, member.raw);
     }
   }
-  return out + "}";
+  out.push_back('}');
 }
 
-// The parts of a study that StudyFacts reads, as a small document of their own.
-std::string facts_document(const Sections& sections) {
+// Write into `out` the parts of a study that StudyFacts reads, as a small document of their own.
+void facts_document(const Sections& sections, std::string& out) {
   std::string protocol = "{";
-  for (const auto& [module, text] : sections.protocol)
-    if (module == "identificationModule" || module == "statusModule" || module == "designModule")
-      append_member(protocol, module, text);
-  std::string out = "{";
+  for (const auto& module : sections.protocol)
+    if (module.key == "identificationModule" || module.key == "statusModule" || module.key == "designModule")
+      append_member(protocol, module.key, module.raw);
+  out.assign("{");
   append_member(out, "protocolSection", protocol + "}");
-  for (const auto& [key, raw] : sections.top)
-    if (key == "annotationSection" || key == "hasResults") append_member(out, key, raw);
-  return out + "}";
+  for (const auto& member : sections.top)
+    if (member.key == "annotationSection" || member.key == "hasResults") append_member(out, member.key, member.raw);
+  out.push_back('}');
+}
+
+// Parse `text` (padded in place) with `parser` into `root`.
+bool parse_padded(dom::parser& parser, std::string& text, dom::element& root) {
+  const auto json = detail::pad(text);
+  return parser.parse(json.data(), json.length(), false).get(root) == simdjson::SUCCESS;
 }
 
 }  // namespace
 
-core::Result<StudyDiffer::Comparison> StudyDiffer::compare(std::string_view before, std::string_view after) {
-  // Fast path: most of a changed study is unchanged; diff only the sections whose text differs.
-  const simdjson::padded_string before_text(before);
-  const simdjson::padded_string after_text(after);
-  Sections old_sections;
-  Sections new_sections;
-  if (split_sections(m_parsers->split_before, before_text, old_sections) &&
-      split_sections(m_parsers->split_after, after_text, new_sections)) {
-    const std::string old_reduced = reduced(old_sections, new_sections);
-    const std::string new_reduced = reduced(new_sections, old_sections);
-    dom::element a;
-    dom::element b;
-    if (m_parsers->before.parse(old_reduced).get(a) == simdjson::SUCCESS &&
-        m_parsers->after.parse(new_reduced).get(b) == simdjson::SUCCESS) {
-      Comparison comparison;
-      Walker(comparison.changes).compare(a, b);
-      const std::string old_facts = facts_document(old_sections);
-      const std::string new_facts = facts_document(new_sections);
-      if (m_parsers->before.parse(old_facts).get(a) == simdjson::SUCCESS &&
-          m_parsers->after.parse(new_facts).get(b) == simdjson::SUCCESS) {
-        comparison.before = detail::facts_of(a);
-        comparison.after = detail::facts_of(b);
-        return comparison;
-      }
+core::Result<StudyFacts> StudyDiffer::read(std::string_view after) {
+  Parsers& p = *m_parsers;
+  p.after_text.assign(after);
+  const auto json = detail::pad(p.after_text);
+  p.after_json = std::string_view(json.data(), json.length());
+  p.after_sections.top.clear();
+  p.after_sections.protocol.clear();
+  p.after_facts.reset();
+  p.after_split = detail::split_sections(p.ondemand, json, p.after_sections);
+  if (p.after_split) {
+    auto facts = p.facts_of(p.after_sections);
+    if (facts) {
+      p.after_facts = *facts;
+      return facts;
     }
+  }
+  return detail::read_study_facts(p.ondemand, json);  // the reader of the whole document: its answer or its error
+}
+
+core::Result<StudyFacts> StudyDiffer::Parsers::facts_of(const detail::Sections& sections) {
+  facts_document(sections, scratch);
+  return detail::read_study_facts(ondemand, detail::pad(scratch));
+}
+
+std::optional<StudyDiffer::Comparison> StudyDiffer::Parsers::compare_sections(const detail::Sections& old_sections) {
+  auto old_facts = facts_of(old_sections);
+  if (!old_facts) return std::nullopt;
+  reduced(old_sections, after_sections, old_reduced);
+  reduced(after_sections, old_sections, new_reduced);
+  dom::element a;
+  dom::element b;
+  if (!parse_padded(before, old_reduced, a) || !parse_padded(after, new_reduced, b)) return std::nullopt;
+  Comparison comparison{{}, std::move(*old_facts), *after_facts};
+  Walker(comparison.changes).compare(a, b);
+  return comparison;
+}
+
+core::Result<StudyDiffer::Comparison> StudyDiffer::compare(std::string_view before, std::string_view after) {
+  Parsers& p = *m_parsers;
+  if (after != p.after_json) (void)read(after);
+  // Fast path: most of a changed study is unchanged; diff only the sections whose text differs. The stored version
+  // is split where it differs from the new one; whole when it does not line up.
+  if (p.after_split && p.after_facts) {
+    Sections old_sections;
+    bool split = detail::align_sections(before, p.after_sections, old_sections, p.ondemand, p.scratch);
+    if (!split) {
+      old_sections = {};
+      p.before_text.assign(before);
+      split = detail::split_sections(p.ondemand, detail::pad(p.before_text), old_sections);
+    }
+    if (split)
+      if (auto comparison = p.compare_sections(old_sections)) return std::move(*comparison);
   }
   // Anything unusual (not an object, invalid JSON): the whole documents, with a precise error.
   dom::element a;

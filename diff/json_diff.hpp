@@ -34,6 +34,10 @@ class StudyDiffer {
   // Like diff(), and also read both versions' facts (for classify()) without parsing them again.
   core::Result<Comparison> compare(std::string_view before, std::string_view after);
 
+  // Return what read_study_facts(after) returns, and keep what compare() needs of `after`: a compare() against
+  // the same text then does not read it again (one pass over a new document instead of two).
+  core::Result<StudyFacts> read(std::string_view after);
+
  private:
   struct Parsers;
   std::unique_ptr<Parsers> m_parsers;

@@ -139,13 +139,19 @@ Error read_annotation(ondemand::value value, StudyFacts& facts) {
 }  // namespace
 
 core::Result<StudyFacts> read_study_facts(std::string_view json) {
-  // On-Demand: only the few modules the facts live in are read; the rest (results, locations) is skipped.
   ondemand::parser parser;
   const simdjson::padded_string text(json);
+  return detail::read_study_facts(parser, text);
+}
+
+namespace detail {
+
+core::Result<StudyFacts> read_study_facts(ondemand::parser& parser, simdjson::padded_string_view json) {
+  // On-Demand: only the few modules the facts live in are read; the rest (results, locations) is skipped.
   ondemand::document document;
   ondemand::object root;
   StudyFacts facts;
-  Error error = parser.iterate(text).get(document);
+  Error error = parser.iterate(json).get(document);
   if (!error) error = document.get_object().get(root);
   if (error == simdjson::INCORRECT_TYPE)
     return core::Error{core::Error::Code::bad_response, "a study document is not a JSON object"};
@@ -175,8 +181,6 @@ core::Result<StudyFacts> read_study_facts(std::string_view json) {
                        std::string("a study document is not valid JSON: ") + simdjson::error_message(error)};
   return facts;
 }
-
-namespace detail {
 
 StudyFacts facts_of(dom::element root) {
   StudyFacts facts;

@@ -12,4 +12,7 @@ namespace trialwatch::diff::detail {
 // Read the facts of the parsed study `root` (an object).
 StudyFacts facts_of(simdjson::dom::element root);
 
+// read_study_facts() with the caller's parser and padded text, so a caller reading many studies allocates once.
+core::Result<StudyFacts> read_study_facts(simdjson::ondemand::parser& parser, simdjson::padded_string_view json);
+
 }  // namespace trialwatch::diff::detail

@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <functional>
 
 using trialwatch::diff::read_study_facts;
 using trialwatch::diff::StudyFacts;
@@ -31,25 +32,32 @@ void check_same(const StudyFacts& a, const StudyFacts& b) {
   CHECK(a.reset_dates == b.reset_dates);
 }
 
-}  // namespace
-
-TEST_CASE("the fast facts reader agrees with the parsed-document reader on every recorded study", "[diff][facts]") {
-  trialwatch::diff::StudyDiffer differ;
+// Call `check` with each recorded study document; return how many there were.
+int for_each_recorded_study(const std::function<void(const std::string& json)>& check) {
   int studies = 0;
   for (const auto* folder : {"ctgov/studies", "ctgov/constructed"}) {
     for (const auto& entry : std::filesystem::directory_iterator(trialwatch::testing::test_data_dir() / folder)) {
       if (entry.path().extension() != ".json") continue;
-      const std::string json = trialwatch::testing::read_file(entry.path());
       CAPTURE(entry.path().filename().string());
-      const auto fast = read_study_facts(json);
-      REQUIRE(fast.has_value());
-      const auto parsed = differ.compare(json, json);  // the differ's facts come from a DOM of the document
-      REQUIRE(parsed.has_value());
-      check_same(*fast, parsed->before);
-      CHECK_FALSE(fast->nct_id.empty());
+      check(trialwatch::testing::read_file(entry.path()));
       ++studies;
     }
   }
+  return studies;
+}
+
+}  // namespace
+
+TEST_CASE("the fast facts reader agrees with the parsed-document reader on every recorded study", "[diff][facts]") {
+  trialwatch::diff::StudyDiffer differ;
+  const int studies = for_each_recorded_study([&](const std::string& json) {
+    const auto fast = read_study_facts(json);
+    REQUIRE(fast.has_value());
+    const auto parsed = differ.compare(json, json);  // the differ reads its facts from the sections it split
+    REQUIRE(parsed.has_value());
+    check_same(*fast, parsed->before);
+    CHECK_FALSE(fast->nct_id.empty());
+  });
   CHECK(studies >= 28);
 }
 
@@ -72,5 +80,25 @@ TEST_CASE("the facts of a watermark projection and of things that are not studie
     const auto result = read_study_facts(bad);
     REQUIRE_FALSE(result.has_value());
     CHECK(result.error().code == trialwatch::core::Error::Code::bad_response);
+  }
+}
+
+TEST_CASE("the differ's read() gives what read_study_facts gives, errors included", "[diff][facts]") {
+  trialwatch::diff::StudyDiffer differ;
+  for_each_recorded_study([&](const std::string& json) {
+    const auto read = differ.read(json);
+    REQUIRE(read.has_value());
+    check_same(*read_study_facts(json), *read);
+  });
+  for (const auto* bad : {"", "<html>blocked</html>", "[1,2]", R"({"protocolSection":)",
+                          R"({"protocolSection":[1],"hasResults":true})", R"({"hasResults":true} trailing)"}) {
+    CAPTURE(bad);
+    const auto expected = read_study_facts(bad);
+    const auto read = differ.read(bad);
+    REQUIRE(read.has_value() == expected.has_value());
+    if (read.has_value())
+      check_same(*expected, *read);
+    else
+      CHECK(read.error().message == expected.error().message);
   }
 }
