@@ -44,8 +44,6 @@ std::string day_before(std::string_view date) {
                      static_cast<unsigned>(before.day()));
 }
 
-bool explicitly_tracked(const std::string& source) { return source == "config" || source == "cli"; }
-
 std::string reasons_json(const std::vector<std::string>& reasons) {
   std::string out = "[";
   for (const auto& reason : reasons) {
@@ -106,24 +104,9 @@ bool Discovery::searches_due(std::string_view data_timestamp) const {
   return false;
 }
 
-std::vector<core::NctId> Discovery::subjects_due() const {
-  std::vector<std::pair<std::string, core::NctId>> due;  // (last discovered, "" if never; subject)
-  if (m_options.related.mode == core::RelatedConfig::Mode::off) return {};
-  const auto now = m_clock.now();
-  for (const auto& entry : m_history.watchlist()) {
-    if (!explicitly_tracked(entry.source)) continue;
-    const auto stored = m_history.study(entry.id);
-    if (!stored || stored->state != "present" || stored->latest_version == 0) continue;
-    const auto last = m_discoveries.discovered_at(entry.id);
-    const auto at = last ? core::parse_utc_time(*last) : std::nullopt;
-    if (!at || now - *at >= m_options.rediscover_after) due.emplace_back(last.value_or(""), entry.id);
-  }
-  std::sort(due.begin(), due.end(), [](const auto& a, const auto& b) {
-    return a.first != b.first ? a.first < b.first : a.second.str() < b.second.str();
-  });
-  std::vector<core::NctId> subjects;
-  for (auto& [at, id] : due) subjects.push_back(std::move(id));
-  return subjects;
+bool Discovery::subjects_due() const {
+  if (m_options.related.mode == core::RelatedConfig::Mode::off) return false;
+  return !m_discoveries.due_subjects(m_clock.now() - m_options.rediscover_after, 1).empty();
 }
 
 core::Result<int> Discovery::run_searches(std::string_view data_timestamp) {
@@ -204,11 +187,14 @@ core::Result<int> Discovery::run_search(const core::SearchConfig& search, std::s
 
 core::Result<int> Discovery::discover_related(std::string_view data_timestamp) {
   int tracked = 0;
-  auto subjects = subjects_due();
-  if (subjects.size() > m_options.subjects_per_cycle) {
-    m_logger.log(core::LogLevel::info, "related trials: {} studies wait for a later cycle (at most {} per cycle)",
-                 subjects.size() - m_options.subjects_per_cycle, m_options.subjects_per_cycle);
-    subjects.erase(subjects.begin() + static_cast<std::ptrdiff_t>(m_options.subjects_per_cycle), subjects.end());
+  if (m_options.related.mode == core::RelatedConfig::Mode::off) return tracked;
+  const auto cutoff = m_clock.now() - m_options.rediscover_after;
+  const auto subjects = m_discoveries.due_subjects(cutoff, m_options.subjects_per_cycle);
+  if (subjects.size() == m_options.subjects_per_cycle) {
+    const auto waiting = m_discoveries.count_due_subjects(cutoff) - subjects.size();
+    if (waiting > 0)
+      m_logger.log(core::LogLevel::info, "related trials: {} studies wait for a later cycle (at most {} per cycle)",
+                   waiting, m_options.subjects_per_cycle);
   }
   for (const auto& subject : subjects) {
     auto found = discover_for(subject, data_timestamp);

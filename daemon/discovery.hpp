@@ -53,17 +53,16 @@ class Discovery {
 
   // Say whether a saved search has not yet run on the data of `data_timestamp`.
   bool searches_due(std::string_view data_timestamp) const;
-  // Return the explicitly tracked studies (source config or cli, with a stored version) whose related trials are
-  // due to be looked for: never yet, or not for rediscover_after, longest waiting first. Empty when related.mode is
-  // off.
-  std::vector<core::NctId> subjects_due() const;
+  // Say whether an explicitly tracked study (source config or cli, with a stored version) is due for related-trial
+  // discovery: never looked at, or not for rediscover_after. False when related.mode is off. One indexed query.
+  bool subjects_due() const;
 
   // Run every saved search not yet run on `data_timestamp`'s data: the first run tracks every match quietly, later
   // runs query their window and record search_matched for each new study. A search the registry rejects is
   // reported and skipped until the next refresh; any other failure stops and is returned (nothing of that search
   // is stored). Return how many studies were newly tracked.
   core::Result<int> run_searches(std::string_view data_timestamp);
-  // Look for related trials of the first subjects_per_cycle studies subjects_due() names (the rest wait for later
+  // Look for related trials of the subjects_per_cycle studies that have waited longest (the rest wait for later
   // cycles), record related_found for the best new ones and, in mode track, track them. Return how many studies
   // were newly tracked.
   core::Result<int> discover_related(std::string_view data_timestamp);

@@ -110,7 +110,7 @@ class CycleRun {
 
     const bool reconcile_due = m_options.force_reconcile || reconcile_is_due(started);
     if (m_history.completed_data_timestamp() == m_data_timestamp && m_history.tracked_without_version().empty() &&
-        !reconcile_due && !m_discovery.searches_due(m_data_timestamp) && m_discovery.subjects_due().empty()) {
+        !reconcile_due && !m_discovery.searches_due(m_data_timestamp) && !m_discovery.subjects_due()) {
       m_logger.log(core::LogLevel::info, "registry data {} already synced; nothing to do", m_data_timestamp);
       return CycleOutcome::unchanged;
     }

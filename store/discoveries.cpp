@@ -109,6 +109,36 @@ void Discoveries::reject_search(std::string_view name, std::string_view fingerpr
   });
 }
 
+namespace {
+
+// The explicitly tracked, stored studies whose related trials are due (?1: the cutoff, RFC 3339).
+constexpr const char* k_due_subjects =
+    "FROM watchlist w JOIN studies s ON s.nct_id = w.nct_id LEFT JOIN discoveries d ON d.subject = w.nct_id "
+    "WHERE w.active = 1 AND w.source IN ('config', 'cli') AND s.state = 'present' AND s.latest_version > 0 "
+    "AND (d.discovered_at IS NULL OR d.discovered_at <= ?1)";
+
+}  // namespace
+
+std::vector<core::NctId> Discoveries::due_subjects(core::Clock::TimePoint cutoff, std::size_t limit) const {
+  static const std::string sql =
+      std::string("SELECT w.nct_id ") + k_due_subjects + " ORDER BY coalesce(d.discovered_at, ''), w.nct_id LIMIT ?2";
+  auto query = detail::statement(m_db, sql);
+  query->bind(1, core::format_rfc3339(cutoff));
+  query->bind(2, static_cast<std::int64_t>(limit));
+  std::vector<core::NctId> ids;
+  while (query->executeStep())
+    if (auto id = core::NctId::parse(query->getColumn(0).getString())) ids.push_back(*id);
+  return ids;
+}
+
+std::size_t Discoveries::count_due_subjects(core::Clock::TimePoint cutoff) const {
+  static const std::string sql = std::string("SELECT count(*) ") + k_due_subjects;
+  auto query = detail::statement(m_db, sql);
+  query->bind(1, core::format_rfc3339(cutoff));
+  query->executeStep();
+  return static_cast<std::size_t>(query->getColumn(0).getInt64());
+}
+
 std::optional<std::string> Discoveries::discovered_at(const core::NctId& subject) const {
   auto query = detail::statement(m_db, "SELECT discovered_at FROM discoveries WHERE subject = ?");
   query->bind(1, subject.str());

@@ -62,6 +62,11 @@ class Discoveries {
   void reject_search(std::string_view name, std::string_view fingerprint, std::string_view error,
                      std::string_view data_timestamp);
 
+  // Return up to `limit` actively, explicitly tracked studies (source config or cli) with a stored version whose
+  // related trials were never looked for or last at or before `cutoff`, never-looked-at first, then oldest first.
+  std::vector<core::NctId> due_subjects(core::Clock::TimePoint cutoff, std::size_t limit) const;
+  // Return how many studies due_subjects() would name without a limit.
+  std::size_t count_due_subjects(core::Clock::TimePoint cutoff) const;
   // Return when related trials of `subject` were last looked for (UTC RFC 3339), if ever.
   std::optional<std::string> discovered_at(const core::NctId& subject) const;
   // Return the studies already suggested for `subject`.

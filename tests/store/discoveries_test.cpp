@@ -103,3 +103,29 @@ TEST_CASE("a related trial is suggested once, with its reasons, tracked only whe
   CHECK(rows[1].reasons == std::vector<std::string>{"shares condition X", "both DRUG"});
   CHECK(store::Queries(db).related(id("NCT00000001")).empty());
 }
+
+TEST_CASE("the subjects due for discovery are the stored, explicitly tracked ones, longest waiting first",
+          "[store][discovery]") {
+  testing::TempDir dir;
+  auto db = Database::open(dir.path() / "t.db", OpenMode::read_write);
+  Discoveries discoveries(db);
+  store::History history(db);
+  testing::ManualClock clock;
+  for (const char* nct : {"NCT00000001", "NCT00000002", "NCT00000003", "NCT00000004"}) {
+    history.track(id(nct), std::string(nct) == "NCT00000004" ? "search:s" : "cli", "", clock.now());
+    store::NewVersion v{id(nct), "{}", std::string("h") + nct, {}, "t", clock.now(), {}, {}, {}, {}};
+    if (std::string(nct) != "NCT00000003") history.record_version(v);  // 3 has no stored version yet
+  }
+  discoveries.complete_discovery(id("NCT00000001"), {}, "t", clock.now());
+  clock.advance(std::chrono::hours(1));
+  // 2 was never looked at; 1 was, an hour ago; 3 has no version; 4 was found by a search.
+  CHECK(discoveries.due_subjects(clock.now() - std::chrono::hours(2), 10) ==
+        std::vector<core::NctId>{id("NCT00000002")});
+  CHECK(discoveries.due_subjects(clock.now() - std::chrono::minutes(30), 10) ==
+        std::vector<core::NctId>{id("NCT00000002"), id("NCT00000001")});
+  CHECK(discoveries.due_subjects(clock.now() - std::chrono::minutes(30), 1) ==
+        std::vector<core::NctId>{id("NCT00000002")});
+  CHECK(discoveries.count_due_subjects(clock.now() - std::chrono::minutes(30)) == 2);
+  REQUIRE(history.untrack(id("NCT00000002")));
+  CHECK(discoveries.count_due_subjects(clock.now() - std::chrono::minutes(30)) == 1);
+}
