@@ -24,14 +24,20 @@ FoundStudy found(const char* nct, core::EventType type, std::string event_id) {
   return study;
 }
 
+// A fresh database with the two views discovery writes through.
+struct Fixture {
+  testing::TempDir dir;
+  Database db = Database::open(dir.path() / "t.db", OpenMode::read_write);
+  Discoveries discoveries{db};
+  store::History history{db};
+};
+
 }  // namespace
 
 TEST_CASE("a completed search tracks what it found, with its events and outbox rows, and moves its window",
           "[store][discovery]") {
-  testing::TempDir dir;
-  auto db = Database::open(dir.path() / "t.db", OpenMode::read_write);
-  Discoveries discoveries(db);
-  store::History history(db);
+  Fixture f;
+  auto& [dir, db, discoveries, history] = f;
   const testing::ManualClock clock;
   history.track(id("NCT00000002"), "cli", "", clock.now());
   REQUIRE_FALSE(discoveries.search("s"));
@@ -75,9 +81,8 @@ TEST_CASE("a completed search tracks what it found, with its events and outbox r
 }
 
 TEST_CASE("a related trial is suggested once, with its reasons, tracked only when asked", "[store][discovery]") {
-  testing::TempDir dir;
-  auto db = Database::open(dir.path() / "t.db", OpenMode::read_write);
-  Discoveries discoveries(db);
+  Fixture f;
+  auto& [dir, db, discoveries, history] = f;
   const testing::ManualClock clock;
   const auto subject = id("NCT06613490");
   auto suggested = found("NCT07315503", core::EventType::related_found, "r1");
@@ -106,10 +111,8 @@ TEST_CASE("a related trial is suggested once, with its reasons, tracked only whe
 
 TEST_CASE("the subjects due for discovery are the stored, explicitly tracked ones, longest waiting first",
           "[store][discovery]") {
-  testing::TempDir dir;
-  auto db = Database::open(dir.path() / "t.db", OpenMode::read_write);
-  Discoveries discoveries(db);
-  store::History history(db);
+  Fixture f;
+  auto& [dir, db, discoveries, history] = f;
   testing::ManualClock clock;
   for (const char* nct : {"NCT00000001", "NCT00000002", "NCT00000003", "NCT00000004"}) {
     history.track(id(nct), std::string(nct) == "NCT00000004" ? "search:s" : "cli", "", clock.now());
