@@ -59,6 +59,14 @@ std::uint64_t database_bytes(const fs::path& db) {
   return total;
 }
 
+// The VmHWM of process `pid` in KiB (0 once it has exited).
+long high_water_kb(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(status, line);)
+    if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
+  return 0;
+}
+
 // Run `argv` to completion with stdout and stderr to `log`; return its exit code, wall and CPU time and peak RSS.
 CycleCost spawn_and_measure(const std::vector<std::string>& argv, const fs::path& log) {
   posix_spawn_file_actions_t actions;
@@ -74,13 +82,19 @@ CycleCost spawn_and_measure(const std::vector<std::string>& argv, const fs::path
   const int spawned = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   if (spawned != 0) return cost;
+  // ru_maxrss would include this process's own memory, which the child shares until it calls exec: sample the
+  // child's VmHWM (the high-water mark of its own address space) every few milliseconds instead.
   int status = 0;
   rusage usage{};
-  wait4(pid, &status, 0, &usage);
+  long peak_kb = 0;
+  while (wait4(pid, &status, WNOHANG, &usage) == 0) {
+    peak_kb = std::max(peak_kb, high_water_kb(pid));
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
   cost.wall_seconds = std::chrono::duration<double>(Clock::now() - start).count();
   cost.cpu_seconds = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
                      static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-  cost.peak_rss_mb = static_cast<double>(usage.ru_maxrss) / 1024.0;
+  cost.peak_rss_mb = static_cast<double>(peak_kb) / 1024.0;
   cost.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return cost;
 }

@@ -119,6 +119,8 @@ class CycleRun {
     auto searched = m_discovery.run_searches(m_data_timestamp);
     if (!searched) return std::move(searched).error();
 
+    // Every stored state in one query, not one per tracked study.
+    for (auto& [id, study] : m_history.studies()) m_stored.emplace(id, std::move(study));
     std::vector<NctId> tracked;
     for (const auto& entry : m_history.watchlist()) {
       m_sources[entry.id.str()] = entry.source;

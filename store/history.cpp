@@ -94,10 +94,16 @@ bool History::track(const core::NctId& id, std::string_view source, std::string_
 std::vector<core::NctId> History::track_all(const std::vector<core::NctId>& ids, std::string_view source,
                                             core::Clock::TimePoint now) {
   const std::string at = core::format_rfc3339(now);
+  std::unordered_map<std::string, bool> listed;  // NCT ID -> active; one read instead of one per ID
+  for (auto& entry : watchlist(true)) listed.emplace(entry.id.str(), entry.active);
   return detail::in_transaction(m_db, [&] {
     std::vector<core::NctId> added;
-    for (const auto& id : ids)
+    for (const auto& id : ids) {
+      const auto it = listed.find(id.str());
+      if (it != listed.end() && it->second) continue;
       if (track_one(m_db, id, source, "", at)) added.push_back(id);
+      listed[id.str()] = true;
+    }
     return added;
   });
 }
@@ -135,6 +141,28 @@ std::vector<core::NctId> History::tracked_without_version() const {
   return ids;
 }
 
+namespace {
+
+// Read a studies row selected as: latest_version, hash, title, overall_status, last_update_post_date,
+// results_first_submit_date, results_first_post_date, has_results, reset_dates, state, alias_of (from column 0).
+StoredStudy read_study(SQLite::Statement& query) {
+  StoredStudy study;
+  study.latest_version = query.getColumn(0).getInt();
+  study.hash = text_or_empty(query.getColumn(1));
+  study.summary.title = text_or_empty(query.getColumn(2));
+  study.summary.overall_status = text_or_empty(query.getColumn(3));
+  study.summary.last_update_post_date = text_or_empty(query.getColumn(4));
+  study.summary.results_first_submit_date = text_or_empty(query.getColumn(5));
+  study.summary.results_first_post_date = text_or_empty(query.getColumn(6));
+  if (!query.getColumn(7).isNull()) study.summary.has_results = query.getColumn(7).getInt() != 0;
+  study.summary.reset_dates = text_or_empty(query.getColumn(8));
+  study.state = query.getColumn(9).getString();
+  study.alias_of = text_or_empty(query.getColumn(10));
+  return study;
+}
+
+}  // namespace
+
 std::optional<StoredStudy> History::study(const core::NctId& id) const {
   auto query =
       detail::statement(m_db,
@@ -143,19 +171,18 @@ std::optional<StoredStudy> History::study(const core::NctId& id) const {
                         "FROM studies WHERE nct_id = ?");
   query->bind(1, id.str());
   if (!query->executeStep()) return std::nullopt;
-  StoredStudy study;
-  study.latest_version = query->getColumn(0).getInt();
-  study.hash = text_or_empty(query->getColumn(1));
-  study.summary.title = text_or_empty(query->getColumn(2));
-  study.summary.overall_status = text_or_empty(query->getColumn(3));
-  study.summary.last_update_post_date = text_or_empty(query->getColumn(4));
-  study.summary.results_first_submit_date = text_or_empty(query->getColumn(5));
-  study.summary.results_first_post_date = text_or_empty(query->getColumn(6));
-  if (!query->getColumn(7).isNull()) study.summary.has_results = query->getColumn(7).getInt() != 0;
-  study.summary.reset_dates = text_or_empty(query->getColumn(8));
-  study.state = query->getColumn(9).getString();
-  study.alias_of = text_or_empty(query->getColumn(10));
-  return study;
+  return read_study(*query);
+}
+
+std::unordered_map<std::string, StoredStudy> History::studies() const {
+  auto query = detail::statement(
+      m_db,
+      "SELECT latest_version, hash, title, overall_status, last_update_post_date, "
+      "results_first_submit_date, results_first_post_date, has_results, reset_dates, state, alias_of, "
+      "nct_id FROM studies");
+  std::unordered_map<std::string, StoredStudy> all;
+  while (query->executeStep()) all.emplace(query->getColumn(11).getString(), read_study(*query));
+  return all;
 }
 
 std::optional<std::string> History::document(const core::NctId& id, int version) const {

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace trialwatch::store {
@@ -117,6 +118,8 @@ class History {
   // cycle, or never found), in NCT order.
   std::vector<core::NctId> tracked_without_version() const;
 
+  // Return the stored state of every study the store holds versions or a state of, by NCT ID (one query).
+  std::unordered_map<std::string, StoredStudy> studies() const;
   // Return the stored state of `id`, or nothing if no version of it was ever stored.
   std::optional<StoredStudy> study(const core::NctId& id) const;
   // Return the exact JSON of version `version` of `id` (0 = latest), or nothing. The latest is kept until the
