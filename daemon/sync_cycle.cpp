@@ -13,6 +13,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <unordered_set>
 
 namespace trialwatch::daemon {
 
@@ -41,6 +42,13 @@ bool watermark_moved(const store::StudySummary& stored, const store::StudySummar
          stored.results_first_submit_date != seen.results_first_submit_date ||
          stored.results_first_post_date != seen.results_first_post_date || stored.has_results != seen.has_results ||
          stored.reset_dates != seen.reset_dates;
+}
+
+// Say whether a study whose watermark answer gave `facts` must be fetched in full: never stored, not present,
+// changed, or a reconcile is due.
+bool needs_full_fetch(const std::optional<store::StoredStudy>& stored, const diff::StudyFacts& facts,
+                      bool reconcile_due) {
+  return !stored || reconcile_due || stored->state != "present" || watermark_moved(stored->summary, summary_of(facts));
 }
 
 // The work of one run: everything it learns on the way, and its counters.
@@ -129,8 +137,10 @@ class CycleRun {
       tracked.push_back(entry.id);
     }
 
-    // Watermark pass: a small projection of every tracked study, in batches.
-    std::map<std::string, store::StudySummary> seen;
+    // Watermark pass: a small projection of every tracked study, in batches. Each answer is compared with the
+    // stored state at once, so 100,000 projections are never held in memory.
+    std::unordered_set<std::string> seen;
+    std::unordered_set<std::string> moved;  // seen, and new, changed or due for a full fetch
     std::map<std::string, std::string> canonical_of_alias;
     auto rejected =
         m_registry.by_ids(tracked, k_watermark_fields, m_options.watermark_page_size,
@@ -141,7 +151,10 @@ class CycleRun {
                             if (facts->nct_id.empty())
                               return Error{Error::Code::bad_response, "the registry listed a study without an NCT ID"};
                             for (const auto& alias : facts->aliases) canonical_of_alias[alias] = facts->nct_id;
-                            seen[facts->nct_id] = summary_of(*facts);
+                            seen.insert(facts->nct_id);
+                            const auto id = NctId::parse(facts->nct_id);
+                            if (!id || needs_full_fetch(stored_state(*id), *facts, reconcile_due))
+                              moved.insert(facts->nct_id);
                             return core::Ok{};
                           });
     if (!rejected) return std::move(rejected).error();
@@ -158,9 +171,8 @@ class CycleRun {
     std::set<std::string> wanted;
     for (const auto& id : tracked) {
       if (rejected_ids.count(id.str()) > 0) continue;
-      if (const auto it = seen.find(id.str()); it != seen.end()) {
-        const auto& stored = stored_state(id);
-        if (!stored || reconcile_due || stored->state != "present" || watermark_moved(stored->summary, it->second)) {
+      if (seen.count(id.str()) > 0) {
+        if (moved.count(id.str()) > 0) {
           to_fetch.push_back(id);
           wanted.insert(id.str());
         }
