@@ -8,7 +8,9 @@
 #include "notify/http_channels.hpp"
 #include "store/database.hpp"
 #include "store/outbox.hpp"
+#include "tests/support/loopback_server.hpp"
 #include "tests/support/manual_clock.hpp"
+#include "tests/support/ports.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/test_data.hpp"
 
@@ -16,14 +18,11 @@
 #include <fmt/format.h>
 #include <httplib.h>
 
-#include <arpa/inet.h>
 #include <atomic>
 #include <cstdlib>
 #include <ctime>
 #include <fstream>
-#include <sys/socket.h>
 #include <thread>
-#include <unistd.h>
 
 using namespace trialwatch;
 using namespace std::chrono_literals;
@@ -173,14 +172,12 @@ TEST_CASE("a webhook answering 503 then 200 is delivered once, both tries with t
           "[daemon][delivery]") {
   Fixture f;
   std::vector<std::string> ids;
-  httplib::Server receiver;
-  receiver.Post("/hook", [&](const httplib::Request& request, httplib::Response& response) {
+  testing::LoopbackServer receiver;
+  receiver.routes().Post("/hook", [&](const httplib::Request& request, httplib::Response& response) {
     ids.push_back(request.get_header_value("webhook-id"));
     response.status = ids.size() == 1 ? 503 : 200;
   });
-  const int port = receiver.bind_to_any_port("127.0.0.1");
-  std::thread serving([&] { receiver.listen_after_bind(); });
-  while (!receiver.is_running()) std::this_thread::sleep_for(5ms);
+  receiver.start();
 
   fetch::CurlOptions options;
   options.user_agent = "trialwatch-test";
@@ -188,16 +185,13 @@ TEST_CASE("a webhook answering 503 then 200 is delivered once, both tries with t
   daemon::DeliveryWorker worker(
       f.outbox, f.history, f.clock, f.logger, [] { return 0.0; }, options, notify::Credentials(f.dir.path(), true));
   worker.add_channel("lab",
-                     std::make_unique<notify::WebhookChannel>(
-                         http, f.clock, "http://127.0.0.1:" + std::to_string(port) + "/hook", std::nullopt),
-                     24h);
+                     std::make_unique<notify::WebhookChannel>(http, f.clock, receiver.url("/hook"), std::nullopt), 24h);
   const auto id = f.store_results_posted(1);
   CHECK(worker.run() == 0);
   f.clock.advance(15s);  // the first retry waits 30 s x 50 % (jitter at its lowest)
   CHECK(worker.run() == 1);
   CHECK(worker.run() == 0);
   receiver.stop();
-  serving.join();
   CHECK(ids == std::vector<std::string>{id, id});
   CHECK(f.outbox.counts().delivered == 1);
 }
@@ -205,14 +199,12 @@ TEST_CASE("a webhook answering 503 then 200 is delivered once, both tries with t
 TEST_CASE("a receiver slower than the channel's timeout is a failed try, retried later", "[daemon][delivery]") {
   Fixture f;
   std::atomic<int> calls{0};
-  httplib::Server receiver;
-  receiver.Post("/hook", [&](const httplib::Request&, httplib::Response& response) {
+  testing::LoopbackServer receiver;
+  receiver.routes().Post("/hook", [&](const httplib::Request&, httplib::Response& response) {
     if (++calls == 1) std::this_thread::sleep_for(2500ms);  // the first answer comes too late
     response.status = 200;
   });
-  const int port = receiver.bind_to_any_port("127.0.0.1");
-  std::thread serving([&] { receiver.listen_after_bind(); });
-  while (!receiver.is_running()) std::this_thread::sleep_for(5ms);
+  const int port = receiver.start();
   const auto credentials = f.dir.path() / "credentials";
   std::filesystem::create_directories(credentials);
   std::ofstream(credentials / "lab_url") << "http://127.0.0.1:" << port << "/hook\n";
@@ -234,7 +226,6 @@ TEST_CASE("a receiver slower than the channel's timeout is a failed try, retried
   f.clock.advance(15s);
   CHECK(worker.run() == 1);
   receiver.stop();
-  serving.join();
   CHECK(calls == 2);
 }
 
@@ -322,25 +313,13 @@ TEST_CASE("quiet hours defer everything but results, which go at once", "[daemon
 
 TEST_CASE("a webhook receiver that is down, then up, gets the notification exactly once", "[daemon][delivery]") {
   Fixture f;
-  httplib::Server receiver;
+  testing::LoopbackServer receiver;
   std::atomic<int> calls{0};
-  receiver.Post("/hook", [&](const httplib::Request&, httplib::Response& response) {
+  receiver.routes().Post("/hook", [&](const httplib::Request&, httplib::Response& response) {
     ++calls;
     response.status = 204;
   });
-  // A port nobody listens on: connections are refused until the receiver starts.
-  int port = 0;
-  {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-    socklen_t length = sizeof address;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-    port = ntohs(address.sin_port);
-    ::close(fd);
-  }
+  const int port = testing::free_port();  // nobody listens there: connections are refused until the receiver starts
   fetch::CurlOptions options;
   options.user_agent = "trialwatch-test";
   fetch::CurlHttpClient http(options);
@@ -353,14 +332,11 @@ TEST_CASE("a webhook receiver that is down, then up, gets the notification exact
   f.store_results_posted(1);
   CHECK(worker.run() == 0);  // down
   CHECK(f.outbox.counts().pending == 1);
-  REQUIRE(receiver.bind_to_port("127.0.0.1", port));
-  std::thread serving([&] { receiver.listen_after_bind(); });
-  while (!receiver.is_running()) std::this_thread::sleep_for(5ms);
+  receiver.start(port);
   f.clock.advance(15s);
   CHECK(worker.run() == 1);  // up
   f.clock.advance(1h);
   CHECK(worker.run() == 0);
   receiver.stop();
-  serving.join();
   CHECK(calls == 1);
 }

@@ -3,6 +3,7 @@
 // writes down every notification it gets.
 
 #include "tests/integration/daemon_fixture.hpp"
+#include "tests/support/loopback_server.hpp"
 
 #include <catch2/catch.hpp>
 #include <httplib.h>
@@ -61,14 +62,13 @@ TEST_CASE("a webhook whose URL is a systemd credential gets the results once, si
   DaemonFixture f(fr::load_scenario(test_data_dir() / "scenarios/car-nk-results"), {"NCT06613490"});
   std::mutex mutex;
   std::vector<httplib::Request> posts;
-  httplib::Server receiver;
-  receiver.Post("/hooks/lab", [&](const httplib::Request& request, httplib::Response& response) {
+  trialwatch::testing::LoopbackServer receiver;
+  receiver.routes().Post("/hooks/lab", [&](const httplib::Request& request, httplib::Response& response) {
     const std::lock_guard lock(mutex);
     posts.push_back(request);
     response.set_content("ok", "text/plain");
   });
-  const int port = receiver.bind_to_any_port("127.0.0.1");
-  std::thread serving([&] { receiver.listen_after_bind(); });
+  const int port = receiver.start();
   const auto credentials = f.dir.path() / "credentials";
   std::filesystem::create_directories(credentials);
   std::ofstream(credentials / "lab_webhook") << "http://127.0.0.1:" << port << "/hooks/lab\n";
@@ -95,7 +95,6 @@ TEST_CASE("a webhook whose URL is a systemd credential gets the results once, si
     CHECK_THAT(result.output, !Catch::Contains("hooks/lab"));  // the URL is a secret: never logged
   }
   receiver.stop();
-  serving.join();
   // Status changes on days 2 and 3, results on day 5: three posts, each event once.
   REQUIRE(posts.size() == 3);
   std::set<std::string> ids;

@@ -4,6 +4,7 @@
 
 #include "fetch/curl_http_client.hpp"
 #include "notify/credentials.hpp"
+#include "tests/support/loopback_server.hpp"
 #include "tests/support/manual_clock.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -23,7 +24,7 @@ namespace {
 class Receiver {
  public:
   Receiver() {
-    m_server.Post(R"(/.*)", [this](const httplib::Request& request, httplib::Response& response) {
+    m_server.routes().Post(R"(/.*)", [this](const httplib::Request& request, httplib::Response& response) {
       const std::lock_guard lock(m_mutex);
       m_requests.push_back(request);
       const int status = m_statuses.empty() ? 200 : m_statuses.front();
@@ -32,15 +33,9 @@ class Receiver {
       if (status == 429) response.set_header("Retry-After", "120");
       response.set_content("ok", "text/plain");
     });
-    m_port = m_server.bind_to_any_port("127.0.0.1");
-    m_thread = std::thread([this] { m_server.listen_after_bind(); });
-    while (!m_server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    m_server.start();
   }
-  ~Receiver() {
-    m_server.stop();
-    m_thread.join();
-  }
-  std::string url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(m_port) + path; }
+  std::string url(const std::string& path) const { return m_server.url(path); }
   void answer(std::vector<int> statuses) { m_statuses = std::move(statuses); }
   std::vector<httplib::Request> requests() {
     const std::lock_guard lock(m_mutex);
@@ -48,12 +43,10 @@ class Receiver {
   }
 
  private:
-  httplib::Server m_server;
-  int m_port = 0;
-  std::thread m_thread;
   std::mutex m_mutex;
   std::vector<httplib::Request> m_requests;
   std::vector<int> m_statuses;
+  testing::LoopbackServer m_server;  // last: stopped (joined) before the state its handler uses is destroyed
 };
 
 notify::Notification results_posted() {

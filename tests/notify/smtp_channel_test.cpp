@@ -4,52 +4,26 @@
 #include "notify/smtp_channel.hpp"
 
 #include "tests/support/manual_clock.hpp"
+#include "tests/support/ports.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <thread>
-#include <unistd.h>
 
 using namespace trialwatch;
 using namespace std::chrono_literals;
 
 namespace {
 
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  socklen_t length = sizeof address;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  ::close(fd);
-  return ntohs(address.sin_port);
-}
-
-bool accepting(int port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<std::uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
-  ::close(fd);
-  return ok;
-}
-
 // An aiosmtpd server storing every message in a Maildir.
 struct SmtpReceiver {
   explicit SmtpReceiver(const std::filesystem::path& maildir)
-      : port(free_port()),
+      : port(testing::free_port()),
         process({"/usr/bin/python3", "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:" + std::to_string(port), "-c",
                  "aiosmtpd.handlers.Mailbox", maildir.string()}) {
-    for (int i = 0; i < 200 && !accepting(port); ++i) std::this_thread::sleep_for(25ms);
+    for (int i = 0; i < 200 && !testing::accepting(port); ++i) std::this_thread::sleep_for(25ms);
   }
   int port;
   testing::ChildProcess process;
@@ -61,7 +35,7 @@ TEST_CASE("an email reaches a real SMTP receiver with the headers and text peopl
   testing::TempDir dir;
   const auto maildir = dir.path() / "Maildir";
   SmtpReceiver receiver(maildir);
-  REQUIRE(accepting(receiver.port));
+  REQUIRE(testing::accepting(receiver.port));
   testing::ManualClock clock;
   notify::SmtpChannel channel("smtp://127.0.0.1:" + std::to_string(receiver.port), "trialwatch <tw@example.org>",
                               {"lab@example.org", "pi@example.org"}, clock, 10s);
@@ -102,7 +76,7 @@ TEST_CASE("an email reaches a real SMTP receiver with the headers and text peopl
 
 TEST_CASE("an SMTP relay that is down is a failure that keeps the password out of the message", "[notify][smtp]") {
   testing::ManualClock clock;
-  notify::SmtpChannel channel("smtp://alice:s3cret@127.0.0.1:" + std::to_string(free_port()), "tw@example.org",
+  notify::SmtpChannel channel("smtp://alice:s3cret@127.0.0.1:" + std::to_string(testing::free_port()), "tw@example.org",
                               {"lab@example.org"}, clock, 5s);
   const auto result = channel.deliver(notify::Notification{"e1", "results_posted", "NCT06613490", "", "s", "u", "{}"});
   CHECK_FALSE(result.delivered);
