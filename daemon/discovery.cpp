@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <unordered_set>
 
 namespace trialwatch::daemon {
 
@@ -42,6 +43,17 @@ std::string day_before(std::string_view date) {
   const std::chrono::year_month_day before{std::chrono::sys_days{day} - std::chrono::days{1}};
   return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(before.year()), static_cast<unsigned>(before.month()),
                      static_cast<unsigned>(before.day()));
+}
+
+// The search_matched event for a study that saved search `name` found.
+core::ChangeEvent search_matched(const std::string& name, const core::NctId& id, const std::string& title) {
+  return core::ChangeEvent{
+      EventType::search_matched,
+      core::Provenance::tracking,
+      {},
+      {},
+      core::json_quote(name),
+      fmt::format("Saved search '{}' found {}: {}", name, id.str(), title.empty() ? "(no title)" : title)};
 }
 
 std::string reasons_json(const std::vector<std::string>& reasons) {
@@ -133,6 +145,7 @@ core::Result<int> Discovery::run_search(const core::SearchConfig& search, std::s
   const auto listed = m_discoveries.listed();
   const int room = std::max(0, search.max_matches - m_discoveries.listed_from(source));
   std::vector<store::FoundStudy> found;
+  std::unordered_set<std::string> found_ids;  // a study listed twice in one answer counts once
   bool over_cap = false;
   auto visited = m_registry.list(params, k_search_page_size, [&](const std::string& json) -> core::Result<core::Ok> {
     auto facts = diff::read_study_facts(json);
@@ -140,21 +153,15 @@ core::Result<int> Discovery::run_search(const core::SearchConfig& search, std::s
     const auto id = core::NctId::parse(facts->nct_id);
     if (!id) return Error{Error::Code::bad_response, fmt::format("the registry listed a study '{}'", facts->nct_id)};
     if (listed.count(id->str()) > 0) return core::Ok{};  // tracked, or untracked on purpose: leave it as it is
-    for (const auto& earlier : found)
-      if (earlier.id == *id) return core::Ok{};  // listed twice in one answer
+    if (found_ids.count(id->str()) > 0) return core::Ok{};
     if (static_cast<int>(found.size()) >= room) {
       over_cap = true;
       return core::Ok{};
     }
+    found_ids.insert(id->str());
     store::FoundStudy study{*id, true, {}, {}, {}, facts->brief_title, 0, {}};
-    if (!first_run) {
-      study.event = core::ChangeEvent{EventType::search_matched,
-                                      core::Provenance::tracking,
-                                      {},
-                                      {},
-                                      core::json_quote(search.name),
-                                      fmt::format("Saved search '{}' found {}: {}", search.name, id->str(),
-                                                  facts->brief_title.empty() ? "(no title)" : facts->brief_title)};
+    if (!first_run) {  // the first run tracks quietly: its studies get their study_tracked baseline only
+      study.event = search_matched(search.name, *id, facts->brief_title);
       study.event_id = diff::event_id(id->str(), "", source, EventType::search_matched, "");
       study.channels = channels_for(EventType::search_matched, id->str(), source);
     }
