@@ -3,6 +3,7 @@
 #include "cli/commands.hpp"
 #include "cli/text.hpp"
 #include "core/json_text.hpp"
+#include "core/strings.hpp"
 #include "store/queries.hpp"
 
 #include <fmt/format.h>
@@ -14,24 +15,9 @@ namespace trialwatch::cli {
 namespace {
 
 std::string suggestion_json(const store::RelatedSuggestion& s) {
-  std::string reasons = "[";
-  for (const auto& reason : s.reasons) {
-    if (reasons.size() > 1) reasons += ',';
-    reasons += core::json_quote(reason);
-  }
-  reasons += "]";
   return fmt::format(R"({{"subject":{},"nct_id":{},"title":{},"score":{},"reasons":{},"found_at":{},"tracked":{}}})",
                      core::json_quote(s.subject), core::json_quote(s.nct_id), core::json_quote(s.title), s.score,
-                     reasons, core::json_quote(s.found_at), s.tracked ? "true" : "false");
-}
-
-std::string joined(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) {
-    if (!out.empty()) out += "; ";
-    out += item;
-  }
-  return out;
+                     core::json_string_array(s.reasons), core::json_quote(s.found_at), s.tracked ? "true" : "false");
 }
 
 }  // namespace
@@ -75,8 +61,8 @@ int related(const Context& context, const std::string& id, Format format) {
       last_subject = s.subject;
     }
     any_untracked = any_untracked || !s.tracked;
-    rows.push_back(
-        {s.nct_id, std::to_string(s.score), s.tracked ? "yes" : "no", truncate_to(s.title, 50), joined(s.reasons)});
+    rows.push_back({s.nct_id, std::to_string(s.score), s.tracked ? "yes" : "no", truncate_to(s.title, 50),
+                    core::join(s.reasons, "; ")});
   }
   flush();
   if (any_untracked) {

@@ -46,4 +46,13 @@ std::string json_quote(std::string_view text) {
   return out;
 }
 
+std::string json_string_array(const std::vector<std::string>& items) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += ',';
+    append_json_quoted(out, items[i]);
+  }
+  return out + "]";
+}
+
 }  // namespace trialwatch::core

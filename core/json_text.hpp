@@ -3,6 +3,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace trialwatch::core {
 
@@ -11,5 +12,8 @@ std::string json_quote(std::string_view text);
 
 // Append `text` to `out` as a JSON string literal.
 void append_json_quoted(std::string& out, std::string_view text);
+
+// Return `items` as a JSON array of strings, e.g. ["a","b"].
+std::string json_string_array(const std::vector<std::string>& items);
 
 }  // namespace trialwatch::core

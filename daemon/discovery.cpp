@@ -2,6 +2,7 @@
 #include "daemon/discovery.hpp"
 
 #include "core/json_text.hpp"
+#include "core/strings.hpp"
 #include "diff/event_id.hpp"
 #include "diff/related.hpp"
 #include "diff/study_facts.hpp"
@@ -54,15 +55,6 @@ core::ChangeEvent search_matched(const std::string& name, const core::NctId& id,
       {},
       core::json_quote(name),
       fmt::format("Saved search '{}' found {}: {}", name, id.str(), title.empty() ? "(no title)" : title)};
-}
-
-std::string reasons_json(const std::vector<std::string>& reasons) {
-  std::string out = "[";
-  for (const auto& reason : reasons) {
-    if (out.size() > 1) out += ",";
-    core::append_json_quoted(out, reason);
-  }
-  return out + "]";
 }
 
 }  // namespace
@@ -216,11 +208,31 @@ core::Result<int> Discovery::discover_for(const core::NctId& subject, std::strin
   if (!document) return Error{Error::Code::io, fmt::format("the stored version of {} cannot be read", subject.str())};
   auto profile = diff::read_profile(*document);
   if (!profile) return std::move(profile).error();
+  auto candidates = find_candidates(subject, *profile);
+  if (!candidates) return std::move(candidates).error();
 
+  const std::string source = "related:" + subject.str();
+  const bool track = m_options.related.mode == core::RelatedConfig::Mode::track;
+  std::vector<store::FoundStudy> found;
+  for (auto& candidate : *candidates) {
+    const auto id = core::NctId::parse(candidate.profile.nct_id);
+    if (!id) continue;
+    found.push_back(suggestion(subject, *id, candidate, track));
+  }
+  const auto stored = m_discoveries.complete_discovery(subject, found, data_timestamp, m_clock.now());
+  for (std::size_t i = 0; i < found.size(); ++i)
+    if (stored[i]) publish(found[i], source, data_timestamp);
+  m_logger.log(core::LogLevel::info, "related trials of {}: {} new {}{}", subject.str(), found.size(),
+               found.size() == 1 ? "suggestion" : "suggestions", track ? " (tracked)" : "");
+  return track ? static_cast<int>(found.size()) : 0;
+}
+
+core::Result<std::vector<Discovery::Candidate>> Discovery::find_candidates(const core::NctId& subject,
+                                                                           const diff::StudyProfile& profile) {
   const auto listed = m_discoveries.listed();
   const auto suggested = m_discoveries.suggested(subject);
-  std::map<std::string, std::pair<diff::StudyProfile, diff::Relatedness>> candidates;
-  for (const auto& query : diff::candidate_queries(*profile)) {
+  std::map<std::string, Candidate> candidates;  // by NCT ID: each candidate once, whichever query found it
+  for (const auto& query : diff::candidate_queries(profile)) {
     auto visited = m_registry.list(
         query, diff::k_candidates_per_query,
         [&](const std::string& json) -> core::Result<core::Ok> {
@@ -229,9 +241,9 @@ core::Result<int> Discovery::discover_for(const core::NctId& subject, std::strin
           const std::string id = candidate->nct_id;  // a copy: the profile is moved into the map below
           if (id == subject.str() || listed.count(id) > 0 || suggested.count(id) > 0 || candidates.count(id) > 0)
             return core::Ok{};
-          auto relatedness = diff::relatedness(*profile, *candidate);
+          auto relatedness = diff::relatedness(profile, *candidate);
           if (relatedness.score >= diff::k_min_related_score)
-            candidates.emplace(id, std::make_pair(std::move(*candidate), std::move(relatedness)));
+            candidates.emplace(id, Candidate{std::move(*candidate), std::move(relatedness)});
           return core::Ok{};
         },
         diff::k_candidates_per_query);
@@ -241,45 +253,33 @@ core::Result<int> Discovery::discover_for(const core::NctId& subject, std::strin
                    visited.error().message);
     }
   }
-
-  std::vector<std::pair<std::string, const std::pair<diff::StudyProfile, diff::Relatedness>*>> ranked;
-  for (const auto& [id, candidate] : candidates) ranked.emplace_back(id, &candidate);
-  std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
-    if (a.second->second.score != b.second->second.score) return a.second->second.score > b.second->second.score;
-    return a.first < b.first;
+  std::vector<Candidate> ranked;
+  for (auto& [id, candidate] : candidates) ranked.push_back(std::move(candidate));
+  std::stable_sort(ranked.begin(), ranked.end(), [](const Candidate& a, const Candidate& b) {
+    return a.relatedness.score > b.relatedness.score;  // ties keep NCT order (the map's)
   });
-  if (ranked.size() > static_cast<std::size_t>(m_options.related.max_per_study))
-    ranked.resize(static_cast<std::size_t>(m_options.related.max_per_study));
+  const auto keep = static_cast<std::size_t>(m_options.related.max_per_study);
+  if (ranked.size() > keep) ranked.erase(ranked.begin() + static_cast<std::ptrdiff_t>(keep), ranked.end());
+  return ranked;
+}
 
+store::FoundStudy Discovery::suggestion(const core::NctId& subject, const core::NctId& id, const Candidate& candidate,
+                                        bool track) const {
   const std::string source = "related:" + subject.str();
-  const bool track = m_options.related.mode == core::RelatedConfig::Mode::track;
-  std::vector<store::FoundStudy> found;
-  for (const auto& [id_text, candidate] : ranked) {
-    const auto id = core::NctId::parse(id_text);
-    if (!id) continue;
-    const auto& [other, relatedness] = *candidate;
-    std::string reasons;
-    for (const auto& reason : relatedness.reasons) reasons += (reasons.empty() ? "" : "; ") + reason;
-    store::FoundStudy study{*id, track, {}, {}, {}, other.title, relatedness.score, relatedness.reasons};
-    study.event = core::ChangeEvent{
-        EventType::related_found,
-        core::Provenance::tracking,
-        {},
-        {},
-        fmt::format("{{\"related_to\":{},\"score\":{},\"reasons\":{}}}", core::json_quote(subject.str()),
-                    relatedness.score, reasons_json(relatedness.reasons)),
-        fmt::format("{} ({}) looks related to {}: {}", id->str(), other.title.empty() ? "no title" : other.title,
-                    subject.str(), reasons)};
-    study.event_id = diff::event_id(id->str(), "", source, EventType::related_found, "");
-    study.channels = channels_for(EventType::related_found, id->str(), source);
-    found.push_back(std::move(study));
-  }
-  const auto stored = m_discoveries.complete_discovery(subject, found, data_timestamp, m_clock.now());
-  for (std::size_t i = 0; i < found.size(); ++i)
-    if (stored[i]) publish(found[i], source, data_timestamp);
-  m_logger.log(core::LogLevel::info, "related trials of {}: {} new {}{}", subject.str(), found.size(),
-               found.size() == 1 ? "suggestion" : "suggestions", track ? " (tracked)" : "");
-  return track ? static_cast<int>(found.size()) : 0;
+  const auto& [other, relatedness] = candidate;
+  store::FoundStudy study{id, track, {}, {}, {}, other.title, relatedness.score, relatedness.reasons};
+  study.event = core::ChangeEvent{
+      EventType::related_found,
+      core::Provenance::tracking,
+      {},
+      {},
+      fmt::format("{{\"related_to\":{},\"score\":{},\"reasons\":{}}}", core::json_quote(subject.str()),
+                  relatedness.score, core::json_string_array(relatedness.reasons)),
+      fmt::format("{} ({}) looks related to {}: {}", id.str(), other.title.empty() ? "no title" : other.title,
+                  subject.str(), core::join(relatedness.reasons, "; "))};
+  study.event_id = diff::event_id(id.str(), "", source, EventType::related_found, "");
+  study.channels = channels_for(EventType::related_found, id.str(), source);
+  return study;
 }
 
 std::vector<std::string> Discovery::channels_for(EventType type, const std::string& nct_id,

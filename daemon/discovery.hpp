@@ -7,6 +7,7 @@
 #include "core/log.hpp"
 #include "core/nct_id.hpp"
 #include "core/result.hpp"
+#include "diff/related.hpp"
 #include "fetch/registry_client.hpp"
 #include "store/discoveries.hpp"
 #include "store/history.hpp"
@@ -69,7 +70,17 @@ class Discovery {
 
  private:
   core::Result<int> run_search(const core::SearchConfig& search, std::string_view data_timestamp);
+  // A trial a related-trial query returned, with what it shares with the study.
+  struct Candidate {
+    diff::StudyProfile profile;
+    diff::Relatedness relatedness;
+  };
   core::Result<int> discover_for(const core::NctId& subject, std::string_view data_timestamp);
+  // The best new candidates for `subject` (at most related.max_per_study, best first).
+  core::Result<std::vector<Candidate>> find_candidates(const core::NctId& subject, const diff::StudyProfile& profile);
+  // The suggestion of `candidate` (with its related_found event) for `subject`.
+  store::FoundStudy suggestion(const core::NctId& subject, const core::NctId& id, const Candidate& candidate,
+                               bool track) const;
   std::vector<std::string> channels_for(core::EventType type, const std::string& nct_id,
                                         const std::string& source) const;
   void publish(const store::FoundStudy& found, const std::string& source, std::string_view data_timestamp) const;

@@ -3,6 +3,7 @@
 
 #include "core/json_text.hpp"
 #include "core/partial_date.hpp"
+#include "core/strings.hpp"
 
 #include <fmt/format.h>
 
@@ -80,15 +81,6 @@ std::vector<std::string> touched_parts(const std::vector<FieldChange>& changes) 
   return parts;
 }
 
-std::string join(const std::vector<std::string>& items, std::string_view separator = ", ") {
-  std::string out;
-  for (const auto& item : items) {
-    if (!out.empty()) out += separator;
-    out += item;
-  }
-  return out;
-}
-
 // The last named field of a path: "…locations[X].city" -> "city", "…conditions[Lupus]" -> "conditions".
 std::string leaf_name(std::string_view path) {
   while (!path.empty() && path.back() == ']') path = path.substr(0, path.rfind('['));
@@ -162,7 +154,7 @@ std::string record_counts(const std::vector<FieldChange>& changes, std::string_v
   if (added > 0) parts.push_back(fmt::format("{} {}{} added", added, noun, added == 1 ? "" : "s"));
   if (removed > 0) parts.push_back(fmt::format("{} removed", removed));
   if (!updated.empty()) parts.push_back(fmt::format("{} updated", updated.size()));
-  return join(parts);
+  return core::join(parts, ", ");
 }
 
 class Classifier {
@@ -233,7 +225,7 @@ class Classifier {
     if (rest.empty()) return;
     add(EventType::study_reprocessed, {}, {}, {},
         fmt::format("The registry changed {} field{} without a sponsor update ({})", rest.size(),
-                    rest.size() == 1 ? "" : "s", join(touched_parts(rest))));
+                    rest.size() == 1 ? "" : "s", core::join(touched_parts(rest), ", ")));
   }
 
   void sponsor_update() {
@@ -248,7 +240,7 @@ class Classifier {
         core::json_quote(m_after.last_update_post_date),
         fmt::format("Sponsor update posted {} (previous {}): {}", m_after.last_update_post_date,
                     m_before.last_update_post_date.empty() ? "none" : m_before.last_update_post_date,
-                    parts.empty() ? std::string("no other field changed") : join(parts)));
+                    parts.empty() ? std::string("no other field changed") : core::join(parts, ", ")));
 
     if (m_before.overall_status != m_after.overall_status)
       add(EventType::status_changed, std::string(k_status_module) + ".overallStatus",
@@ -301,7 +293,7 @@ class Classifier {
       names.resize(4);
       names.push_back(fmt::format("and {} more", more));
     }
-    return join(names);
+    return core::join(names, ", ");
   }
 
   void part(EventType type, std::string_view prefix, std::string_view label) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "store/discoveries.hpp"
 
+#include "core/strings.hpp"
 #include "store/detail/connection.hpp"
 #include "store/detail/event_rows.hpp"
 #include "store/detail/rows.hpp"
@@ -9,19 +10,6 @@ namespace trialwatch::store {
 
 using detail::bind_optional;
 using detail::text_or_empty;
-
-namespace {
-
-std::string joined(const std::vector<std::string>& items, std::string_view separator) {
-  std::string out;
-  for (const auto& item : items) {
-    if (!out.empty()) out += separator;
-    out += item;
-  }
-  return out;
-}
-
-}  // namespace
 
 Discoveries::Discoveries(Database& db) : m_db(db) {}
 
@@ -170,7 +158,7 @@ std::vector<bool> Discoveries::complete_discovery(const core::NctId& subject, co
       keep->bind(2, study.id.str());
       bind_optional(*keep, 3, study.title);
       keep->bind(4, study.score);
-      keep->bind(5, joined(study.reasons, "\n"));  // one reason per line
+      keep->bind(5, core::join(study.reasons, "\n"));  // one reason per line
       keep->bind(6, at);
       if (keep->exec() == 0) continue;  // suggested before
       if (study.track) add_to_watchlist(study.id, source, "", at);

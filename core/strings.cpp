@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: MIT
+#include "core/strings.hpp"
+
+namespace trialwatch::core {
+
+std::string join(const std::vector<std::string>& items, std::string_view separator) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += separator;
+    out += items[i];
+  }
+  return out;
+}
+
+}  // namespace trialwatch::core

@@ -1,0 +1,13 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace trialwatch::core {
+
+// Return `items` with `separator` between each two, e.g. join({"a", "b"}, "; ") == "a; b".
+std::string join(const std::vector<std::string>& items, std::string_view separator);
+
+}  // namespace trialwatch::core
