@@ -7,6 +7,7 @@
 #include "core/log.hpp"
 #include "core/paths.hpp"
 #include "core/version.hpp"
+#include "daemon/cycle_client.hpp"
 #include "daemon/delivery.hpp"
 #include "daemon/journal.hpp"
 #include "daemon/naive_cycle.hpp"
@@ -14,9 +15,7 @@
 #include "daemon/service_notifier.hpp"
 #include "daemon/signals.hpp"
 #include "fetch/curl_http_client.hpp"
-#include "fetch/rate_limiter.hpp"
 #include "fetch/registry_client.hpp"
-#include "fetch/sleeper.hpp"
 #include "notify/credentials.hpp"
 #include "store/database.hpp"
 #include "store/discoveries.hpp"
@@ -33,7 +32,6 @@
 #include <filesystem>
 #include <functional>
 #include <random>
-#include <set>
 #include <unistd.h>
 
 namespace {
@@ -103,29 +101,14 @@ void guard_standard_descriptors() {
     if (fcntl(fd, F_GETFD) < 0) open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
 }
 
-// Make the watch list match the configuration's sync.track as Service does: listed IDs tracked (source config),
-// config-sourced IDs no longer listed untracked.
-void apply_tracking(const core::Config& config, store::History& history, core::Clock::TimePoint now) {
-  std::set<std::string> listed;
-  for (const auto& id : config.sync.track) listed.insert(id.str());
-  history.track_all(config.sync.track, "config", now);  // one transaction, as Service does
-  for (const auto& entry : history.watchlist())
-    if (entry.source == "config" && listed.count(entry.id.str()) == 0) history.untrack(entry.id);
-}
-
 // Run one cycle of the benchmark's naive baseline (docs/performance.md) and return 0, or 75 when it failed.
 int run_naive(const core::Config& config, store::Database& database, store::History& history, fetch::HttpClient& http,
               const std::function<double()>& unit_random, const core::Clock& clock, core::Logger& logger,
               daemon::SignalWatcher& signals) {
-  apply_tracking(config, history, clock.now());
-  fetch::CancellableSleeper sleeper(&signals.stop_flag());
-  fetch::RateLimiter limiter(clock, config.api.requests_per_second, 5.0);
-  fetch::RegistryClientOptions client_options;
-  client_options.base_url = config.api.base_url;
-  client_options.retry.max_attempts = config.api.max_attempts;
-  fetch::RegistryClient registry(http, limiter, sleeper, unit_random, client_options);
+  daemon::track_from_config(config.sync.track, history, clock.now(), logger);
+  daemon::CycleClient client(http, config.api, clock, unit_random, &signals.stop_flag());
   store::NaiveVersions versions(database);
-  const auto report = daemon::NaiveCycle(registry, history, versions, clock, logger).run();
+  const auto report = daemon::NaiveCycle(client.registry(), history, versions, clock, logger).run();
   if (report.outcome != daemon::CycleOutcome::failed) return 0;
   logger.log(core::LogLevel::error, "naive sync failed: {}", report.run.error);
   return to_int(ExitCode::temp_failure);

@@ -2,19 +2,16 @@
 #include "daemon/service.hpp"
 
 #include "core/exit_code.hpp"
+#include "daemon/cycle_client.hpp"
 #include "daemon/event_log.hpp"
 #include "daemon/journal.hpp"
 #include "daemon/schedule.hpp"
 #include "daemon/sync_cycle.hpp"
-#include "fetch/rate_limiter.hpp"
-#include "fetch/registry_client.hpp"
-#include "fetch/sleeper.hpp"
 #include "notify/routing.hpp"
 
 #include <fmt/format.h>
 
 #include <ctime>
-#include <set>
 
 namespace trialwatch::daemon {
 
@@ -52,19 +49,7 @@ Service::~Service() = default;
 // Make the database's watch list and the sinks match the configuration: IDs in sync.track are tracked (source
 // config); IDs tracked only because an earlier configuration listed them are untracked (history is kept).
 void Service::apply_config() {
-  auto& history = m_parts.history;
-  const auto now = m_parts.clock.now();
-  std::set<std::string> listed;
-  for (const auto& id : m_config.sync.track) listed.insert(id.str());
-  const auto added = history.track_all(m_config.sync.track, "config", now);  // one transaction for the whole list
-  if (added.size() <= 20)
-    for (const auto& id : added) m_parts.logger.log(core::LogLevel::info, "now tracking {}", id.str());
-  else
-    m_parts.logger.log(core::LogLevel::info, "now tracking {} more studies from the configuration", added.size());
-  for (const auto& entry : history.watchlist())
-    if (entry.source == "config" && listed.count(entry.id.str()) == 0 && history.untrack(entry.id))
-      m_parts.logger.log(core::LogLevel::info, "no longer tracking {}: it left sync.track", entry.id.str());
-
+  track_from_config(m_config.sync.track, m_parts.history, m_parts.clock.now(), m_parts.logger);
   m_delivery.configure(m_config.notify);
   if (m_config.log.event_file.empty())
     m_event_log.reset();
@@ -99,13 +84,8 @@ void Service::publish(const store::StoredEvent& event) {
 }
 
 Service::CycleResult Service::cycle() {
-  // A fresh limiter and client per cycle: their counters and retry budget belong to one cycle.
-  fetch::CancellableSleeper sleeper(&m_parts.signals.stop_flag(), [this] { m_parts.notifier.keep_alive(); });
-  fetch::RateLimiter limiter(m_parts.clock, m_config.api.requests_per_second, 5.0);
-  fetch::RegistryClientOptions client_options;
-  client_options.base_url = m_config.api.base_url;
-  client_options.retry.max_attempts = m_config.api.max_attempts;
-  fetch::RegistryClient registry(m_parts.http, limiter, sleeper, m_parts.unit_random, client_options);
+  CycleClient client(m_parts.http, m_config.api, m_parts.clock, m_parts.unit_random, &m_parts.signals.stop_flag(),
+                     [this] { m_parts.notifier.keep_alive(); });
   CycleOptions options;
   options.full_reconcile = m_config.sync.full_reconcile;
   options.force_reconcile = m_force_reconcile;
@@ -117,7 +97,7 @@ Service::CycleResult Service::cycle() {
   options.discovery = DiscoveryOptions{m_config.searches, m_config.related, m_config.sync.full_reconcile};
   m_parts.notifier.status(fmt::format("Syncing {} tracked studies", m_parts.history.watchlist().size()));
   const auto report =
-      SyncCycle(registry, m_parts.history, m_parts.discoveries, m_parts.clock, m_parts.logger, options).run();
+      SyncCycle(client.registry(), m_parts.history, m_parts.discoveries, m_parts.clock, m_parts.logger, options).run();
   if (report.outcome != CycleOutcome::failed) m_force_reconcile = false;
   m_waiting = m_parts.history.tracked_without_version();
   m_delivery.run();  // what this cycle found, and retries that came due
