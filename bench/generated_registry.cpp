@@ -2,13 +2,13 @@
 #include "bench/generated_registry.hpp"
 
 #include "bench/corpus.hpp"
+#include "core/partial_date.hpp"
 #include "diff/study_facts.hpp"
 #include "tests/fakeregistry/edits.hpp"
 #include "tests/fakeregistry/registry.hpp"
 
 #include <fmt/format.h>
 
-#include <chrono>
 #include <stdexcept>
 
 namespace trialwatch::bench {
@@ -28,22 +28,15 @@ std::vector<std::size_t> positions_of(const std::string& text, std::string_view 
 }
 
 std::string date_after(const std::string& date, int days) {
-  int y = 0, m = 0, d = 0;
-  if (std::sscanf(date.c_str(), "%4d-%2d-%2d", &y, &m, &d) != 3) return date;
-  const std::chrono::year_month_day day{std::chrono::sys_days{std::chrono::year_month_day{
-                                            std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(m)},
-                                            std::chrono::day{static_cast<unsigned>(d)}}} +
-                                        std::chrono::days{days}};
-  return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(day.year()), static_cast<unsigned>(day.month()),
-                     static_cast<unsigned>(day.day()));
+  const auto parsed = core::PartialDate::parse(date);
+  const auto moved = parsed ? parsed->plus_days(days) : std::nullopt;
+  return moved ? moved->str() : date;
 }
 
 bool is_weekend(const std::string& date) {
-  int y = 0, m = 0, d = 0;
-  std::sscanf(date.c_str(), "%4d-%2d-%2d", &y, &m, &d);
-  const std::chrono::weekday day{std::chrono::sys_days{std::chrono::year_month_day{
-      std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(m)}, std::chrono::day{static_cast<unsigned>(d)}}}};
-  return day == std::chrono::Saturday || day == std::chrono::Sunday;
+  const auto parsed = core::PartialDate::parse(date);
+  const auto day = parsed ? parsed->weekday() : std::nullopt;
+  return day && (*day == 0 || *day == 6);
 }
 
 }  // namespace

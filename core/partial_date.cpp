@@ -53,13 +53,34 @@ bool PartialDate::is_refined_by(const PartialDate& later) const noexcept {
   return m_precision == Precision::year || later.m_month == m_month;
 }
 
+namespace {
+
+std::chrono::sys_days days_of(const PartialDate& d) {
+  return std::chrono::sys_days{std::chrono::year(d.year()) / std::chrono::month(static_cast<unsigned>(d.month())) /
+                               std::chrono::day(static_cast<unsigned>(d.day()))};
+}
+
+}  // namespace
+
 std::optional<long> PartialDate::days_until(const PartialDate& later) const noexcept {
   if (m_precision != Precision::day || later.m_precision != Precision::day) return std::nullopt;
-  auto to_days = [](const PartialDate& d) {
-    return std::chrono::sys_days{std::chrono::year(d.m_year) / std::chrono::month(static_cast<unsigned>(d.m_month)) /
-                                 std::chrono::day(static_cast<unsigned>(d.m_day))};
-  };
-  return static_cast<long>((to_days(later) - to_days(*this)).count());
+  return static_cast<long>((days_of(later) - days_of(*this)).count());
+}
+
+std::optional<PartialDate> PartialDate::plus_days(long days) const {
+  if (m_precision != Precision::day) return std::nullopt;
+  const std::chrono::year_month_day moved{days_of(*this) + std::chrono::days{days}};
+  PartialDate date;
+  date.m_year = static_cast<int>(moved.year());
+  date.m_month = static_cast<int>(static_cast<unsigned>(moved.month()));
+  date.m_day = static_cast<int>(static_cast<unsigned>(moved.day()));
+  date.m_precision = Precision::day;
+  return date;
+}
+
+std::optional<unsigned> PartialDate::weekday() const noexcept {
+  if (m_precision != Precision::day) return std::nullopt;
+  return std::chrono::weekday{days_of(*this)}.c_encoding();
 }
 
 std::string PartialDate::str() const {

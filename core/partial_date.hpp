@@ -27,6 +27,10 @@ class PartialDate {
   // Return the days from this date to `later` when both are full dates; nothing otherwise.
   std::optional<long> days_until(const PartialDate& later) const noexcept;
 
+  // Return this full date moved by `days` (negative: earlier); nothing unless it is a full date.
+  std::optional<PartialDate> plus_days(long days) const;
+  // Return the day of the week of a full date, 0 = Sunday to 6 = Saturday; nothing unless it is a full date.
+  std::optional<unsigned> weekday() const noexcept;
   // Return the date in its original form.
   std::string str() const;
 

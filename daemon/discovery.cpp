@@ -2,6 +2,7 @@
 #include "daemon/discovery.hpp"
 
 #include "core/json_text.hpp"
+#include "core/partial_date.hpp"
 #include "core/strings.hpp"
 #include "diff/event_id.hpp"
 #include "diff/related.hpp"
@@ -10,7 +11,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <map>
 #include <unordered_set>
 
@@ -27,23 +27,16 @@ constexpr const char* k_search_fields = "NCTId,BriefTitle";
 
 // The registry's calendar date of `data_timestamp` ("2026-08-19T09:00:06" -> "2026-08-19"), else today's UTC date.
 std::string registry_date(std::string_view data_timestamp, core::Clock::TimePoint now) {
-  int y = 0, m = 0, d = 0;
-  if (data_timestamp.size() >= 10 &&
-      std::sscanf(std::string(data_timestamp.substr(0, 10)).c_str(), "%4d-%2d-%2d", &y, &m, &d) == 3)
-    return std::string(data_timestamp.substr(0, 10));
+  const auto date = core::PartialDate::parse(data_timestamp.substr(0, 10));
+  if (date && date->precision() == core::PartialDate::Precision::day) return date->str();
   return core::format_rfc3339(now).substr(0, 10);
 }
 
-// The day before `date` (yyyy-MM-dd), or `date` itself when it is not a date.
+// The day before `date` (yyyy-MM-dd), or `date` itself when it is not a full date.
 std::string day_before(std::string_view date) {
-  int y = 0, m = 0, d = 0;
-  if (std::sscanf(std::string(date).c_str(), "%4d-%2d-%2d", &y, &m, &d) != 3) return std::string(date);
-  const std::chrono::year_month_day day{std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(m)},
-                                        std::chrono::day{static_cast<unsigned>(d)}};
-  if (!day.ok()) return std::string(date);
-  const std::chrono::year_month_day before{std::chrono::sys_days{day} - std::chrono::days{1}};
-  return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(before.year()), static_cast<unsigned>(before.month()),
-                     static_cast<unsigned>(before.day()));
+  const auto parsed = core::PartialDate::parse(date);
+  const auto before = parsed ? parsed->plus_days(-1) : std::nullopt;
+  return before ? before->str() : std::string(date);
 }
 
 // The search_matched event for a study that saved search `name` found.

@@ -38,3 +38,15 @@ TEST_CASE("slips between full dates are counted in days", "[core][partial_date]"
   CHECK(PartialDate::parse("2026-10-20")->days_until(*PartialDate::parse("2027-01-15")) == 87);
   CHECK(PartialDate::parse("2026-03-01")->days_until(*PartialDate::parse("2026-02-28")) == -1);
 }
+
+TEST_CASE("a full date moves by days across months, years and leap days, and knows its weekday", "[core][partial_date]") {
+  const auto date = [](const char* text) { return *trialwatch::core::PartialDate::parse(text); };
+  CHECK(date("2026-03-01").plus_days(-1)->str() == "2026-02-28");
+  CHECK(date("2028-03-01").plus_days(-1)->str() == "2028-02-29");
+  CHECK(date("2026-12-31").plus_days(1)->str() == "2027-01-01");
+  CHECK(date("2026-08-20").plus_days(0)->str() == "2026-08-20");
+  CHECK_FALSE(date("2026-08").plus_days(1).has_value());  // only full dates move
+  CHECK(date("2026-11-24").weekday() == 2u);              // a Tuesday
+  CHECK(date("2026-11-29").weekday() == 0u);              // a Sunday
+  CHECK_FALSE(date("2026").weekday().has_value());
+}
