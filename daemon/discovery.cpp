@@ -108,18 +108,21 @@ bool Discovery::subjects_due() const {
 
 core::Result<int> Discovery::run_searches(std::string_view data_timestamp) {
   int tracked = 0;
+  std::optional<std::set<std::string>> listed;  // the watch list, tracked or untracked
   for (const auto& search : m_options.searches) {
     const auto state = m_discoveries.search(search.name);
     if (state && state->fingerprint == search_fingerprint(search) && state->completed_data_timestamp == data_timestamp)
       continue;
-    auto found = run_search(search, data_timestamp);
+    if (!listed) listed = m_discoveries.listed();  // read once, kept current below
+    auto found = run_search(search, data_timestamp, *listed);
     if (!found) return std::move(found).error();
     tracked += *found;
   }
   return tracked;
 }
 
-core::Result<int> Discovery::run_search(const core::SearchConfig& search, std::string_view data_timestamp) {
+core::Result<int> Discovery::run_search(const core::SearchConfig& search, std::string_view data_timestamp,
+                                        std::set<std::string>& listed) {
   const std::string fingerprint = search_fingerprint(search);
   const std::string source = "search:" + search.name;
   const auto state = m_discoveries.search(search.name);
@@ -127,7 +130,6 @@ core::Result<int> Discovery::run_search(const core::SearchConfig& search, std::s
   auto params = first_run ? search_params(search) : windowed_search_params(search, state->window_date);
   params.emplace_back("fields", k_search_fields);
 
-  const auto listed = m_discoveries.listed();
   const int room = std::max(0, search.max_matches - m_discoveries.listed_from(source));
   std::vector<store::FoundStudy> found;
   std::unordered_set<std::string> found_ids;  // a study listed twice in one answer counts once
@@ -169,6 +171,7 @@ core::Result<int> Discovery::run_search(const core::SearchConfig& search, std::s
   const store::SearchState done{
       search.name, fingerprint, std::string(data_timestamp), registry_date(data_timestamp, m_clock.now()), {}, {}};
   const auto stored = m_discoveries.complete_search(done, found, data_timestamp, m_clock.now());
+  for (const auto& study : found) listed.insert(study.id.str());
   for (std::size_t i = 0; i < found.size(); ++i)
     if (stored[i]) publish(found[i], source, data_timestamp);
   m_logger.log(core::LogLevel::info, "saved search '{}' ({}): {} new {} tracked", search.name,
@@ -188,20 +191,22 @@ core::Result<int> Discovery::discover_related(std::string_view data_timestamp) {
       m_logger.log(core::LogLevel::info, "related trials: {} studies wait for a later cycle (at most {} per cycle)",
                    waiting, m_options.subjects_per_cycle);
   }
+  auto listed = m_discoveries.listed();  // read once for all subjects, kept current by discover_for
   for (const auto& subject : subjects) {
-    auto found = discover_for(subject, data_timestamp);
+    auto found = discover_for(subject, data_timestamp, listed);
     if (!found) return std::move(found).error();
     tracked += *found;
   }
   return tracked;
 }
 
-core::Result<int> Discovery::discover_for(const core::NctId& subject, std::string_view data_timestamp) {
+core::Result<int> Discovery::discover_for(const core::NctId& subject, std::string_view data_timestamp,
+                                          std::set<std::string>& listed) {
   const auto document = m_history.document(subject);
   if (!document) return Error{Error::Code::io, fmt::format("the stored version of {} cannot be read", subject.str())};
   auto profile = diff::read_profile(*document);
   if (!profile) return std::move(profile).error();
-  auto candidates = find_candidates(subject, *profile);
+  auto candidates = find_candidates(subject, *profile, listed);
   if (!candidates) return std::move(candidates).error();
 
   const std::string source = "related:" + subject.str();
@@ -213,6 +218,8 @@ core::Result<int> Discovery::discover_for(const core::NctId& subject, std::strin
     found.push_back(suggestion(subject, *id, candidate, track));
   }
   const auto stored = m_discoveries.complete_discovery(subject, found, data_timestamp, m_clock.now());
+  if (track)
+    for (const auto& study : found) listed.insert(study.id.str());
   for (std::size_t i = 0; i < found.size(); ++i)
     if (stored[i]) publish(found[i], source, data_timestamp);
   m_logger.log(core::LogLevel::info, "related trials of {}: {} new {}{}", subject.str(), found.size(),
@@ -221,8 +228,8 @@ core::Result<int> Discovery::discover_for(const core::NctId& subject, std::strin
 }
 
 core::Result<std::vector<Discovery::Candidate>> Discovery::find_candidates(const core::NctId& subject,
-                                                                           const diff::StudyProfile& profile) {
-  const auto listed = m_discoveries.listed();
+                                                                           const diff::StudyProfile& profile,
+                                                                           const std::set<std::string>& listed) {
   const auto suggested = m_discoveries.suggested(subject);
   std::map<std::string, Candidate> candidates;  // by NCT ID: each candidate once, whichever query found it
   for (const auto& query : diff::candidate_queries(profile)) {

@@ -14,6 +14,8 @@
 
 #include <chrono>
 #include <functional>
+#include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -69,15 +71,19 @@ class Discovery {
   core::Result<int> discover_related(std::string_view data_timestamp);
 
  private:
-  core::Result<int> run_search(const core::SearchConfig& search, std::string_view data_timestamp);
+  // `listed`: the watch list's IDs (tracked or untracked), which a run adds the studies it tracks to.
+  core::Result<int> run_search(const core::SearchConfig& search, std::string_view data_timestamp,
+                               std::set<std::string>& listed);
   // A trial a related-trial query returned, with what it shares with the study.
   struct Candidate {
     diff::StudyProfile profile;
     diff::Relatedness relatedness;
   };
-  core::Result<int> discover_for(const core::NctId& subject, std::string_view data_timestamp);
+  core::Result<int> discover_for(const core::NctId& subject, std::string_view data_timestamp,
+                                 std::set<std::string>& listed);
   // The best new candidates for `subject` (at most related.max_per_study, best first).
-  core::Result<std::vector<Candidate>> find_candidates(const core::NctId& subject, const diff::StudyProfile& profile);
+  core::Result<std::vector<Candidate>> find_candidates(const core::NctId& subject, const diff::StudyProfile& profile,
+                                                       const std::set<std::string>& listed);
   // The suggestion of `candidate` (with its related_found event) for `subject`.
   store::FoundStudy suggestion(const core::NctId& subject, const core::NctId& id, const Candidate& candidate,
                                bool track) const;
