@@ -12,4 +12,10 @@ std::string join(const std::vector<std::string>& items, std::string_view separat
   return out;
 }
 
+std::string_view trim_json_space_right(std::string_view text) noexcept {
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\n' || text.back() == '\r' || text.back() == '\t'))
+    text.remove_suffix(1);
+  return text;
+}
+
 }  // namespace trialwatch::core

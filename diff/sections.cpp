@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "diff/detail/sections.hpp"
 
+#include "core/strings.hpp"
+
 #include <algorithm>
 #include <cstring>
 #include <functional>
@@ -12,11 +14,6 @@ namespace ondemand = simdjson::ondemand;
 namespace {
 
 bool is_space(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
-
-std::string_view trim_right(std::string_view text) {
-  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
-  return text;
-}
 
 simdjson::error_code raw_of(ondemand::value value, std::string_view& raw) {
   ondemand::json_type type;
@@ -32,7 +29,7 @@ simdjson::error_code raw_of(ondemand::value value, std::string_view& raw) {
   } else {
     raw = value.raw_json_token();
   }
-  raw = trim_right(raw);
+  raw = core::trim_json_space_right(raw);
   return simdjson::SUCCESS;
 }
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "fetch/study_page.hpp"
 
+#include "core/strings.hpp"
+
 #include <simdjson.h>
 
 namespace trialwatch::fetch {
@@ -10,12 +12,6 @@ namespace dom = simdjson::dom;
 namespace {
 
 core::Error bad(std::string message) { return core::Error{core::Error::Code::bad_response, std::move(message)}; }
-
-std::string_view trim_right(std::string_view text) {
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\n' || text.back() == '\r' || text.back() == '\t'))
-    text.remove_suffix(1);
-  return text;
-}
 
 // Append the exact text of each element of the `studies` array of the (already validated) page `body` to `out`.
 bool exact_texts(std::string_view body, std::vector<std::string>& out) {
@@ -28,7 +24,7 @@ bool exact_texts(std::string_view body, std::vector<std::string>& out) {
     simdjson::ondemand::object study;
     std::string_view raw;
     if (element.get_object().get(study) || study.raw_json().get(raw)) return false;
-    out.emplace_back(trim_right(raw));
+    out.emplace_back(core::trim_json_space_right(raw));
   }
   return true;
 }

@@ -19,3 +19,9 @@ TEST_CASE("a list of strings becomes a JSON array with each string escaped", "[c
   CHECK(json_string_array({}) == "[]");
   CHECK(json_string_array({"shares condition \"RA\"", "both\nDRUG"}) == R"(["shares condition \"RA\"","both\nDRUG"])");
 }
+
+TEST_CASE("JSON white space is trimmed from the end only", "[core][strings]") {
+  CHECK(trialwatch::core::trim_json_space_right("{\"a\":1} \n\r\t") == "{\"a\":1}");
+  CHECK(trialwatch::core::trim_json_space_right(" x") == " x");
+  CHECK(trialwatch::core::trim_json_space_right("  ").empty());
+}
