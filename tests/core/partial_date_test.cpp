@@ -39,7 +39,8 @@ TEST_CASE("slips between full dates are counted in days", "[core][partial_date]"
   CHECK(PartialDate::parse("2026-03-01")->days_until(*PartialDate::parse("2026-02-28")) == -1);
 }
 
-TEST_CASE("a full date moves by days across months, years and leap days, and knows its weekday", "[core][partial_date]") {
+TEST_CASE("a full date moves by days across months, years and leap days, and knows its weekday",
+          "[core][partial_date]") {
   const auto date = [](const char* text) { return *trialwatch::core::PartialDate::parse(text); };
   CHECK(date("2026-03-01").plus_days(-1)->str() == "2026-02-28");
   CHECK(date("2028-03-01").plus_days(-1)->str() == "2028-02-29");
