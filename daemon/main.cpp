@@ -128,6 +128,10 @@ int run(const Flags& flags, core::Logger& logger, daemon::SignalWatcher& signals
   fetch::CurlOptions curl_options;
   curl_options.user_agent = core::k_user_agent;
   curl_options.cancel = &signals.stop_flag();
+  curl_options.connect_timeout = config.api.connect_timeout;
+  curl_options.total_timeout = config.api.timeout;
+  curl_options.low_speed_time = config.api.stall_timeout;
+  curl_options.max_body_bytes = static_cast<std::size_t>(config.api.max_response_mib) << 20;
   fetch::CurlHttpClient http(curl_options);
   std::mt19937_64 engine{std::random_device{}()};
   std::uniform_real_distribution<double> uniform(0.0, 1.0);

@@ -115,6 +115,14 @@ class CycleRun {
     if (!version) return std::move(version).error();
     m_data_timestamp = version->data_timestamp;
     m_record.data_timestamp = m_data_timestamp;
+    // Data older than the last synced (a rollback, a stale mirror behind a load balancer) would make every change
+    // since look reverted: record nothing until the registry catches up.
+    if (const auto synced = m_history.completed_data_timestamp(); synced && m_data_timestamp < *synced) {
+      m_logger.log(core::LogLevel::warning,
+                   "registry data {} is older than {}, the last synced; nothing recorded until it catches up",
+                   m_data_timestamp, *synced);
+      return CycleOutcome::unchanged;
+    }
 
     const bool reconcile_due = m_options.force_reconcile || reconcile_is_due(started);
     if (m_history.completed_data_timestamp() == m_data_timestamp && m_history.tracked_without_version().empty() &&

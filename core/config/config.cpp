@@ -131,6 +131,10 @@ void read_api(const toml::table& table, const std::string& source, ApiConfig& ap
   while (!api.base_url.empty() && api.base_url.back() == '/') api.base_url.pop_back();
   reader.read("requests_per_second", api.requests_per_second, 0.01, 100.0);
   reader.read("max_attempts", api.max_attempts, 1, 10);
+  reader.read_duration("connect_timeout", api.connect_timeout);  // durations are at least 1s
+  reader.read_duration("timeout", api.timeout);
+  reader.read_duration("stall_timeout", api.stall_timeout);
+  reader.read("max_response_mib", api.max_response_mib, 1, 1024);
   reader.reject_unknown_keys();
 }
 

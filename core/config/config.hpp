@@ -25,6 +25,10 @@ struct ApiConfig {
   std::string base_url = "https://clinicaltrials.gov/api/v2";
   double requests_per_second = 1.0;
   int max_attempts = 5;  // attempts per request, the first included (retries back off exponentially)
+  std::chrono::seconds connect_timeout{10};  // to open a connection
+  std::chrono::seconds timeout{120};         // for a whole request, body included
+  std::chrono::seconds stall_timeout{30};    // a body arriving slower than 1 KiB/s for this long is abandoned
+  int max_response_mib = 64;                 // a larger (decoded) answer is refused mid-transfer
 };
 
 // [sync]: when to check and what to track.

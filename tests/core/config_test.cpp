@@ -16,6 +16,10 @@ TEST_CASE("an empty configuration gives the documented defaults", "[core][config
   const Config config = parse_config("", "empty.toml");
   CHECK(config.api.base_url == "https://clinicaltrials.gov/api/v2");
   CHECK(config.api.requests_per_second == 1.0);
+  CHECK(config.api.connect_timeout == 10s);
+  CHECK(config.api.timeout == 120s);
+  CHECK(config.api.stall_timeout == 30s);
+  CHECK(config.api.max_response_mib == 64);
   CHECK(config.sync.check_interval == 30min);
   CHECK(config.sync.full_reconcile == 168h);
   CHECK(config.sync.track.empty());
@@ -60,6 +64,8 @@ TEST_CASE("configuration errors name the file and line and say what is wrong", "
       {"[api]\nbase_url = \"x\"\n", "bad.toml:2: api.base_url must be an http:// or https:// URL"},
       {"[api]\nrequests_per_second = 500\n", "bad.toml:2: api.requests_per_second must be between"},
       {"[api]\nmax_attempts = 0\n", "bad.toml:2: api.max_attempts must be between 1 and 10"},
+      {"[api]\nstall_timeout = \"0s\"\n", "bad.toml:2: api.stall_timeout must be a duration"},
+      {"[api]\nmax_response_mib = 0\n", "bad.toml:2: api.max_response_mib must be between 1 and 1024"},
       {"[sync]\ncheck_interval = \"soon\"\n", "bad.toml:2: sync.check_interval must be a duration"},
       {"\n[sync]\nchek_interval = \"30m\"\n", "bad.toml:3: unknown key 'sync.chek_interval'"},
       {"colour = 1\n", "bad.toml:1: unknown key 'colour'"},

@@ -18,6 +18,7 @@ struct Fault {
     drip,          // send the real body `drip_bytes` at a time, `drip_interval_ms` apart
     reset,         // send the headers of a chunked answer, then close the connection without a body
     delay,         // only wait `delay_ms` before answering normally
+    omit,          // answer normally, but leave the study whose NCT ID is `body` out of a list page, saying nothing
   };
 
   // Regular expression (ECMAScript) the request path must match, e.g. "^/api/v2/studies$"; empty matches all.

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <httplib.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <fstream>
@@ -49,6 +50,24 @@ const char* reason_text(int status) {
 std::string query_of(const httplib::Request& request) {
   const auto question = request.target.find('?');
   return question == std::string::npos ? std::string() : request.target.substr(question + 1);
+}
+
+// `answer` (a list page) without the study `nct_id`; unchanged when it is not a page holding it.
+ApiResponse without_study(ApiResponse answer, const std::string& nct_id) {
+  if (answer.status != 200) return answer;
+  Json page = Json::parse(answer.body);
+  Json* studies = page.find("studies");
+  if (studies == nullptr || !studies->is_array()) return answer;
+  auto& items = studies->items();
+  const auto before = items.size();
+  items.erase(std::remove_if(items.begin(), items.end(),
+                             [&](const Json& study) {
+                               const Json* id = study.at_path("protocolSection.identificationModule.nctId");
+                               return id != nullptr && id->text() == nct_id;
+                             }),
+              items.end());
+  if (items.size() != before) answer.body = page.dump();
+  return answer;
 }
 
 QueryParams params_of(const httplib::Request& request) {
@@ -162,6 +181,9 @@ struct FakeRegistry::State {
         response.set_chunked_content_provider("application/json",
                                               [](std::size_t, httplib::DataSink&) { return false; });
         sent_status = 0;
+        break;
+      case Fault::Kind::omit:
+        send(without_study(answer_now, fault->body), response);
         break;
       case Fault::Kind::delay:
         break;
