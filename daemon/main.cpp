@@ -203,6 +203,7 @@ int main(int argc, char** argv) {
   }
   guard_standard_descriptors();
   std::signal(SIGPIPE, SIG_IGN);  // a receiver or registry that hangs up is an error to report, not a reason to die
+  std::signal(SIGXFSZ, SIG_IGN);  // a file-size limit reached is a full disk to report (EFBIG), not a reason to die
   daemon::SignalWatcher signals;  // before any thread starts: every thread inherits the blocked signals
   core::Logger logger(core::LogLevel::info, daemon::stderr_is_journal() ? core::Logger::Format::journal_prefixed
                                                                         : core::Logger::Format::plain);

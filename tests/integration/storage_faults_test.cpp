@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: MIT
+// Storage faults (issue #9) through the real trialwatchd: a full disk, a database locked by another writer, a
+// corrupt file and a file from a newer schema each give one clear sentence and the documented exit code, and never
+// damage what is already stored. (A read-only file cannot be tested here: the tests may run as root, which writes
+// regardless of permissions.)
+
+#include "tests/integration/daemon_fixture.hpp"
+
+#include <SQLiteCpp/Database.h>
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+namespace fr = trialwatch::fakeregistry;
+using trialwatch::testing::DaemonFixture;
+using trialwatch::testing::test_data_dir;
+
+namespace {
+
+const std::vector<std::string> k_tracked{"NCT06613490", "NCT04280705", "NCT00763412"};
+
+std::string read_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+std::string integrity(const std::string& path) {
+  SQLite::Database db(path, SQLite::OPEN_READONLY);
+  return db.execAndGet("PRAGMA integrity_check").getString();
+}
+
+std::vector<std::string> event_ids(const DaemonFixture& f) {
+  std::vector<std::string> ids;
+  for (const auto& e : f.events()) ids.push_back(e.id);
+  return ids;
+}
+
+// A fixture synced over day 0, moved to day 1 (a status change waits), with its WAL checkpointed into the file.
+struct Synced {
+  Synced()
+      : f(fr::load_scenario(test_data_dir() / "scenarios/car-nk-results"), k_tracked, "[related]\nmode = \"off\"\n") {
+    REQUIRE(f.run_once().exit_code == 0);
+    REQUIRE(f.registry.registry.advance_day());
+    SQLite::Database db(f.db_path(), SQLite::OPEN_READWRITE);
+    db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    baseline = event_ids(f);
+    REQUIRE(baseline.size() == 3);
+  }
+  DaemonFixture f;
+  std::vector<std::string> baseline;
+};
+
+}  // namespace
+
+TEST_CASE("a full disk fails the cycle with exit 74 and keeps the stored history", "[integration][storage]") {
+  Synced s;
+  // Files may not grow past the database's size (plus a little): the cycle's writes run out of space.
+  const auto result = trialwatch::testing::run_process(
+      {"/usr/bin/prlimit", "--fsize=" + std::to_string(4096), "--", TRIALWATCH_DAEMON_PATH, "--once",
+       "--api-base", s.f.registry.registry.base_url(), "--db", s.f.db_path(), "--config", s.f.config_path()},
+      {{"TRIALWATCH_DB", ""}, {"TRIALWATCH_CONFIG", ""}});
+  INFO(result.output);
+  CHECK(result.exit_code == 74);
+  CHECK_THAT(result.output, Catch::Contains("disk") || Catch::Contains("space"));
+  CHECK(integrity(s.f.db_path()) == "ok");
+  CHECK(event_ids(s.f) == s.baseline);
+
+  const auto recovered = s.f.run_once();  // space again: the waiting change is recorded
+  INFO(recovered.output);
+  CHECK(recovered.exit_code == 0);
+  CHECK(event_ids(s.f).size() > s.baseline.size());
+}
+
+TEST_CASE("a database locked by another writer fails with exit 74 after the busy timeout", "[integration][storage]") {
+  Synced s;
+  SQLite::Database other(s.f.db_path(), SQLite::OPEN_READWRITE);
+  other.exec("BEGIN IMMEDIATE");  // another writer holds the write lock for the whole run
+  const auto result = s.f.run_once();
+  INFO(result.output);
+  CHECK(result.exit_code == 74);
+  CHECK_THAT(result.output, Catch::Contains("locked") || Catch::Contains("busy"));
+  other.exec("ROLLBACK");
+  CHECK(integrity(s.f.db_path()) == "ok");
+  CHECK(event_ids(s.f) == s.baseline);
+  CHECK(s.f.run_once().exit_code == 0);
+  CHECK(event_ids(s.f).size() > s.baseline.size());
+}
+
+TEST_CASE("a corrupt database file is refused with exit 65 and left as it was", "[integration][storage]") {
+  Synced s;
+  {
+    std::fstream file(s.f.db_path(), std::ios::in | std::ios::out | std::ios::binary);
+    file.seekp(static_cast<std::streamoff>(std::filesystem::file_size(s.f.db_path()) / 2));
+    const std::string garbage(4096, '\x5a');
+    file.write(garbage.data(), static_cast<std::streamsize>(garbage.size()));
+  }
+  const std::string damaged = read_bytes(s.f.db_path());
+  const auto result = s.f.run_once();
+  INFO(result.output);
+  CHECK(result.exit_code == 65);
+  CHECK_THAT(result.output, Catch::Contains("backup"));
+  CHECK(read_bytes(s.f.db_path()) == damaged);  // nothing written over what may still be rescued
+}
+
+TEST_CASE("a database from a newer schema is refused with exit 65 and left as it was", "[integration][storage]") {
+  Synced s;
+  {
+    SQLite::Database db(s.f.db_path(), SQLite::OPEN_READWRITE);
+    db.exec("PRAGMA user_version = 99");
+    db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  }
+  const std::string newer = read_bytes(s.f.db_path());
+  const auto result = s.f.run_once();
+  INFO(result.output);
+  CHECK(result.exit_code == 65);
+  CHECK_THAT(result.output, Catch::Contains("newer"));
+  CHECK(read_bytes(s.f.db_path()) == newer);
+}
