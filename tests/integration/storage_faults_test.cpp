@@ -58,8 +58,8 @@ TEST_CASE("a full disk fails the cycle with exit 74 and keeps the stored history
   Synced s;
   // Files may not grow past the database's size (plus a little): the cycle's writes run out of space.
   const auto result = trialwatch::testing::run_process(
-      {"/usr/bin/prlimit", "--fsize=" + std::to_string(4096), "--", TRIALWATCH_DAEMON_PATH, "--once",
-       "--api-base", s.f.registry.registry.base_url(), "--db", s.f.db_path(), "--config", s.f.config_path()},
+      {"/usr/bin/prlimit", "--fsize=4096", "--", TRIALWATCH_DAEMON_PATH, "--once", "--api-base",
+       s.f.registry.registry.base_url(), "--db", s.f.db_path(), "--config", s.f.config_path()},
       {{"TRIALWATCH_DB", ""}, {"TRIALWATCH_CONFIG", ""}});
   INFO(result.output);
   CHECK(result.exit_code == 74);
