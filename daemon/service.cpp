@@ -91,6 +91,8 @@ Service::CycleResult Service::cycle() {
   options.force_reconcile = m_force_reconcile;
   options.on_event = [this](const store::StoredEvent& event) { publish(event); };
   options.heartbeat = [this] { m_parts.notifier.keep_alive(); };
+  if (m_parts.crash_points != nullptr)
+    options.crash_point = [this](std::string_view name) { m_parts.crash_points->pass(name); };
   options.route = [this](core::EventType type, const std::string& nct_id, const std::string& source) {
     return notify::channels_for(m_config.notify, type, nct_id, source);
   };

@@ -86,6 +86,7 @@ class CycleRun {
     }
     m_history.finish_run(m_record);
     if (outcome == CycleOutcome::completed) {
+      crash_point("before_watermark");
       m_history.set_completed_data_timestamp(m_data_timestamp);
       // The first complete cycle fetched every study in full: it counts as the first reconcile.
       if (m_reconciled) m_history.set_last_reconcile(started);
@@ -299,11 +300,17 @@ class CycleRun {
     return core::Ok{};
   }
 
+  void crash_point(std::string_view name) const {
+    if (m_options.crash_point) m_options.crash_point(name);
+  }
+
   // Commit the pending versions in one transaction (each study's version, changes and events together), then
   // publish the events that were stored.
   void flush() {
     if (m_pending.empty()) return;
+    crash_point("before_commit");
     const auto numbers = m_history.record_versions(m_pending);
+    crash_point("after_commit");
     for (std::size_t i = 0; i < m_pending.size(); ++i) {
       if (!numbers[i]) continue;
       const auto& version = m_pending[i];

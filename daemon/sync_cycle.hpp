@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace trialwatch::daemon {
@@ -36,6 +37,10 @@ struct CycleOptions {
   DiscoveryOptions discovery;
   // Called often while the cycle works (after each page and study), from the calling thread: the watchdog ping.
   std::function<void()> heartbeat;
+  // Test builds: called at the named points where a crash test may end the process (core::CrashPoints):
+  // "before_commit" and "after_commit" around each batch's transaction, "before_watermark" between recording the
+  // run and writing the completed dataTimestamp. May be empty.
+  std::function<void(std::string_view)> crash_point;
 };
 
 // How a cycle ended.

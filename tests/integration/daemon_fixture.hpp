@@ -7,6 +7,8 @@
 #include "tests/support/process.hpp"
 #include "tests/support/temp_dir.hpp"
 
+#include <SQLiteCpp/Database.h>
+
 #include <fstream>
 #include <map>
 #include <memory>
@@ -14,6 +16,12 @@
 #include <vector>
 
 namespace trialwatch::testing {
+
+// Return what PRAGMA integrity_check says of the database at `db_path` ("ok" when it is sound).
+inline std::string integrity_of(const std::string& db_path) {
+  SQLite::Database db(db_path, SQLite::OPEN_READONLY);
+  return db.execAndGet("PRAGMA integrity_check").getString();
+}
 
 // A fake registry, a temporary folder with a configuration file, and the real trialwatchd binary run as a child.
 struct DaemonFixture {

@@ -46,11 +46,6 @@ bool wait_for_tracked(const DaemonFixture& f, const std::string& nct_id, std::ch
   return true;
 }
 
-std::string integrity_of(const std::string& db_path) {
-  SQLite::Database db(db_path, SQLite::OPEN_READONLY);
-  return db.execAndGet("PRAGMA integrity_check").getString();
-}
-
 }  // namespace
 
 TEST_CASE("READY comes once the database is open, before the first sync, then STATUS and WATCHDOG follow",
@@ -166,7 +161,7 @@ TEST_CASE("SIGTERM in the middle of a slow transfer exits 0 within 5 s and leave
   const auto exit_code = daemon->wait_for_exit(5s);
   INFO(daemon->output());
   CHECK(exit_code == 0);
-  CHECK(integrity_of(f.db_path()) == "ok");
+  CHECK(trialwatch::testing::integrity_of(f.db_path()) == "ok");
   CHECK(f.events().empty());  // the interrupted cycle stored nothing, so it recorded no event
   auto db = trialwatch::store::Database::open(f.db_path(), trialwatch::store::OpenMode::read_only);
   trialwatch::store::History history(db);

@@ -26,11 +26,6 @@ std::string read_bytes(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-std::string integrity(const std::string& path) {
-  SQLite::Database db(path, SQLite::OPEN_READONLY);
-  return db.execAndGet("PRAGMA integrity_check").getString();
-}
-
 std::vector<std::string> event_ids(const DaemonFixture& f) {
   std::vector<std::string> ids;
   for (const auto& e : f.events()) ids.push_back(e.id);
@@ -64,7 +59,7 @@ TEST_CASE("a full disk fails the cycle with exit 74 and keeps the stored history
   INFO(result.output);
   CHECK(result.exit_code == 74);
   CHECK_THAT(result.output, Catch::Contains("disk") || Catch::Contains("space"));
-  CHECK(integrity(s.f.db_path()) == "ok");
+  CHECK(trialwatch::testing::integrity_of(s.f.db_path()) == "ok");
   CHECK(event_ids(s.f) == s.baseline);
 
   const auto recovered = s.f.run_once();  // space again: the waiting change is recorded
@@ -82,7 +77,7 @@ TEST_CASE("a database locked by another writer fails with exit 74 after the busy
   CHECK(result.exit_code == 74);
   CHECK_THAT(result.output, Catch::Contains("locked") || Catch::Contains("busy"));
   other.exec("ROLLBACK");
-  CHECK(integrity(s.f.db_path()) == "ok");
+  CHECK(trialwatch::testing::integrity_of(s.f.db_path()) == "ok");
   CHECK(event_ids(s.f) == s.baseline);
   CHECK(s.f.run_once().exit_code == 0);
   CHECK(event_ids(s.f).size() > s.baseline.size());
