@@ -52,7 +52,9 @@ bool split_protocol(ondemand::value value, const char* key_quote, const char* en
   if (value.get_object().get(protocol)) return false;
   const std::size_t first = modules.size();
   for (auto module : protocol) {
-    const char* const quote = module.key().raw() - 1;
+    ondemand::raw_json_string raw_key;  // an error here (a malformed document) must not throw: checked first
+    if (module.key().get(raw_key)) return false;
+    const char* const quote = raw_key.raw() - 1;
     std::string_view key;
     ondemand::value module_value;
     std::string_view raw;
@@ -253,7 +255,9 @@ bool split_sections(ondemand::parser& parser, simdjson::padded_string_view json,
   if (parser.iterate(json).get(document) || document.get_object().get(root)) return false;
   const char* const end = json.data() + json.size();
   for (auto field : root) {
-    const char* const quote = field.key().raw() - 1;
+    ondemand::raw_json_string raw_key;
+    if (field.key().get(raw_key)) return false;
+    const char* const quote = raw_key.raw() - 1;
     std::string_view key;
     ondemand::value value;
     if (field.unescaped_key().get(key) || field.value().get(value)) return false;

@@ -121,6 +121,19 @@ TEST_CASE("invalid JSON on either side is an error, not an empty diff", "[diff][
   CHECK_FALSE(differ.diff(R"({"protocolSection":{"x":1}})", R"({"protocolSection":{"x":}})").has_value());
 }
 
+// Found by fuzz/differ_fuzz.cpp (minimised): a NUL where a key should start made the section splitter throw from
+// inside simdjson instead of reporting the document as malformed, which ended the process.
+TEST_CASE("a malformed key inside an object is an error, never an exception", "[diff][json_diff][fuzz]") {
+  StudyDiffer differ;
+  const std::string nul_key("{\0}", 3);
+  CHECK_NOTHROW(differ.read(nul_key));
+  CHECK_FALSE(differ.diff("{}", nul_key).has_value());
+  CHECK_FALSE(differ.diff(nul_key, "{}").has_value());
+  const std::string nested(R"({"protocolSection":{)" + nul_key.substr(1, 1) + "}}");
+  CHECK_NOTHROW(differ.read(nested));
+  CHECK_FALSE(differ.diff("{}", nested).has_value());
+}
+
 TEST_CASE("the identity-key table knows the arrays API-NOTES lists", "[diff][identity_keys]") {
   using trialwatch::diff::array_rule;
   using trialwatch::diff::ArrayRule;
