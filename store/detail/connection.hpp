@@ -35,9 +35,14 @@ inline const SQLite::Database& connection(const Database& db) { return *db.impl(
 class CachedStatement {
  public:
   explicit CachedStatement(SQLite::Statement& statement) : m_statement(statement) {}
+  // Never throws: after a failed step, reset() reports that step's error again, and an exception leaving a
+  // destructor would end the process instead of reaching the caller's handler.
   ~CachedStatement() {
-    m_statement.reset();
-    m_statement.clearBindings();
+    (void)m_statement.tryReset();
+    try {
+      m_statement.clearBindings();  // sqlite3_clear_bindings() always succeeds; the catch is for the signature
+    } catch (const SQLite::Exception&) {
+    }
   }
   CachedStatement(const CachedStatement&) = delete;
   CachedStatement& operator=(const CachedStatement&) = delete;

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: MIT
-// Storage faults (issue #9) through the real trialwatchd: a full disk, a database locked by another writer, a
-// corrupt file and a file from a newer schema each give one clear sentence and the documented exit code, and never
-// damage what is already stored. (A read-only file cannot be tested here: the tests may run as root, which writes
-// regardless of permissions.)
+// Storage faults (issue #9) through the real trialwatchd: a full disk, a read-only database, a database locked by
+// another writer, a corrupt file and a file from a newer schema each give one clear sentence and the documented exit
+// code, and never damage what is already stored.
 
 #include "tests/integration/daemon_fixture.hpp"
 
@@ -12,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <unistd.h>
 
 namespace fr = trialwatch::fakeregistry;
 using trialwatch::testing::DaemonFixture;
@@ -63,6 +63,33 @@ TEST_CASE("a full disk fails the cycle with exit 74 and keeps the stored history
   CHECK(event_ids(s.f) == s.baseline);
 
   const auto recovered = s.f.run_once();  // space again: the waiting change is recorded
+  INFO(recovered.output);
+  CHECK(recovered.exit_code == 0);
+  CHECK(event_ids(s.f).size() > s.baseline.size());
+}
+
+TEST_CASE("a read-only database fails with exit 74 and stays as it was", "[integration][storage]") {
+  Synced s;
+  namespace fs = std::filesystem;
+  fs::permissions(s.f.db_path(), fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
+  std::vector<std::string> argv{
+      TRIALWATCH_DAEMON_PATH, "--once",   "--api-base",     s.f.registry.registry.base_url(), "--db",
+      s.f.db_path(),          "--config", s.f.config_path()};
+  if (::geteuid() == 0) {  // root writes whatever the mode says: run the daemon as nobody, in a folder it may use
+    fs::permissions(s.f.dir.path(), fs::perms::all);
+    fs::permissions(s.f.config_path(), fs::perms::owner_read | fs::perms::owner_write | fs::perms::others_read);
+    argv.insert(argv.begin(), {"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"});
+  }
+  const std::string before = read_bytes(s.f.db_path());
+  const auto result = trialwatch::testing::run_process(argv, {{"TRIALWATCH_DB", ""}, {"TRIALWATCH_CONFIG", ""}});
+  INFO(result.output);
+  CHECK(result.exit_code == 74);
+  CHECK_THAT(result.output, Catch::Contains("readonly") || Catch::Contains("read-only"));
+  CHECK_THAT(result.output, Catch::Contains("check its permissions"));
+  CHECK(read_bytes(s.f.db_path()) == before);
+
+  fs::permissions(s.f.db_path(), fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read);
+  const auto recovered = s.f.run_once();
   INFO(recovered.output);
   CHECK(recovered.exit_code == 0);
   CHECK(event_ids(s.f).size() > s.baseline.size());
