@@ -2,6 +2,7 @@
 // Issue #8: trialwatchd --once at registry scale, day by day, against a generated registry served over loopback,
 // and side by side with the naive strategy of the same binary.
 //   1. scale: N tracked studies, the initial load, DAYS weekdays of changes, then a day the registry was not refreshed;
+//      then DAYS more weekdays with trialwatchd running as a service (its CPU per daily cycle, without the start);
 //   2. comparison: M studies, initial load and one day, with --strategy sync and --strategy naive;
 //   3. the client's query latencies on the database of step 1.
 // Usage: trialwatch-scale-bench DATA_DIR N DAYS M WORK_DIR. Prints Markdown; exits 1 if a target is missed.
@@ -17,11 +18,14 @@
 
 #include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <spawn.h>
+#include <sstream>
 #include <string>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -67,8 +71,20 @@ long high_water_kb(pid_t pid) {
   return 0;
 }
 
-// Run `argv` to completion with stdout and stderr to `log`; return its exit code, wall and CPU time and peak RSS.
-CycleCost spawn_and_measure(const std::vector<std::string>& argv, const fs::path& log) {
+// User + system CPU seconds that the running process `pid` has used so far (/proc/PID/stat, clock-tick resolution).
+double cpu_seconds_of(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  const std::string text((std::istreambuf_iterator<char>(stat)), {});
+  std::istringstream fields(text.substr(text.rfind(')') + 2));  // after "pid (comm) ": field 3, the state
+  std::string skipped;
+  for (int field = 3; field <= 13; ++field) fields >> skipped;
+  long long user_ticks = 0, system_ticks = 0;
+  fields >> user_ticks >> system_ticks;
+  return static_cast<double>(user_ticks + system_ticks) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+// Start `argv` with stdout and stderr appended to `log`; return its pid, or 0 if it could not start.
+pid_t spawn(const std::vector<std::string>& argv, const fs::path& log) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
@@ -76,12 +92,18 @@ CycleCost spawn_and_measure(const std::vector<std::string>& argv, const fs::path
   std::vector<char*> args;
   for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
   args.push_back(nullptr);
-  CycleCost cost;
-  const auto start = Clock::now();
   pid_t pid = 0;
   const int spawned = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
-  if (spawned != 0) return cost;
+  return spawned == 0 ? pid : 0;
+}
+
+// Run `argv` to completion with stdout and stderr to `log`; return its exit code, wall and CPU time and peak RSS.
+CycleCost spawn_and_measure(const std::vector<std::string>& argv, const fs::path& log) {
+  CycleCost cost;
+  const auto start = Clock::now();
+  const pid_t pid = spawn(argv, log);
+  if (pid == 0) return cost;
   // ru_maxrss would include this process's own memory, which the child shares until it calls exec: sample the
   // child's VmHWM (the high-water mark of its own address space) every few milliseconds instead.
   int status = 0;
@@ -133,6 +155,71 @@ class Daemon {
       if (auto run = store::History(db).last_run()) cost.run = *run;
     }
     return cost;
+  }
+
+  // Run trialwatchd as a service (checking the registry every second) through `days` more registry days; return
+  // each day's cost: the daemon's CPU and wall time from the day's publication until its completed cycle is
+  // recorded. Starting, opening the database (quick_check) and merging the configuration are paid once, before.
+  std::vector<CycleCost> service_days(bench::RegistryServer& server, int days) {
+    const fs::path config = m_config.string() + ".service.toml";
+    {
+      std::ifstream once(m_config);
+      std::string text((std::istreambuf_iterator<char>(once)), {});
+      text.replace(text.find("[sync]\n"), 7, "[sync]\ncheck_interval = \"1s\"\n");
+      std::ofstream(config, std::ios::trunc) << text;
+    }
+    std::vector<CycleCost> costs;
+    const pid_t pid = spawn({TRIALWATCHD_PATH, "--api-base", m_api_base, "--db", m_db.string(), "--config",
+                             config.string(), "--log-level", "warning"},
+                            m_log);
+    if (pid == 0) return costs;
+    SQLite::Database db(m_db, SQLite::OPEN_READONLY);
+    const auto runs = [&](const char* outcome) {
+      SQLite::Statement query(db, "SELECT count(*) FROM runs WHERE outcome = ?");
+      query.bind(1, outcome);
+      query.executeStep();
+      return query.getColumn(0).getInt64();
+    };
+    const auto wait_until = [](const auto& done) {
+      for (const auto deadline = Clock::now() + std::chrono::minutes(10); !done() && Clock::now() < deadline;)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      return done();
+    };
+    const auto unchanged = runs("unchanged");
+    if (wait_until([&] { return runs("unchanged") > unchanged; }))  // started: its first check found nothing new
+      for (int day = 1; day <= days; ++day) {
+        const auto completed = runs("ok");
+        const double cpu_before = cpu_seconds_of(pid);
+        const auto bytes_before = database_bytes(m_db);
+        const auto start = Clock::now();
+        const auto changes = server.advance_day();
+        if (!wait_until([&] { return runs("ok") > completed; })) break;
+        CycleCost cost;
+        cost.name = fmt::format("service, day {}", day);
+        cost.wall_seconds = std::chrono::duration<double>(Clock::now() - start).count();
+        cost.cpu_seconds = cpu_seconds_of(pid) - cpu_before;
+        cost.peak_rss_mb = static_cast<double>(high_water_kb(pid)) / 1024.0;
+        cost.exit_code = 0;
+        const auto bytes_after = database_bytes(m_db);
+        cost.db_bytes_added = bytes_after > bytes_before ? bytes_after - bytes_before : 0;
+        cost.registry_changes = changes.sponsor_updates + changes.reprocessed;
+        SQLite::Statement last(db,
+                               "SELECT requests, bytes, checked, fetched, changed, events FROM runs WHERE "
+                               "outcome = 'ok' ORDER BY id DESC LIMIT 1");
+        if (last.executeStep()) {
+          cost.run.requests = last.getColumn(0).getInt();
+          cost.run.bytes = static_cast<std::uint64_t>(last.getColumn(1).getInt64());
+          cost.run.checked = last.getColumn(2).getInt();
+          cost.run.fetched = last.getColumn(3).getInt();
+          cost.run.changed = last.getColumn(4).getInt();
+          cost.run.events = last.getColumn(5).getInt();
+        }
+        costs.push_back(cost);
+      }
+    kill(pid, SIGTERM);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return costs;
   }
 
   const fs::path& db() const { return m_db; }
@@ -214,6 +301,8 @@ int main(int argc, char** argv) {
   }
   const auto idle = daemon.cycle("not refreshed", 0);
   print_row(idle);
+  const auto service = daemon.service_days(server, days);
+  for (const auto& day : service) print_row(day);
 
   const double raw_bytes = registry.mean_bytes() * static_cast<double>(n);
   std::vector<double> daily_cpu;
@@ -229,9 +318,19 @@ int main(int argc, char** argv) {
        fmt::format("{:.0f} studies/s ({:.1f} s CPU, {:.1f} s wall)", static_cast<double>(n) / initial.cpu_seconds,
                    initial.cpu_seconds, initial.wall_seconds),
        static_cast<double>(n) / initial.cpu_seconds >= 5000});
-  targets.push_back({fmt::format("daily cycle at {} tracked (~{} sponsor updates), CPU (median of {} days)", n, n / 200,
-                                 daily.size()),
-                     "≤ 2 s", fmt::format("{:.2f} s", median_daily_cpu), median_daily_cpu <= 2.0});
+  targets.push_back(
+      {fmt::format("daily cycle at {} tracked (~{} sponsor updates), CPU (median of {} days)", n, n / 200,
+                   daily.size()),
+       "≤ 2 s",
+       fmt::format("{:.2f} s (trialwatchd --once, each run opening and checking the database)", median_daily_cpu),
+       median_daily_cpu <= 2.0});
+  std::vector<double> service_cpu;
+  for (const auto& d : service) service_cpu.push_back(d.cpu_seconds);
+  std::sort(service_cpu.begin(), service_cpu.end());
+  const double median_service_cpu = service_cpu.empty() ? -1 : service_cpu[service_cpu.size() / 2];
+  targets.push_back(
+      {fmt::format("daily cycle at {} tracked, CPU of the running service (median of {} days)", n, service.size()),
+       "≤ 2 s", fmt::format("{:.2f} s", median_service_cpu), median_service_cpu >= 0 && median_service_cpu <= 2.0});
   targets.push_back({"stored bytes per new version (median; sponsor updates and reprocessing)", "≤ 2 KB",
                      fmt::format("{:.0f} bytes", per_version), per_version <= 2048});
   targets.push_back({"database size after the initial load, vs raw JSON", "≤ 12 %",
