@@ -9,7 +9,6 @@
 
 #include "tests/integration/daemon_fixture.hpp"
 
-#include <SQLiteCpp/Database.h>
 #include <catch2/catch.hpp>
 
 #include <csignal>
@@ -22,6 +21,7 @@
 namespace fr = trialwatch::fakeregistry;
 using trialwatch::testing::ChildProcess;
 using trialwatch::testing::DaemonFixture;
+using trialwatch::testing::k_without_discovery;
 using trialwatch::testing::test_data_dir;
 using Clock = std::chrono::steady_clock;
 
@@ -40,19 +40,14 @@ struct Notified {
   Notified() : f(fr::load_scenario(test_data_dir() / "scenarios/car-nk-results"), k_tracked) {
     const auto script = f.dir.path() / "receive.sh";
     std::ofstream(script) << "#!/bin/sh\necho \"$TRIALWATCH_EVENT_ID\" >> '" << received().string() << "'\n";
-    f.write_config(k_tracked,
-                   "[related]\nmode = \"off\"\n[[notify]]\nname = \"lab\"\ntype = \"exec\"\ncommand = "
-                   "[\"/bin/sh\", \"" +
-                       script.string() +
-                       "\"]\nevents = [\"status_changed\", \"dates_changed\", \"last_updated\", "
-                       "\"results_submitted\", \"results_posted\", \"study_reprocessed\"]\n");
+    f.write_config(k_tracked, k_without_discovery +
+                                  "[[notify]]\nname = \"lab\"\ntype = \"exec\"\ncommand = "
+                                  "[\"/bin/sh\", \"" +
+                                  script.string() +
+                                  "\"]\nevents = [\"status_changed\", \"dates_changed\", \"last_updated\", "
+                                  "\"results_submitted\", \"results_posted\", \"study_reprocessed\"]\n");
   }
   std::filesystem::path received() const { return f.dir.path() / "received.log"; }
-  std::vector<std::string> argv() const {
-    return {
-        TRIALWATCH_DAEMON_PATH, "--once", "--api-base", f.registry.registry.base_url(), "--db", f.db_path(), "--config",
-        f.config_path()};
-  }
   std::vector<std::string> deliveries() const {
     std::vector<std::string> ids;
     std::ifstream in(received());
@@ -68,8 +63,6 @@ struct Notified {
   DaemonFixture f;
 };
 
-const std::map<std::string, std::string> k_env{{"TRIALWATCH_DB", ""}, {"TRIALWATCH_CONFIG", ""}};
-
 }  // namespace
 
 TEST_CASE("killed at random moments and at every crash point, the daemon loses and duplicates nothing",
@@ -84,7 +77,7 @@ TEST_CASE("killed at random moments and at every crash point, the daemon loses a
   std::vector<int> day_ms;
   do {
     const auto start = Clock::now();
-    const auto result = trialwatch::testing::run_process(reference.argv(), k_env);
+    const auto result = reference.f.run_once();
     INFO(result.output);
     REQUIRE(result.exit_code == 0);
     day_ms.push_back(static_cast<int>(std::chrono::duration<double, std::milli>(Clock::now() - start).count()));
@@ -106,19 +99,18 @@ TEST_CASE("killed at random moments and at every crash point, the daemon loses a
         std::optional<int> exit_code;
         std::string output;
         if (kills >= kills_wanted) {
-          const auto result = trialwatch::testing::run_process(crashy.argv(), k_env);
+          const auto result = crashy.f.run_once();
           exit_code = result.exit_code;
           output = result.output;
         } else if (random() % 2 == 0) {
-          auto env = k_env;
-          env["TRIALWATCH_CRASHPOINT"] =
+          const std::string point =
               k_crash_points[random() % k_crash_points.size()] + ":" + (random() % 4 == 0 ? "2" : "1");
-          const auto result = trialwatch::testing::run_process(crashy.argv(), env);
+          const auto result = crashy.f.run_once({}, {{"TRIALWATCH_CRASHPOINT", point}});
           exit_code = result.exit_code;
-          output = result.output + "\n(" + env["TRIALWATCH_CRASHPOINT"] + ")";
+          output = result.output + "\n(" + point + ")";
           if (*exit_code == 137) ++named;
         } else {
-          ChildProcess child(crashy.argv(), k_env);
+          ChildProcess child(crashy.f.once_argv(), trialwatch::testing::isolated_env());
           std::this_thread::sleep_for(std::chrono::milliseconds(random() % (day_ms[day] + 1)));
           exit_code = child.wait_for_exit(std::chrono::milliseconds(0));
           if (!exit_code) {

@@ -17,6 +17,21 @@
 
 namespace trialwatch::testing {
 
+// The environment the programs under test run with: `extra`, and no database or configuration path inherited from
+// the caller's environment.
+inline std::map<std::string, std::string> isolated_env(const std::map<std::string, std::string>& extra = {}) {
+  std::map<std::string, std::string> env{{"TRIALWATCH_DB", ""}, {"TRIALWATCH_CONFIG", ""}};
+  for (const auto& [name, value] : extra) env[name] = value;
+  return env;
+}
+
+// Configuration that turns related-trial discovery off, for tests that count or compare the sync engine's own work.
+inline const std::string k_without_discovery = "[related]\nmode = \"off\"\n";
+
+// The studies the car-nk-results scenario's tests track: NCT06613490 (the story), NCT04280705 (reprocessed on day 5)
+// and NCT00763412.
+inline const std::vector<std::string> k_scenario_studies{"NCT06613490", "NCT04280705", "NCT00763412"};
+
 // Return what PRAGMA integrity_check says of the database at `db_path` ("ok" when it is sound).
 inline std::string integrity_of(const std::string& db_path) {
   SQLite::Database db(db_path, SQLite::OPEN_READONLY);
@@ -36,7 +51,8 @@ struct DaemonFixture {
   void write_config(const std::vector<std::string>& tracked, const std::string& extra_config = "",
                     const std::string& sync_extra = "") const {
     std::ofstream config(config_path(), std::ios::trunc);
-    config << "[api]\nrequests_per_second = 100.0\nmax_attempts = 1\n"
+    config << "[api]\nrequests_per_second = 100.0\n"
+           << api_settings << "\n"
            << extra_config << "\n[sync]\n"
            << sync_extra << "\ntrack = [";
     for (std::size_t i = 0; i < tracked.size(); ++i) config << (i ? ", " : "") << '"' << tracked[i] << '"';
@@ -46,24 +62,28 @@ struct DaemonFixture {
   // Start trialwatchd (no --once) in the background against the fake registry, with `env` added.
   std::unique_ptr<ChildProcess> start(const std::map<std::string, std::string>& env = {},
                                       ChildProcess::Stderr stderr_kind = ChildProcess::Stderr::plain) const {
-    std::map<std::string, std::string> environment{{"TRIALWATCH_DB", ""}, {"TRIALWATCH_CONFIG", ""}};
-    environment.insert(env.begin(), env.end());
     return std::make_unique<ChildProcess>(
         std::vector<std::string>{TRIALWATCH_DAEMON_PATH, "--api-base", registry.registry.base_url(), "--db", db_path(),
                                  "--config", config_path()},
-        environment, stderr_kind);
+        isolated_env(env), stderr_kind);
   }
 
   std::string config_path() const { return (dir.path() / "trialwatch.toml").string(); }
   std::string db_path() const { return (dir.path() / "trialwatch.db").string(); }
 
-  // Run `trialwatchd --once` against the fake registry with `extra` arguments.
-  ProcessResult run_once(const std::vector<std::string>& extra = {}) {
-    std::vector<std::string> argv{
-        TRIALWATCH_DAEMON_PATH, "--once", "--api-base", registry.registry.base_url(), "--db", db_path(), "--config",
-        config_path()};
+  // The arguments of one `trialwatchd --once` on this fixture's database and configuration, against `api_base`.
+  std::vector<std::string> once_argv(const std::string& api_base) const {
+    return {TRIALWATCH_DAEMON_PATH, "--once", "--api-base", api_base, "--db", db_path(), "--config", config_path()};
+  }
+  // The same against the fake registry.
+  std::vector<std::string> once_argv() const { return once_argv(registry.registry.base_url()); }
+
+  // Run `trialwatchd --once` against the fake registry with `extra` arguments and `env` in its environment.
+  ProcessResult run_once(const std::vector<std::string>& extra = {},
+                         const std::map<std::string, std::string>& env = {}) const {
+    auto argv = once_argv();
     argv.insert(argv.end(), extra.begin(), extra.end());
-    return run_process(argv, {{"TRIALWATCH_DB", ""}, {"TRIALWATCH_CONFIG", ""}});
+    return run_process(argv, isolated_env(env));
   }
 
   // Return every stored event, oldest first.
@@ -74,6 +94,8 @@ struct DaemonFixture {
     return std::vector<store::StoredEvent>(all.rbegin(), all.rend());
   }
 
+  // The [api] settings write_config() writes besides the rate: one attempt per request, so a fault shows at once.
+  std::string api_settings = "max_attempts = 1";
   TempDir dir;
   RegistryFixture registry;
 };

@@ -78,7 +78,7 @@ struct Run {
   std::vector<std::string> new_events(EventType type) const { return typed(f.events(), events_before, type); }
   ProcessResult cli(std::vector<std::string> args) const {
     args.insert(args.begin(), {TRIALWATCH_CLI_PATH, "--db", f.db_path()});
-    return run_process(args, {{"TRIALWATCH_DB", ""}, {"TRIALWATCH_CONFIG", ""}, {"NO_COLOR", "1"}});
+    return run_process(args, trialwatch::testing::isolated_env({{"NO_COLOR", "1"}}));
   }
 };
 

@@ -24,7 +24,7 @@ using trialwatch::testing::test_data_dir;
 
 namespace {
 
-const std::vector<std::string> k_tracked{"NCT06613490", "NCT04280705", "NCT00763412"};
+using trialwatch::testing::k_scenario_studies;
 const std::string k_studies = "^/api/v2/studies$";
 
 // What a fault must not change and a recovery must restore.
@@ -46,18 +46,14 @@ Snapshot snapshot(const DaemonFixture& f) {
 }
 
 // The configuration of a matrix run: `api` lines in [api], discovery off (its requests are not under test).
-void configure(const DaemonFixture& f, const std::vector<std::string>& tracked, const std::string& api) {
-  std::ofstream config(f.config_path(), std::ios::trunc);
-  config << "[api]\nrequests_per_second = 100.0\n" << api << "\n[related]\nmode = \"off\"\n[sync]\ntrack = [";
-  for (std::size_t i = 0; i < tracked.size(); ++i) config << (i ? ", " : "") << '"' << tracked[i] << '"';
-  config << "]\n";
+void configure(DaemonFixture& f, const std::vector<std::string>& tracked, const std::string& api) {
+  f.api_settings = api;
+  f.write_config(tracked, trialwatch::testing::k_without_discovery);
 }
 
 // Run one cycle against `base_url` instead of the fake registry.
 ProcessResult run_against(const DaemonFixture& f, const std::string& base_url) {
-  return trialwatch::testing::run_process(
-      {TRIALWATCH_DAEMON_PATH, "--once", "--api-base", base_url, "--db", f.db_path(), "--config", f.config_path()},
-      {{"TRIALWATCH_DB", ""}, {"TRIALWATCH_CONFIG", ""}});
+  return trialwatch::testing::run_process(f.once_argv(base_url), trialwatch::testing::isolated_env());
 }
 
 // The dataTimestamp the fake registry serves now.
@@ -251,7 +247,7 @@ TEST_CASE("every fault of the matrix records nothing false and the next cycle co
   for (const auto& fault : matrix()) {
     DYNAMIC_SECTION(fault.name) {
       const bool big = fault.name.find("size cap") != std::string::npos;
-      std::vector<std::string> tracked = k_tracked;
+      std::vector<std::string> tracked = k_scenario_studies;
       if (big) tracked.insert(tracked.end(), {"NCT02513394", "NCT04267848"});
       DaemonFixture faulty(two_days(), tracked);
       DaemonFixture clean(two_days(), tracked);
@@ -289,8 +285,8 @@ TEST_CASE("every fault of the matrix records nothing false and the next cycle co
 TEST_CASE("a /version that goes backwards records nothing until the registry catches up", "[integration][faults]") {
   fr::Scenario scenario = fr::load_scenario(test_data_dir() / "scenarios/car-nk-results");
   scenario.days.resize(3);
-  DaemonFixture f(std::move(scenario), k_tracked);
-  configure(f, k_tracked, "max_attempts = 1");
+  DaemonFixture f(std::move(scenario), k_scenario_studies);
+  configure(f, k_scenario_studies, "max_attempts = 1");
   REQUIRE(f.run_once().exit_code == 0);
   REQUIRE(f.registry.registry.advance_day());
   REQUIRE(f.run_once().exit_code == 0);

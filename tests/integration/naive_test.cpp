@@ -53,7 +53,7 @@ TEST_CASE("the naive strategy is refused without --once and unknown strategies a
     const auto result = trialwatch::testing::run_process(
         {TRIALWATCH_DAEMON_PATH, "--strategy", "naive", "--api-base", f.registry.registry.base_url(), "--db",
          f.db_path(), "--config", f.config_path()},
-        {{"TRIALWATCH_DB", ""}, {"TRIALWATCH_CONFIG", ""}});
+        trialwatch::testing::isolated_env());
     INFO(result.output);
     CHECK(result.exit_code == 64);
     CHECK(result.output.find("--once") != std::string::npos);

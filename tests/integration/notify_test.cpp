@@ -77,15 +77,7 @@ TEST_CASE("a webhook whose URL is a systemd credential gets the results once, si
                  "[[notify]]\nname = \"lab\"\ntype = \"webhook\"\nurl_credential = \"lab_webhook\"\n"
                  "secret_credential = \"lab_secret\"\nevents = [\"results_posted\", \"status_changed\"]\n");
   const std::map<std::string, std::string> env{{"CREDENTIALS_DIRECTORY", credentials.string()}};
-  const auto run = [&] {
-    std::vector<std::string> argv{
-        TRIALWATCH_DAEMON_PATH, "--once", "--api-base", f.registry.registry.base_url(), "--db", f.db_path(), "--config",
-        f.config_path()};
-    auto environment = env;
-    environment.emplace("TRIALWATCH_DB", "");
-    environment.emplace("TRIALWATCH_CONFIG", "");
-    return trialwatch::testing::run_process(argv, environment);
-  };
+  const auto run = [&] { return f.run_once({}, env); };
   REQUIRE(run().exit_code == 0);
   for (int day = 2; day <= 6; ++day) {
     REQUIRE(f.registry.registry.advance_day());
@@ -117,10 +109,7 @@ TEST_CASE("a daemon killed after sending but before marking sends again, with th
                  "[[notify]]\nname = \"lab\"\ntype = \"exec\"\ncommand = [\"/bin/sh\", \"" + script.string() + "\"]\n");
   REQUIRE(f.run_once().exit_code == 0);
   f.registry.registry.go_to_day(4);  // results posted
-  const auto crashed = trialwatch::testing::run_process(
-      {TRIALWATCH_DAEMON_PATH, "--once", "--api-base", f.registry.registry.base_url(), "--db", f.db_path(), "--config",
-       f.config_path()},
-      {{"TRIALWATCH_DB", ""}, {"TRIALWATCH_CONFIG", ""}, {"TRIALWATCH_CRASHPOINT", "after_send:1"}});
+  const auto crashed = f.run_once({}, {{"TRIALWATCH_CRASHPOINT", "after_send:1"}});
   INFO(crashed.output);
   CHECK(crashed.exit_code == 137);
   REQUIRE(lines_in(received).size() == 1);  // sent, then the process died before marking it

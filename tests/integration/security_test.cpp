@@ -12,7 +12,6 @@
 
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <sys/stat.h>
 
 namespace fr = trialwatch::fakeregistry;
@@ -21,12 +20,8 @@ using trialwatch::testing::test_data_dir;
 
 namespace {
 
-const std::string k_without_discovery = "[related]\nmode = \"off\"\n";
-
-std::string read_text(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
+using trialwatch::testing::k_without_discovery;
+using trialwatch::testing::read_file;
 
 unsigned mode_of(const std::filesystem::path& path) {
   struct stat info {};
@@ -65,20 +60,15 @@ TEST_CASE("no configured secret appears in the logs of a run whose every channel
                      "token_credential = \"ntfy_token\"\nevents = [\"status_changed\"]\n"
                      "[[notify]]\nname = \"mail\"\ntype = \"smtp\"\nurl_credential = \"smtp_url\"\n"
                      "from = \"trialwatch@example.org\"\nto = [\"lab@example.org\"]\nevents = [\"status_changed\"]\n");
-  const std::map<std::string, std::string> env{
-      {"CREDENTIALS_DIRECTORY", credentials.string()}, {"TRIALWATCH_DB", ""}, {"TRIALWATCH_CONFIG", ""}};
-  const std::vector<std::string> argv{
-      TRIALWATCH_DAEMON_PATH, "--once", "--api-base", f.registry.registry.base_url(), "--db", f.db_path(), "--config",
-      f.config_path()};
   std::string logs;
   for (int day = 0; day < 3; ++day) {  // the baseline, then two status changes: every channel tries and fails
     if (day > 0) REQUIRE(f.registry.registry.advance_day());
-    const auto result = trialwatch::testing::run_process(argv, env);
+    const auto result = f.run_once({}, {{"CREDENTIALS_DIRECTORY", credentials.string()}});
     INFO(result.output);
     REQUIRE(result.exit_code == 0);
     logs += result.output;
   }
-  logs += read_text(event_log);
+  logs += read_file(event_log);
   // The failures were logged, naming the channels ...
   CHECK_THAT(logs, Catch::Contains("hook") && Catch::Contains("phone") && Catch::Contains("mail"));
   CHECK_THAT(logs, Catch::Contains("500"));
@@ -94,17 +84,16 @@ TEST_CASE("under the service's UMask the database and the event log are 0640", "
   DaemonFixture f(fr::load_scenario(test_data_dir() / "scenarios/car-nk-results"), {"NCT06613490"});
   const auto event_log = f.dir.path() / "events.jsonl";
   f.write_config({"NCT06613490"}, k_without_discovery + "[log]\nevent_file = \"" + event_log.string() + "\"\n");
-  const auto result = trialwatch::testing::run_process(
-      {"/bin/sh", "-c", "umask 0027 && exec \"$0\" \"$@\"", TRIALWATCH_DAEMON_PATH, "--once", "--api-base",
-       f.registry.registry.base_url(), "--db", f.db_path(), "--config", f.config_path()},
-      {{"TRIALWATCH_DB", ""}, {"TRIALWATCH_CONFIG", ""}});
+  auto argv = f.once_argv();
+  argv.insert(argv.begin(), {"/bin/sh", "-c", "umask 0027 && exec \"$0\" \"$@\""});
+  const auto result = trialwatch::testing::run_process(argv, trialwatch::testing::isolated_env());
   INFO(result.output);
   REQUIRE(result.exit_code == 0);
   CHECK(mode_of(f.db_path()) == 0640u);
   for (const auto* suffix : {"-wal", "-shm"})  // SQLite gives them the database's mode; they may be gone after close
     if (std::filesystem::exists(f.db_path() + suffix)) CHECK(mode_of(f.db_path() + suffix) == 0640u);
   CHECK(mode_of(event_log) == 0640u);
-  CHECK_THAT(read_text(test_data_dir() / ".." / ".." / "systemd" / "trialwatchd.service.in"),
+  CHECK_THAT(read_file(test_data_dir() / ".." / ".." / "systemd" / "trialwatchd.service.in"),
              Catch::Contains("UMask=0027") && Catch::Contains("StateDirectoryMode=0750"));
 }
 
@@ -121,10 +110,8 @@ TEST_CASE("no configuration turns TLS verification off or sends plain http off t
     }
   }
   SECTION("plain http to a host that is not loopback is refused before any connection") {
-    const auto result = trialwatch::testing::run_process(
-        {TRIALWATCH_DAEMON_PATH, "--once", "--api-base", "http://clinicaltrials.gov/api/v2", "--db", f.db_path(),
-         "--config", f.config_path()},
-        {{"TRIALWATCH_DB", ""}, {"TRIALWATCH_CONFIG", ""}});
+    const auto result = trialwatch::testing::run_process(f.once_argv("http://clinicaltrials.gov/api/v2"),
+                                                         trialwatch::testing::isolated_env());
     CHECK(result.exit_code != 0);
     CHECK_THAT(result.output, Catch::Contains("https"));
   }

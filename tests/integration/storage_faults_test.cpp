@@ -10,7 +10,6 @@
 
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <unistd.h>
 
 namespace fr = trialwatch::fakeregistry;
@@ -19,12 +18,8 @@ using trialwatch::testing::test_data_dir;
 
 namespace {
 
-const std::vector<std::string> k_tracked{"NCT06613490", "NCT04280705", "NCT00763412"};
-
-std::string read_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
+using trialwatch::testing::isolated_env;
+using trialwatch::testing::read_file;
 
 std::vector<std::string> event_ids(const DaemonFixture& f) {
   std::vector<std::string> ids;
@@ -35,7 +30,8 @@ std::vector<std::string> event_ids(const DaemonFixture& f) {
 // A fixture synced over day 0, moved to day 1 (a status change waits), with its WAL checkpointed into the file.
 struct Synced {
   Synced()
-      : f(fr::load_scenario(test_data_dir() / "scenarios/car-nk-results"), k_tracked, "[related]\nmode = \"off\"\n") {
+      : f(fr::load_scenario(test_data_dir() / "scenarios/car-nk-results"), trialwatch::testing::k_scenario_studies,
+          trialwatch::testing::k_without_discovery) {
     REQUIRE(f.run_once().exit_code == 0);
     REQUIRE(f.registry.registry.advance_day());
     SQLite::Database db(f.db_path(), SQLite::OPEN_READWRITE);
@@ -51,11 +47,10 @@ struct Synced {
 
 TEST_CASE("a full disk fails the cycle with exit 74 and keeps the stored history", "[integration][storage]") {
   Synced s;
-  // Files may not grow past the database's size (plus a little): the cycle's writes run out of space.
-  const auto result = trialwatch::testing::run_process(
-      {"/usr/bin/prlimit", "--fsize=4096", "--", TRIALWATCH_DAEMON_PATH, "--once", "--api-base",
-       s.f.registry.registry.base_url(), "--db", s.f.db_path(), "--config", s.f.config_path()},
-      {{"TRIALWATCH_DB", ""}, {"TRIALWATCH_CONFIG", ""}});
+  // No file may grow past 4 KiB (the database already has): the cycle's first write runs out of space.
+  auto argv = s.f.once_argv();
+  argv.insert(argv.begin(), {"/usr/bin/prlimit", "--fsize=4096", "--"});
+  const auto result = trialwatch::testing::run_process(argv, isolated_env());
   INFO(result.output);
   CHECK(result.exit_code == 74);
   CHECK_THAT(result.output, Catch::Contains("disk") || Catch::Contains("space"));
@@ -72,21 +67,19 @@ TEST_CASE("a read-only database fails with exit 74 and stays as it was", "[integ
   Synced s;
   namespace fs = std::filesystem;
   fs::permissions(s.f.db_path(), fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
-  std::vector<std::string> argv{
-      TRIALWATCH_DAEMON_PATH, "--once",   "--api-base",     s.f.registry.registry.base_url(), "--db",
-      s.f.db_path(),          "--config", s.f.config_path()};
+  auto argv = s.f.once_argv();
   if (::geteuid() == 0) {  // root writes whatever the mode says: run the daemon as nobody, in a folder it may use
     fs::permissions(s.f.dir.path(), fs::perms::all);
     fs::permissions(s.f.config_path(), fs::perms::owner_read | fs::perms::owner_write | fs::perms::others_read);
     argv.insert(argv.begin(), {"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"});
   }
-  const std::string before = read_bytes(s.f.db_path());
-  const auto result = trialwatch::testing::run_process(argv, {{"TRIALWATCH_DB", ""}, {"TRIALWATCH_CONFIG", ""}});
+  const std::string before = read_file(s.f.db_path());
+  const auto result = trialwatch::testing::run_process(argv, isolated_env());
   INFO(result.output);
   CHECK(result.exit_code == 74);
   CHECK_THAT(result.output, Catch::Contains("readonly") || Catch::Contains("read-only"));
   CHECK_THAT(result.output, Catch::Contains("check its permissions"));
-  CHECK(read_bytes(s.f.db_path()) == before);
+  CHECK(read_file(s.f.db_path()) == before);
 
   fs::permissions(s.f.db_path(), fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read);
   const auto recovered = s.f.run_once();
@@ -118,12 +111,12 @@ TEST_CASE("a corrupt database file is refused with exit 65 and left as it was", 
     const std::string garbage(4096, '\x5a');
     file.write(garbage.data(), static_cast<std::streamsize>(garbage.size()));
   }
-  const std::string damaged = read_bytes(s.f.db_path());
+  const std::string damaged = read_file(s.f.db_path());
   const auto result = s.f.run_once();
   INFO(result.output);
   CHECK(result.exit_code == 65);
   CHECK_THAT(result.output, Catch::Contains("backup"));
-  CHECK(read_bytes(s.f.db_path()) == damaged);  // nothing written over what may still be rescued
+  CHECK(read_file(s.f.db_path()) == damaged);  // nothing written over what may still be rescued
 }
 
 TEST_CASE("a database from a newer schema is refused with exit 65 and left as it was", "[integration][storage]") {
@@ -133,10 +126,10 @@ TEST_CASE("a database from a newer schema is refused with exit 65 and left as it
     db.exec("PRAGMA user_version = 99");
     db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
   }
-  const std::string newer = read_bytes(s.f.db_path());
+  const std::string newer = read_file(s.f.db_path());
   const auto result = s.f.run_once();
   INFO(result.output);
   CHECK(result.exit_code == 65);
   CHECK_THAT(result.output, Catch::Contains("newer"));
-  CHECK(read_bytes(s.f.db_path()) == newer);
+  CHECK(read_file(s.f.db_path()) == newer);
 }

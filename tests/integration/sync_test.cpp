@@ -17,10 +17,9 @@ using trialwatch::testing::test_data_dir;
 
 namespace {
 
-const std::vector<std::string> k_tracked{"NCT06613490", "NCT04280705", "NCT00763412"};
-
 // These tests count the sync engine's own requests; related-trial discovery has its budget tested in discovery_test.
-const std::string k_without_discovery = "[related]\nmode = \"off\"\n";
+using trialwatch::testing::k_scenario_studies;
+using trialwatch::testing::k_without_discovery;
 
 std::vector<std::string> types_since(const std::vector<StoredEvent>& events, std::size_t from) {
   std::vector<std::string> types;
@@ -35,7 +34,8 @@ std::size_t requests_since(DaemonFixture& f, std::size_t from) { return f.regist
 }  // namespace
 
 TEST_CASE("a multi-day scenario leaves exactly the expected versions and events", "[integration][sync]") {
-  DaemonFixture f(fr::load_scenario(test_data_dir() / "scenarios/car-nk-results"), k_tracked, k_without_discovery);
+  DaemonFixture f(fr::load_scenario(test_data_dir() / "scenarios/car-nk-results"), k_scenario_studies,
+                  k_without_discovery);
   std::size_t seen_events = 0;
   std::size_t seen_requests = 0;
   auto next = [&](int expected_exit = 0) {
@@ -121,8 +121,8 @@ TEST_CASE("a faulty day writes nothing and the next good day catches up complete
     s.days.resize(3);  // baseline, status change, completion
     return s;
   };
-  DaemonFixture faulty(scenario(), k_tracked);
-  DaemonFixture clean(scenario(), k_tracked);
+  DaemonFixture faulty(scenario(), k_scenario_studies);
+  DaemonFixture clean(scenario(), k_scenario_studies);
   REQUIRE(faulty.run_once().exit_code == 0);
   REQUIRE(clean.run_once().exit_code == 0);
   const auto baseline = faulty.events().size();
@@ -225,7 +225,7 @@ TEST_CASE("removals and aliases are confirmed with one GET before they are recor
   day1.remove("NCT00763412");
   day1.alias("NCT04280705", "NCT04267848");
   scenario.days.push_back(std::move(day1));
-  DaemonFixture f(std::move(scenario), k_tracked, k_without_discovery);
+  DaemonFixture f(std::move(scenario), k_scenario_studies, k_without_discovery);
   REQUIRE(f.run_once().exit_code == 0);
   f.registry.registry.clear_requests();
   REQUIRE(f.registry.registry.advance_day());
