@@ -175,12 +175,26 @@ Measured measure(const Corpus& corpus, const std::filesystem::path& db_dir) {
                   phases};
 }
 
-// The median and the range of `pick` over `runs`, as "median (min–max)" with `digits` decimals.
+// The values of `pick` over `runs`, sorted.
 template <typename Pick>
-std::string median_range(const std::vector<Measured>& runs, Pick pick, int digits) {
+std::vector<double> sorted_values(const std::vector<Measured>& runs, Pick pick) {
   std::vector<double> values;
   for (const auto& m : runs) values.push_back(pick(m));
   std::sort(values.begin(), values.end());
+  return values;
+}
+
+// The median of `pick` over `runs`.
+template <typename Pick>
+double median_of(const std::vector<Measured>& runs, Pick pick) {
+  const auto values = sorted_values(runs, pick);
+  return values[values.size() / 2];
+}
+
+// The median and the range of `pick` over `runs`, as "median (min–max)" with `digits` decimals.
+template <typename Pick>
+std::string median_range(const std::vector<Measured>& runs, Pick pick, int digits) {
+  const auto values = sorted_values(runs, pick);
   return fmt::format("{:.{}f} ({:.{}f}–{:.{}f})", values[values.size() / 2], digits, values.front(), digits,
                      values.back(), digits);
 }
@@ -224,16 +238,9 @@ Measured run(const Corpus& corpus, const std::filesystem::path& db_dir, Mix mix,
       name, phase(&Phases::normalise).c_str(), phase(&Phases::load).c_str(), phase(&Phases::diff).c_str(),
       phase(&Phases::classify).c_str(), phase(&Phases::store).c_str());
   std::fflush(stdout);
-  std::vector<double> change_rates, normalise_rates;
-  for (const auto& m : runs) {
-    change_rates.push_back(m.change_rate);
-    normalise_rates.push_back(m.normalise_rate);
-  }
-  std::sort(change_rates.begin(), change_rates.end());
-  std::sort(normalise_rates.begin(), normalise_rates.end());
   Measured median;
-  median.change_rate = change_rates[change_rates.size() / 2];
-  median.normalise_rate = normalise_rates[normalise_rates.size() / 2];
+  median.change_rate = median_of(runs, [](const Measured& m) { return m.change_rate; });
+  median.normalise_rate = median_of(runs, [](const Measured& m) { return m.normalise_rate; });
   return median;
 }
 
