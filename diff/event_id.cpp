@@ -5,6 +5,14 @@
 
 namespace trialwatch::diff {
 
+namespace {
+
+// An NCT ID's eight digits: "NCT06613490" → "06613490".
+constexpr std::size_t k_nct_prefix = 3;
+constexpr std::size_t k_hash_digits = 24;
+
+}  // namespace
+
 std::string event_id(std::string_view nct_id, std::string_view from_hash, std::string_view to_hash,
                      core::EventType type, std::string_view path) {
   std::string key;
@@ -12,7 +20,9 @@ std::string event_id(std::string_view nct_id, std::string_view from_hash, std::s
     key.append(part);
     key.push_back('\x1f');  // unit separator: parts cannot run into each other
   }
-  return hash128_hex(key);
+  std::string id(nct_id.substr(k_nct_prefix));
+  id.append(hash128_hex(key), 0, k_hash_digits);
+  return id;
 }
 
 }  // namespace trialwatch::diff

@@ -20,7 +20,7 @@ namespace {
 using Kind = StoreError::Kind;
 
 // The ordered schema migrations: entry i takes user_version i to i + 1. Append only; never edit a released entry.
-constexpr std::array<const char*, 5> k_migrations = {
+constexpr std::array<const char*, 6> k_migrations = {
     // 1: the key/value table for store-wide facts (completed dataTimestamp, last reconcile).
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;",
     // 2: the sync engine's history: watch list, study watermarks, versions, field changes, events, runs.
@@ -141,6 +141,14 @@ CREATE TABLE discoveries (
   subject TEXT PRIMARY KEY,
   discovered_at TEXT NOT NULL
 ) STRICT;
+)sql",
+    // 6: event ids start with the study's eight digits, then 24 of the 32 hex digits of the same hash
+    // (diff::event_id), so one study's events sit together in the id index; the outbox follows its events.
+    R"sql(
+PRAGMA defer_foreign_keys = ON;
+UPDATE deliveries SET event_id =
+  (SELECT substr(e.nct_id, 4) FROM events e WHERE e.id = deliveries.event_id) || substr(event_id, 1, 24);
+UPDATE events SET id = substr(nct_id, 4) || substr(id, 1, 24);
 )sql",
 };
 

@@ -52,6 +52,32 @@ TEST_CASE("a new database is created, migrated, in WAL mode, and reopens idempot
   CHECK(reader.get_meta("completed_data_timestamp") == "2026-09-01T09:00:05");
 }
 
+TEST_CASE("migration 6 rewrites event ids to start with the study's digits, in the outbox too", "[store][database]") {
+  TempDir dir;
+  const auto path = dir.path() / "trialwatch.db";
+  Database::open(path, OpenMode::read_write);
+  // Two events and a delivery as schema 5 stored them: ids that are the whole 32-digit hash.
+  const std::string first = "0123456789abcdef0123456789abcdef";
+  const std::string second = "fedcba9876543210fedcba9876543210";
+  sqlite(path,
+         "INSERT INTO events(id, nct_id, type, detected_at, data_timestamp, provenance, summary, source) VALUES ('" +
+             first + "', 'NCT06613490', 'study_tracked', 't', 'd', 'tracking', 's', 'cli'), ('" + second +
+             "', 'NCT00000102', 'study_tracked', 't', 'd', 'tracking', 's', 'cli');"
+             "INSERT INTO deliveries(event_id, channel, next_attempt_at, created_at) VALUES ('" +
+             second +
+             "', 'hook', 't', 't');"
+             "PRAGMA user_version = 5;");
+  auto db = Database::open(path, OpenMode::read_write);
+  CHECK(db.schema_version() == Database::latest_schema_version());
+  const auto ids = trialwatch::testing::run_process(
+      {"/usr/bin/sqlite3", path.string(),
+       "SELECT id FROM events ORDER BY id; SELECT event_id FROM deliveries; PRAGMA foreign_key_check;"});
+  CHECK(ids.output ==
+        "00000102fedcba9876543210fedcba98\n"
+        "066134900123456789abcdef01234567\n"
+        "00000102fedcba9876543210fedcba98\n");
+}
+
 TEST_CASE("a read-only open of a missing database says where it looked (exit 66)", "[store][database]") {
   TempDir dir;
   const auto path = dir.path() / "absent.db";
