@@ -62,16 +62,34 @@ std::string change_text(const store::StoredEvent& event) {
   return event.summary;
 }
 
-void print_json(const std::vector<store::StoredEvent>& events, Format format) {
-  std::string out = format == Format::json ? "[" : "";
-  for (std::size_t i = 0; i < events.size(); ++i) {
-    if (format == Format::json)
-      out.append(i ? "," : "").append(store::event_json(events[i]));
-    else
-      out += store::event_json(events[i]) + "\n";
+// Writes events to stdout one at a time, as one JSON array or as JSON lines.
+class JsonWriter {
+ public:
+  explicit JsonWriter(Format format) : m_format(format) {}
+
+  // Write `event`, after a comma if it is not the first in an array.
+  void add(const store::StoredEvent& event) {
+    if (m_format == Format::json) std::fputs(m_count == 0 ? "[" : ",", stdout);
+    const std::string json = store::event_json(event);
+    std::fwrite(json.data(), 1, json.size(), stdout);
+    if (m_format == Format::jsonl) std::fputc('\n', stdout);
+    ++m_count;
   }
-  if (format == Format::json) out += "]\n";
-  std::fputs(out.c_str(), stdout);
+
+  // Close the array (an empty one if no event came).
+  void finish() {
+    if (m_format == Format::json) std::fputs(m_count == 0 ? "[]\n" : "]\n", stdout);
+  }
+
+ private:
+  Format m_format;
+  std::size_t m_count = 0;
+};
+
+void print_json(const std::vector<store::StoredEvent>& events, Format format) {
+  JsonWriter writer(format);
+  for (const auto& event : events) writer.add(event);
+  writer.finish();
 }
 
 }  // namespace
@@ -79,18 +97,22 @@ void print_json(const std::vector<store::StoredEvent>& events, Format format) {
 int events(const Context& context, const EventFilter& filter, Format format) {
   const auto query = query_of(context, filter);
   auto db = context.open_for_reading();
-  const auto found = store::Queries(db).events(query);
-  if (format != Format::human) {
-    print_json(found, format);
+  const store::Queries queries(db);
+  if (format != Format::human) {  // streamed: a busy week need not be held in memory
+    JsonWriter writer(format);
+    queries.each_event(query, [&](const store::StoredEvent& event) { writer.add(event); });
+    writer.finish();
     return 0;
   }
-  if (found.empty()) {
+  // The table's widths depend on every row, so only the four cells shown are kept, not the events.
+  std::vector<std::vector<std::string>> rows;
+  queries.each_event(query, [&](const store::StoredEvent& event) {
+    rows.push_back({event.nct_id, short_label(event.type), change_text(event), ago(event.detected_at, context.now())});
+  });
+  if (rows.empty()) {
     std::puts("No events match.");
     return 0;
   }
-  std::vector<std::vector<std::string>> rows;
-  for (const auto& event : found)
-    rows.push_back({event.nct_id, short_label(event.type), change_text(event), ago(event.detected_at, context.now())});
   std::fputs(table({}, rows, context.width(), 2).c_str(), stdout);  // what changed gives way to the width
   return 0;
 }

@@ -114,7 +114,13 @@ std::vector<ListedStudy> Queries::list(bool include_inactive) const {
 }
 
 std::vector<StoredEvent> Queries::events(const EventQuery& filter) const {
-  return reading(m_db, [&] {
+  std::vector<StoredEvent> events;
+  each_event(filter, [&](const StoredEvent& event) { events.push_back(event); });
+  return events;
+}
+
+void Queries::each_event(const EventQuery& filter, const std::function<void(const StoredEvent&)>& visit) const {
+  reading(m_db, [&] {
     // Two fixed statements, so each uses its index: (nct_id, detected_at) for one study, detected_at otherwise.
     auto query =
         filter.nct_id
@@ -132,9 +138,11 @@ std::vector<StoredEvent> Queries::events(const EventQuery& filter) const {
     query->bind(2, joined_types(filter.types));
     query->bind(3, filter.limit);
     if (filter.nct_id) query->bind(4, filter.nct_id->str());
-    std::vector<StoredEvent> events;
-    while (query->executeStep()) events.push_back(read_event(*query));
-    return events;
+    StoredEvent event{};
+    while (query->executeStep()) {
+      detail::read_event_into(*query, event);
+      visit(event);
+    }
   });
 }
 

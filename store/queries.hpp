@@ -8,6 +8,7 @@
 #include "store/outbox.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -87,6 +88,9 @@ class Queries {
   std::vector<ListedStudy> list(bool include_inactive = false) const;
   // Return the events `query` selects, newest first.
   std::vector<StoredEvent> events(const EventQuery& query) const;
+  // Call `visit` with each event `query` selects, newest first, without holding them all: the event passed is
+  // valid only during the call (its buffers are reused for the next).
+  void each_event(const EventQuery& query, const std::function<void(const StoredEvent&)>& visit) const;
   // Return the stored versions of `id`, oldest first.
   std::vector<VersionInfo> versions(const core::NctId& id) const;
   // Return the field changes recorded when version `version` of `id` was stored (against the one before).

@@ -24,22 +24,33 @@ inline void bind_optional(SQLite::Statement& statement, int index, const std::st
     statement.bind(index, value);
 }
 
+// Set `out` to a TEXT column's value ("" for NULL), reusing its buffer.
+inline void assign_text(std::string& out, const SQLite::Column& column) {
+  const char* text = column.getText("");  // first: SQLite sizes the value as text once it is asked for text
+  out.assign(text, static_cast<std::size_t>(column.getBytes()));
+}
+
 // Read an event row selected as: id, nct_id, type, detected_at, data_timestamp, version, provenance, path, old, new,
-// summary, source.
+// summary, source, into `event`, reusing its strings' buffers (a reader of many rows allocates nothing per row).
+inline void read_event_into(SQLite::Statement& query, StoredEvent& event) {
+  assign_text(event.id, query.getColumn(0));
+  assign_text(event.nct_id, query.getColumn(1));
+  event.type = core::parse_event_type(query.getColumn(2).getText("")).value_or(core::EventType::last_updated);
+  assign_text(event.detected_at, query.getColumn(3));
+  assign_text(event.data_timestamp, query.getColumn(4));
+  event.version = query.getColumn(5).isNull() ? std::nullopt : std::optional<int>(query.getColumn(5).getInt());
+  event.provenance = core::parse_provenance(query.getColumn(6).getText("")).value_or(core::Provenance::tracking);
+  assign_text(event.path, query.getColumn(7));
+  assign_text(event.old_json, query.getColumn(8));
+  assign_text(event.new_json, query.getColumn(9));
+  assign_text(event.summary, query.getColumn(10));
+  assign_text(event.source, query.getColumn(11));
+}
+
+// Read an event row selected as read_event_into() says.
 inline StoredEvent read_event(SQLite::Statement& query) {
-  StoredEvent event;
-  event.id = query.getColumn(0).getString();
-  event.nct_id = query.getColumn(1).getString();
-  event.type = core::parse_event_type(query.getColumn(2).getString()).value_or(core::EventType::last_updated);
-  event.detected_at = query.getColumn(3).getString();
-  event.data_timestamp = query.getColumn(4).getString();
-  if (!query.getColumn(5).isNull()) event.version = query.getColumn(5).getInt();
-  event.provenance = core::parse_provenance(query.getColumn(6).getString()).value_or(core::Provenance::tracking);
-  event.path = text_or_empty(query.getColumn(7));
-  event.old_json = text_or_empty(query.getColumn(8));
-  event.new_json = text_or_empty(query.getColumn(9));
-  event.summary = query.getColumn(10).getString();
-  event.source = query.getColumn(11).getString();
+  StoredEvent event{};
+  read_event_into(query, event);
   return event;
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "store/history.hpp"
 
+#include "store/queries.hpp"
 #include "tests/support/manual_clock.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -129,4 +130,35 @@ TEST_CASE("track_all tracks a whole list in one go and reports only what was not
   REQUIRE(list.size() == 3);
   CHECK(list[0].source == "cli");  // already tracked: left as it was
   CHECK(list[2].source == "config");
+}
+
+TEST_CASE("each_event visits events newest first, and a reused row never leaks into the next", "[store][queries]") {
+  testing::TempDir dir;
+  auto db = Database::open(dir.path() / "t.db", OpenMode::read_write);
+  History history(db);
+  testing::ManualClock clock;
+  history.track(id("NCT06613490"), "config", "", clock.now());
+  // Older: a removal with no path, values or version; newer: a version's event with all of them. Visited newest
+  // first, the row reused for the removal must shed what the status change had.
+  const core::ChangeEvent removed{
+      core::EventType::study_removed, core::Provenance::registry_reprocessing, {}, {}, {}, "gone"};
+  CHECK(history.record_study_state(id("NCT00000105"), "removed", "", {removed}, {"removed-id"}, "t", clock.now()) == 1);
+  clock.advance(std::chrono::hours(1));
+  auto changed = version_of("NCT06613490", "{}", "h1", {event(core::EventType::status_changed, "s")});
+  changed.fetched_at = clock.now();
+  CHECK(history.record_version(changed) == 1);
+  std::vector<store::StoredEvent> seen;
+  store::Queries(db).each_event({}, [&](const store::StoredEvent& e) { seen.push_back(e); });
+  REQUIRE(seen.size() == 2);
+  CHECK(seen[0].type == core::EventType::status_changed);
+  CHECK(seen[0].path == "path");
+  CHECK(seen[0].new_json == "\"b\"");
+  CHECK(seen[0].version == 1);
+  CHECK(seen[1].type == core::EventType::study_removed);
+  CHECK(seen[1].nct_id == "NCT00000105");
+  CHECK(seen[1].path.empty());
+  CHECK(seen[1].old_json.empty());
+  CHECK(seen[1].new_json.empty());
+  CHECK_FALSE(seen[1].version.has_value());
+  CHECK(seen[1].summary == "gone");
 }
