@@ -11,6 +11,7 @@
 #include <climits>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <unordered_map>
 
 namespace trialwatch::store {
@@ -91,20 +92,49 @@ bool History::track(const core::NctId& id, std::string_view source, std::string_
   return detail::in_transaction(m_db, [&] { return track_one(m_db, id, source, note, core::format_rfc3339(now)); });
 }
 
-std::vector<core::NctId> History::track_all(const std::vector<core::NctId>& ids, std::string_view source,
-                                            core::Clock::TimePoint now) {
+WatchListChanges History::track_exactly(const std::vector<core::NctId>& ids, std::string_view source,
+                                        core::Clock::TimePoint now) {
+  std::vector<std::string> wanted;
+  wanted.reserve(ids.size());
+  for (const auto& id : ids) wanted.push_back(id.str());
+  std::sort(wanted.begin(), wanted.end());
+  wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
   const std::string at = core::format_rfc3339(now);
-  std::unordered_map<std::string, bool> listed;  // NCT ID -> active; one read instead of one per ID
-  for (auto& entry : watchlist(true)) listed.emplace(entry.id.str(), entry.active);
   return detail::in_transaction(m_db, [&] {
-    std::vector<core::NctId> added;
-    for (const auto& id : ids) {
-      const auto it = listed.find(id.str());
-      if (it != listed.end() && it->second) continue;
-      if (track_one(m_db, id, source, "", at)) added.push_back(id);
-      listed[id.str()] = true;
+    struct Entry {
+      std::string nct_id;
+      bool active;
+      bool from_source;
+    };
+    std::vector<Entry> listed;  // the whole watch list in NCT order, read once
+    auto query = detail::statement(m_db, "SELECT nct_id, active, source = ? FROM watchlist ORDER BY nct_id");
+    query->bind(1, std::string(source));
+    while (query->executeStep())
+      listed.push_back(
+          Entry{query->getColumn(0).getString(), query->getColumn(1).getInt() != 0, query->getColumn(2).getInt() != 0});
+    WatchListChanges changes;
+    auto track_listed = [&](const std::string& nct_id) {
+      const auto id = *core::NctId::parse(nct_id);  // cannot fail: both lists hold parsed IDs only
+      track_one(m_db, id, source, "", at);
+      changes.tracked.push_back(id);
+    };
+    auto untrack = detail::statement(m_db, "UPDATE watchlist SET active = 0 WHERE nct_id = ?");
+    std::size_t w = 0;
+    for (const auto& entry : listed) {
+      for (; w < wanted.size() && wanted[w] < entry.nct_id; ++w) track_listed(wanted[w]);  // new to the watch list
+      const bool is_wanted = w < wanted.size() && wanted[w] == entry.nct_id;
+      if (is_wanted) ++w;
+      if (is_wanted && !entry.active) {
+        track_listed(entry.nct_id);
+      } else if (!is_wanted && entry.active && entry.from_source) {
+        untrack->reset();
+        untrack->bind(1, entry.nct_id);
+        untrack->exec();
+        changes.untracked.push_back(*core::NctId::parse(entry.nct_id));
+      }
     }
-    return added;
+    for (; w < wanted.size(); ++w) track_listed(wanted[w]);
+    return changes;
   });
 }
 

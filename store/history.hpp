@@ -60,6 +60,12 @@ struct NewVersion {
   std::vector<std::vector<std::string>> channels;  // per event: the notification channels that must send it
 };
 
+// What track_exactly() changed, each in NCT order.
+struct WatchListChanges {
+  std::vector<core::NctId> tracked;    // not actively tracked before
+  std::vector<core::NctId> untracked;  // tracked because of the source, and no longer listed
+};
+
 // A change event as stored (the PRODUCT.md event object).
 struct StoredEvent {
   std::string id;
@@ -105,10 +111,11 @@ class History {
   // Put `id` on the watch list with `source` and `note` at `now`; reactivate it if it was untracked.
   // Return whether the study was not actively tracked before.
   bool track(const core::NctId& id, std::string_view source, std::string_view note, core::Clock::TimePoint now);
-  // Like track() for each of `ids`, in one transaction (one disk flush for a watch list of 100,000); return the IDs
-  // that were not actively tracked before, in the order given.
-  std::vector<core::NctId> track_all(const std::vector<core::NctId>& ids, std::string_view source,
-                                     core::Clock::TimePoint now);
+  // Make `ids` the studies tracked because of `source`, in one transaction with one read of the watch list (a list
+  // of 100,000 costs a merge, not 100,000 lookups): each of `ids` not actively tracked is tracked (or reactivated)
+  // with `source`; one already tracked keeps its source; an active entry of `source` not in `ids` is untracked.
+  WatchListChanges track_exactly(const std::vector<core::NctId>& ids, std::string_view source,
+                                 core::Clock::TimePoint now);
   // Take `id` off the watch list (its history is kept); return whether it was actively tracked.
   bool untrack(const core::NctId& id);
   // Return the watch list, active entries only unless `include_inactive`.

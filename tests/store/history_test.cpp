@@ -7,6 +7,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <map>
+
 using namespace trialwatch;
 using store::Database;
 using store::History;
@@ -113,23 +115,40 @@ TEST_CASE("runs and the completed-cycle watermark are recorded", "[store][histor
   CHECK(history.completed_data_timestamp() == "2026-09-01T09:00:05");
 }
 
-TEST_CASE("track_all tracks a whole list in one go and reports only what was not tracked", "[store]") {
+TEST_CASE("track_exactly makes a list the studies tracked because of a source, in one go", "[store]") {
   testing::TempDir dir;
   auto db = Database::open(dir.path() / "t.db", OpenMode::read_write);
   History history(db);
   const testing::ManualClock clock;
-  history.track(id("NCT00000001"), "cli", "", clock.now());
-  history.track(id("NCT00000002"), "cli", "", clock.now());
-  REQUIRE(history.untrack(id("NCT00000002")));
-  const auto added =
-      history.track_all({id("NCT00000001"), id("NCT00000002"), id("NCT00000003")}, "config", clock.now());
-  REQUIRE(added.size() == 2);
-  CHECK(added[0] == id("NCT00000002"));  // untracked before: tracked again
-  CHECK(added[1] == id("NCT00000003"));
-  const auto list = history.watchlist();
-  REQUIRE(list.size() == 3);
-  CHECK(list[0].source == "cli");  // already tracked: left as it was
-  CHECK(list[2].source == "config");
+  history.track(id("NCT00000011"), "cli", "", clock.now());
+  history.track(id("NCT00000012"), "cli", "", clock.now());
+  REQUIRE(history.untrack(id("NCT00000012")));
+  history.track(id("NCT00000014"), "config", "", clock.now());  // an earlier configuration listed it
+  history.track(id("NCT00000016"), "config", "", clock.now());
+  history.track(id("NCT00000017"), "search:car", "", clock.now());
+  // Unsorted, with a duplicate, and IDs before, between and after the stored ones.
+  const auto changes =
+      history.track_exactly({id("NCT00000019"), id("NCT00000013"), id("NCT00000011"), id("NCT00000012"),
+                             id("NCT00000016"), id("NCT00000013"), id("NCT00000001")},
+                            "config", clock.now());
+  CHECK(changes.tracked ==
+        std::vector<core::NctId>{id("NCT00000001"), id("NCT00000012"), id("NCT00000013"), id("NCT00000019")});
+  CHECK(changes.untracked == std::vector<core::NctId>{id("NCT00000014")});  // not NCT00000017: another source's
+  std::map<std::string, std::string> sources;
+  for (const auto& entry : history.watchlist()) sources[entry.id.str()] = entry.source;
+  CHECK(sources == std::map<std::string, std::string>{{"NCT00000001", "config"},
+                                                      {"NCT00000011", "cli"},  // already tracked: left as it was
+                                                      {"NCT00000012", "config"},
+                                                      {"NCT00000013", "config"},
+                                                      {"NCT00000016", "config"},
+                                                      {"NCT00000017", "search:car"},
+                                                      {"NCT00000019", "config"}});
+  // The same list again changes nothing.
+  const auto again = history.track_exactly({id("NCT00000019"), id("NCT00000013"), id("NCT00000011"), id("NCT00000012"),
+                                            id("NCT00000016"), id("NCT00000001")},
+                                           "config", clock.now());
+  CHECK(again.tracked.empty());
+  CHECK(again.untracked.empty());
 }
 
 TEST_CASE("each_event visits events newest first, and a reused row never leaks into the next", "[store][queries]") {
