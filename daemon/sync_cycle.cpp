@@ -13,6 +13,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <unordered_map>
 #include <unordered_set>
 
 namespace trialwatch::daemon {
@@ -46,8 +47,7 @@ bool watermark_moved(const store::StudySummary& stored, const store::StudySummar
 
 // Say whether a study whose watermark answer gave `facts` must be fetched in full: never stored, not present,
 // changed, or a reconcile is due.
-bool needs_full_fetch(const std::optional<store::StoredStudy>& stored, const diff::StudyFacts& facts,
-                      bool reconcile_due) {
+bool needs_full_fetch(const store::StoredStudy* stored, const diff::StudyFacts& facts, bool reconcile_due) {
   return !stored || reconcile_due || stored->state != "present" || watermark_moved(stored->summary, summary_of(facts));
 }
 
@@ -103,9 +103,10 @@ class CycleRun {
   store::RunRecord m_record;
   std::string m_data_timestamp;
   diff::StudyDiffer m_differ;
-  std::map<std::string, std::string> m_sources;  // NCT ID -> why tracked
-  // NCT ID -> what the store held at the start of this run; each study is read once and stored once per run.
-  std::map<std::string, std::optional<store::StoredStudy>> m_stored;
+  std::unordered_map<std::string, std::string> m_sources;  // NCT ID -> why tracked
+  // NCT ID -> what the store held when this run first asked (every stored state in one query, not one per tracked
+  // study; a study missing from it had nothing stored). Each study is stored at most once per run.
+  std::optional<std::unordered_map<std::string, store::StoredStudy>> m_stored;
   Discovery m_discovery;
   bool m_reconciled = false;                 // this run fetched every tracked study in full
   std::vector<store::NewVersion> m_pending;  // handled studies not yet committed (see CycleOptions::commit_studies)
@@ -136,12 +137,12 @@ class CycleRun {
     auto searched = m_discovery.run_searches(m_data_timestamp);
     if (!searched) return std::move(searched).error();
 
-    // Every stored state in one query, not one per tracked study.
-    for (auto& [id, study] : m_history.studies()) m_stored.emplace(id, std::move(study));
     std::vector<NctId> tracked;
-    for (const auto& entry : m_history.watchlist()) {
+    const auto watchlist = m_history.watchlist();
+    m_sources.reserve(watchlist.size());
+    for (const auto& entry : watchlist) {
       m_sources[entry.id.str()] = entry.source;
-      const auto& stored = stored_state(entry.id);
+      const auto* stored = stored_state(entry.id);
       if (stored && stored->state == "aliased") continue;
       tracked.push_back(entry.id);
     }
@@ -238,10 +239,11 @@ class CycleRun {
     return core::Ok{};
   }
 
-  const std::optional<store::StoredStudy>& stored_state(const NctId& id) {
-    auto it = m_stored.find(id.str());
-    if (it == m_stored.end()) it = m_stored.emplace(id.str(), m_history.study(id)).first;
-    return it->second;
+  // Return what the store held for `id` at this run's first look, or nullptr if it held nothing.
+  const store::StoredStudy* stored_state(const NctId& id) {
+    if (!m_stored) m_stored = m_history.studies();
+    const auto it = m_stored->find(id.str());
+    return it == m_stored->end() ? nullptr : &it->second;
   }
 
   bool reconcile_is_due(core::Clock::TimePoint now) const {
@@ -265,7 +267,7 @@ class CycleRun {
 
     for (const auto& pending : m_pending)
       if (pending.id == *id) return core::Ok{};  // listed twice in one answer: the first copy is in hand
-    const auto stored = stored_state(*id);
+    const auto* stored = stored_state(*id);
     store::NewVersion version{*id, json, normalised->hash, summary_of(*facts), m_data_timestamp, m_clock.now(), {}, {},
                               {},  {}};
     if (stored && stored->hash == normalised->hash) return core::Ok{};
@@ -344,7 +346,7 @@ class CycleRun {
                                                     {channels_for(id, event.type)});
     m_record.events += stored;
     if (stored > 0) {
-      const auto latest = stored_state(id);
+      const auto* latest = stored_state(id);
       publish(id, event, event_id,
               latest && latest->latest_version > 0 ? std::optional<int>(latest->latest_version) : std::nullopt, now);
     }
@@ -364,7 +366,7 @@ class CycleRun {
     auto canonical = NctId::parse(canonical_text);
     if (!canonical)
       return Error{Error::Code::bad_response, fmt::format("the registry named '{}' as canonical", canonical_text)};
-    const auto stored = stored_state(alias);
+    const auto* stored = stored_state(alias);
     const std::string from = stored ? stored->hash : "";
     const core::ChangeEvent event{
         EventType::study_aliased,
@@ -392,7 +394,7 @@ class CycleRun {
       case fetch::StudyLookup::Kind::moved:
         return record_alias(id, lookup->moved_to);
       case fetch::StudyLookup::Kind::not_found: {
-        const auto stored = stored_state(id);
+        const auto* stored = stored_state(id);
         if (stored && stored->state == "removed") return core::Ok{};
         const core::ChangeEvent event{
             EventType::study_removed,

@@ -60,6 +60,12 @@ History::~History() = default;
 
 namespace {
 
+// Return the count a `SELECT count(*) ...` gives: the room to reserve before reading a whole table.
+std::size_t count_rows(const Database& db, std::string_view count_sql) {
+  auto count = detail::statement(db, count_sql);
+  return count->executeStep() ? static_cast<std::size_t>(count->getColumn(0).getInt64()) : 0;
+}
+
 // Put `id` on the watch list inside the caller's transaction; return whether it was not actively tracked.
 bool track_one(Database& db, const core::NctId& id, std::string_view source, std::string_view note,
                const std::string& at) {
@@ -152,6 +158,7 @@ std::vector<WatchEntry> History::watchlist(bool include_inactive) const {
                              : "SELECT nct_id, source, note, added_at, active FROM watchlist WHERE active = 1 "
                                "ORDER BY nct_id");
   std::vector<WatchEntry> entries;
+  entries.reserve(count_rows(m_db, "SELECT count(*) FROM watchlist"));
   while (query->executeStep()) {
     auto id = core::NctId::parse(query->getColumn(0).getString());
     if (!id) continue;  // cannot happen: only parsed IDs are written
@@ -211,6 +218,7 @@ std::unordered_map<std::string, StoredStudy> History::studies() const {
       "results_first_submit_date, results_first_post_date, has_results, reset_dates, state, alias_of, "
       "nct_id FROM studies");
   std::unordered_map<std::string, StoredStudy> all;
+  all.reserve(count_rows(m_db, "SELECT count(*) FROM studies"));
   while (query->executeStep()) all.emplace(query->getColumn(11).getString(), read_study(*query));
   return all;
 }
