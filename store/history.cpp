@@ -66,22 +66,9 @@ std::size_t count_rows(const Database& db, std::string_view count_sql) {
   return count->executeStep() ? static_cast<std::size_t>(count->getColumn(0).getInt64()) : 0;
 }
 
-// Put `id` on the watch list inside the caller's transaction; return whether it was not actively tracked.
-bool track_one(Database& db, const core::NctId& id, std::string_view source, std::string_view note,
-               const std::string& at) {
-  auto existing = detail::statement(db, "SELECT active FROM watchlist WHERE nct_id = ?");
-  existing->bind(1, id.str());
-  if (existing->executeStep()) {
-    if (existing->getColumn(0).getInt() != 0) return false;
-    auto reactivate =
-        detail::statement(db, "UPDATE watchlist SET active = 1, source = ?, note = ?, added_at = ? WHERE nct_id = ?");
-    reactivate->bind(1, std::string(source));
-    reactivate->bind(2, std::string(note));
-    reactivate->bind(3, at);
-    reactivate->bind(4, id.str());
-    reactivate->exec();
-    return true;
-  }
+// Add `id`, not on the watch list yet, inside the caller's transaction.
+void insert_entry(Database& db, const core::NctId& id, std::string_view source, std::string_view note,
+                  const std::string& at) {
   auto insert =
       detail::statement(db, "INSERT INTO watchlist(nct_id, source, note, added_at, active) VALUES (?, ?, ?, ?, 1)");
   insert->bind(1, id.str());
@@ -89,6 +76,38 @@ bool track_one(Database& db, const core::NctId& id, std::string_view source, std
   insert->bind(3, std::string(note));
   insert->bind(4, at);
   insert->exec();
+}
+
+// Track `id` again, untracked before, with a new source, note and time, inside the caller's transaction.
+void reactivate_entry(Database& db, const core::NctId& id, std::string_view source, std::string_view note,
+                      const std::string& at) {
+  auto reactivate =
+      detail::statement(db, "UPDATE watchlist SET active = 1, source = ?, note = ?, added_at = ? WHERE nct_id = ?");
+  reactivate->bind(1, std::string(source));
+  reactivate->bind(2, std::string(note));
+  reactivate->bind(3, at);
+  reactivate->bind(4, id.str());
+  reactivate->exec();
+}
+
+// Take `nct_id` off the watch list inside the caller's transaction; return whether it was actively tracked.
+bool deactivate_entry(Database& db, const std::string& nct_id) {
+  auto update = detail::statement(db, "UPDATE watchlist SET active = 0 WHERE nct_id = ? AND active = 1");
+  update->bind(1, nct_id);
+  return update->exec() > 0;
+}
+
+// Put `id` on the watch list inside the caller's transaction; return whether it was not actively tracked.
+bool track_one(Database& db, const core::NctId& id, std::string_view source, std::string_view note,
+               const std::string& at) {
+  auto existing = detail::statement(db, "SELECT active FROM watchlist WHERE nct_id = ?");
+  existing->bind(1, id.str());
+  if (!existing->executeStep()) {
+    insert_entry(db, id, source, note, at);
+    return true;
+  }
+  if (existing->getColumn(0).getInt() != 0) return false;
+  reactivate_entry(db, id, source, note, at);
   return true;
 }
 
@@ -100,9 +119,7 @@ bool History::track(const core::NctId& id, std::string_view source, std::string_
 
 WatchListChanges History::track_exactly(const std::vector<core::NctId>& ids, std::string_view source,
                                         core::Clock::TimePoint now) {
-  std::vector<std::string> wanted;
-  wanted.reserve(ids.size());
-  for (const auto& id : ids) wanted.push_back(id.str());
+  std::vector<core::NctId> wanted = ids;
   std::sort(wanted.begin(), wanted.end());
   wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
   const std::string at = core::format_rfc3339(now);
@@ -119,37 +136,30 @@ WatchListChanges History::track_exactly(const std::vector<core::NctId>& ids, std
       listed.push_back(
           Entry{query->getColumn(0).getString(), query->getColumn(1).getInt() != 0, query->getColumn(2).getInt() != 0});
     WatchListChanges changes;
-    auto track_listed = [&](const std::string& nct_id) {
-      const auto id = *core::NctId::parse(nct_id);  // cannot fail: both lists hold parsed IDs only
-      track_one(m_db, id, source, "", at);
+    auto add = [&](const core::NctId& id) {  // new to the watch list
+      insert_entry(m_db, id, source, "", at);
       changes.tracked.push_back(id);
     };
-    auto untrack = detail::statement(m_db, "UPDATE watchlist SET active = 0 WHERE nct_id = ?");
     std::size_t w = 0;
     for (const auto& entry : listed) {
-      for (; w < wanted.size() && wanted[w] < entry.nct_id; ++w) track_listed(wanted[w]);  // new to the watch list
-      const bool is_wanted = w < wanted.size() && wanted[w] == entry.nct_id;
-      if (is_wanted) ++w;
-      if (is_wanted && !entry.active) {
-        track_listed(entry.nct_id);
-      } else if (!is_wanted && entry.active && entry.from_source) {
-        untrack->reset();
-        untrack->bind(1, entry.nct_id);
-        untrack->exec();
-        changes.untracked.push_back(*core::NctId::parse(entry.nct_id));
+      for (; w < wanted.size() && wanted[w].str() < entry.nct_id; ++w) add(wanted[w]);
+      if (w < wanted.size() && wanted[w].str() == entry.nct_id) {
+        if (!entry.active) {
+          reactivate_entry(m_db, wanted[w], source, "", at);
+          changes.tracked.push_back(wanted[w]);
+        }
+        ++w;
+      } else if (entry.active && entry.from_source && deactivate_entry(m_db, entry.nct_id)) {
+        changes.untracked.push_back(*core::NctId::parse(entry.nct_id));  // cannot fail: only parsed IDs are written
       }
     }
-    for (; w < wanted.size(); ++w) track_listed(wanted[w]);
+    for (; w < wanted.size(); ++w) add(wanted[w]);
     return changes;
   });
 }
 
 bool History::untrack(const core::NctId& id) {
-  return detail::in_transaction(m_db, [&] {
-    auto update = detail::statement(m_db, "UPDATE watchlist SET active = 0 WHERE nct_id = ? AND active = 1");
-    update->bind(1, id.str());
-    return update->exec() > 0;
-  });
+  return detail::in_transaction(m_db, [&] { return deactivate_entry(m_db, id.str()); });
 }
 
 std::vector<WatchEntry> History::watchlist(bool include_inactive) const {
