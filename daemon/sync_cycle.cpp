@@ -103,6 +103,7 @@ class CycleRun {
   store::RunRecord m_record;
   std::string m_data_timestamp;
   diff::StudyDiffer m_differ;
+  diff::Normaliser m_normaliser;
   std::unordered_map<std::string, std::string> m_sources;  // NCT ID -> why tracked
   // NCT ID -> what the store held when this run first asked (every stored state in one query, not one per tracked
   // study; a study missing from it had nothing stored). Each study is stored at most once per run.
@@ -261,16 +262,15 @@ class CycleRun {
     if (!id || wanted.count(id->str()) == 0)
       return Error{Error::Code::bad_response,
                    fmt::format("the registry answered with study '{}', which was not asked for", facts->nct_id)};
-    auto normalised = diff::normalise(json);
-    if (!normalised) return std::move(normalised).error();
+    auto hash = m_normaliser.hash(json);
+    if (!hash) return std::move(hash).error();
     ++m_record.fetched;
 
     for (const auto& pending : m_pending)
       if (pending.id == *id) return core::Ok{};  // listed twice in one answer: the first copy is in hand
     const auto* stored = stored_state(*id);
-    store::NewVersion version{*id, json, normalised->hash, summary_of(*facts), m_data_timestamp, m_clock.now(), {}, {},
-                              {},  {}};
-    if (stored && stored->hash == normalised->hash) return core::Ok{};
+    store::NewVersion version{*id, json, *hash, summary_of(*facts), m_data_timestamp, m_clock.now(), {}, {}, {}, {}};
+    if (stored && stored->hash == *hash) return core::Ok{};
     if (!stored) {
       version.events.push_back(core::ChangeEvent{
           EventType::study_tracked,
@@ -292,8 +292,7 @@ class CycleRun {
       version.events = std::move(classification.events);
     }
     for (const auto& event : version.events) {
-      version.event_ids.push_back(
-          diff::event_id(id->str(), stored ? stored->hash : "", normalised->hash, event.type, event.path));
+      version.event_ids.push_back(diff::event_id(id->str(), stored ? stored->hash : "", *hash, event.type, event.path));
       version.channels.push_back(channels_for(*id, event.type));
     }
     m_pending_bytes += version.raw_json.size();

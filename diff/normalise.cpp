@@ -17,21 +17,24 @@ using core::Error;
 // string value its quotes would be escaped, so this exact byte sequence can only be the member itself.
 constexpr std::string_view k_version_holder_key = "\"versionHolder\":\"";
 
-// Remove `"versionHolder":"…"` and one comma beside it from minified `text`.
-void remove_version_holder(std::string& text) {
+// Remove `"versionHolder":"…"` and one comma beside it from the minified `text` of `length` bytes; return the new
+// length.
+std::size_t remove_version_holder(char* text, std::size_t length) {
+  const std::string_view view(text, length);
   // derivedSection comes last in a study, so searching from the end finds the member after a few KB.
-  const auto start = text.rfind(k_version_holder_key);
-  if (start == std::string::npos) return;
+  const auto start = view.rfind(k_version_holder_key);
+  if (start == std::string_view::npos) return length;
   std::size_t end = start + k_version_holder_key.size();
-  while (end < text.size() && text[end] != '"') end += text[end] == '\\' ? 2 : 1;
-  if (end >= text.size()) return;
+  while (end < length && text[end] != '"') end += text[end] == '\\' ? 2 : 1;
+  if (end >= length) return length;
   ++end;  // the closing quote
   std::size_t from = start;
   if (from > 0 && text[from - 1] == ',')
     --from;
-  else if (end < text.size() && text[end] == ',')
+  else if (end < length && text[end] == ',')
     ++end;
-  text.erase(from, end - from);
+  std::memmove(text + from, text + end, length - end);
+  return length - (end - from);
 }
 
 std::uint64_t load64(const char* p) {
@@ -109,24 +112,29 @@ std::string hash128_hex(std::string_view bytes) {
   return fmt::format("{:016x}{:016x}", h1, h2);
 }
 
-core::Result<NormalisedStudy> normalise(std::string_view study_json) {
+core::Result<std::string> Normaliser::hash(std::string_view study_json) {
+  m_length = 0;
   if (study_json.size() > k_max_study_bytes)
     return Error{Error::Code::bad_response, fmt::format("the study document is {} bytes, more than the {} allowed",
                                                         study_json.size(), k_max_study_bytes)};
-  NormalisedStudy study;
-  study.canonical.resize(study_json.size());
+  if (m_buffer.size() < study_json.size()) m_buffer.resize(study_json.size());
   std::size_t length = 0;
-  if (const auto error = simdjson::minify(study_json.data(), study_json.size(), study.canonical.data(), length))
+  if (const auto error = simdjson::minify(study_json.data(), study_json.size(), m_buffer.data(), length))
     return Error{Error::Code::bad_response,
                  fmt::format("the study document is not valid JSON ({})", simdjson::error_message(error))};
-  study.canonical.resize(length);
-  if (study.canonical.size() < 2 || study.canonical.front() != '{' || study.canonical.back() != '}')
+  if (length < 2 || m_buffer[0] != '{' || m_buffer[length - 1] != '}')
     return Error{Error::Code::bad_response, "the study document is not a JSON object"};
-  if (!simdjson::validate_utf8(study.canonical.data(), study.canonical.size()))
+  if (!simdjson::validate_utf8(m_buffer.data(), length))
     return Error{Error::Code::bad_response, "the study document is not valid UTF-8"};
-  remove_version_holder(study.canonical);
-  study.hash = hash128_hex(study.canonical);
-  return study;
+  m_length = remove_version_holder(m_buffer.data(), length);
+  return hash128_hex(canonical());
+}
+
+core::Result<NormalisedStudy> normalise(std::string_view study_json) {
+  Normaliser normaliser;
+  auto hash = normaliser.hash(study_json);
+  if (!hash) return std::move(hash).error();
+  return NormalisedStudy{std::string(normaliser.canonical()), std::move(*hash)};
 }
 
 }  // namespace trialwatch::diff

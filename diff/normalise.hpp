@@ -30,6 +30,20 @@ inline constexpr std::size_t k_max_study_bytes = 64 * 1024 * 1024;
 // hash differently; the diff then finds no change and nothing is recorded.
 core::Result<NormalisedStudy> normalise(std::string_view study_json);
 
+// normalise() for many documents in turn: one work buffer that only grows, so a document costs no allocation of
+// its size (what the sync cycle does to every study it fetches).
+class Normaliser {
+ public:
+  // Return the hash normalise(study_json) gives, or the same error; the canonical text stays here until the next call.
+  core::Result<std::string> hash(std::string_view study_json);
+  // The canonical text of the last successful hash().
+  std::string_view canonical() const noexcept { return {m_buffer.data(), m_length}; }
+
+ private:
+  std::string m_buffer;
+  std::size_t m_length = 0;
+};
+
 // Return MurmurHash3 x64-128 (seed 0) of `bytes` as 32 lowercase hex digits, h1 then h2.
 std::string hash128_hex(std::string_view bytes);
 

@@ -8,6 +8,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 using trialwatch::core::Error;
 using trialwatch::diff::hash128_hex;
@@ -112,6 +113,30 @@ TEST_CASE("the versionHolder member is removed with its comma, and nothing else"
   const auto real = must_normalise(read_test_file("ctgov/studies/NCT00763412.json"));
   CHECK(real.canonical.find("versionHolder") == std::string::npos);
   CHECK(real.canonical.find("\"miscInfoModule\":{") != std::string::npos);
+}
+
+TEST_CASE("one Normaliser gives each document what normalise() gives it, whatever came before", "[diff][normalise]") {
+  // Big, small, invalid, then big again: a reused buffer must never leak bytes of an earlier, longer document.
+  const std::vector<std::string> documents{
+      read_test_file("ctgov/studies/NCT04280705.v2026-08-19.json"),
+      R"({"derivedSection":{"miscInfoModule":{"versionHolder":"2024-01-03","x":1}}})",
+      "{\"s\":\"\xff\"}",
+      read_test_file("ctgov/studies/NCT00763412.json"),
+      R"({ "a" : 1 })",
+  };
+  trialwatch::diff::Normaliser normaliser;
+  for (const auto& document : documents) {
+    CAPTURE(document.substr(0, 60));
+    const auto expected = normalise(document);
+    const auto hash = normaliser.hash(document);
+    REQUIRE(hash.has_value() == expected.has_value());
+    if (!expected) {
+      CHECK(hash.error().message == expected.error().message);
+      continue;
+    }
+    CHECK(*hash == expected->hash);
+    CHECK(normaliser.canonical() == expected->canonical);
+  }
 }
 
 TEST_CASE("keys keep their document order", "[diff][normalise]") {
