@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: MIT
 #include "store/detail/version_codec.hpp"
 
+#include "store/detail/delta_copies.hpp"
 #include "store/store_error.hpp"
 
 #include <fmt/format.h>
+#define ZSTD_STATIC_LINKING_ONLY  // ZSTD_compressSequences: Debian 12's libzstd 1.5.4 exports it
 #include <zstd.h>
+
+#include <vector>
 
 namespace trialwatch::store::detail {
 
@@ -56,11 +60,42 @@ bool decompress_into(ZSTD_DCtx* context, std::string_view frame, std::string_vie
 struct VersionCodec::Contexts {
   std::unique_ptr<ZSTD_CCtx, CCtxDeleter> compressor{ZSTD_createCCtx()};
   std::unique_ptr<ZSTD_DCtx, DCtxDeleter> decompressor{ZSTD_createDCtx()};
+  CopyFinder copies;
   // Work buffers that only grow: filling a fresh megabyte with zeros for every version would cost more than
   // compressing it against its prefix.
   std::string frame;
   std::string check;
+  std::vector<ZSTD_Sequence> sequences;
+
+  // Compress `raw` into `frame` as the copies from `prefix` that CopyFinder finds, entropy-coded by zstd; return
+  // the frame's size, or 0 when that does not work (no copies, or zstd refuses).
+  std::size_t encode_copies(std::string_view raw, std::string_view prefix);
+  // Whether `frame` decodes against `prefix` to exactly `raw`.
+  bool decodes_to(std::string_view frame, std::string_view prefix, std::string_view raw);
 };
+
+std::size_t VersionCodec::Contexts::encode_copies(std::string_view raw, std::string_view prefix) {
+  const auto& found = copies.find(prefix, raw);
+  if (found.empty()) return 0;
+  sequences.clear();
+  for (const auto& copy : found) sequences.push_back(ZSTD_Sequence{copy.distance, copy.literals, copy.length, 0});
+  ZSTD_CCtx* context = compressor.get();
+  ZSTD_CCtx_reset(context, ZSTD_reset_session_and_parameters);
+  std::size_t status = ZSTD_CCtx_setParameter(context, ZSTD_c_compressionLevel, k_delta_level);
+  if (!ZSTD_isError(status))
+    status = ZSTD_CCtx_setParameter(context, ZSTD_c_windowLog, window_log_for(prefix.size() + raw.size()));
+  const std::size_t bound = ZSTD_compressBound(raw.size());
+  char* const out = at_least(frame, bound);
+  if (!ZSTD_isError(status))
+    status = ZSTD_compressSequences(context, out, bound, sequences.data(), sequences.size(), raw.data(), raw.size());
+  return ZSTD_isError(status) ? 0 : status;
+}
+
+bool VersionCodec::Contexts::decodes_to(std::string_view encoded, std::string_view prefix, std::string_view raw) {
+  char* const out = at_least(check, raw.size());
+  return decompress_into(decompressor.get(), encoded, prefix, out, raw.size()) &&
+         std::string_view(out, raw.size()) == raw;
+}
 
 VersionCodec::VersionCodec() : m_contexts(std::make_unique<Contexts>()) {
   if (!m_contexts->compressor || !m_contexts->decompressor)
@@ -70,6 +105,13 @@ VersionCodec::VersionCodec() : m_contexts(std::make_unique<Contexts>()) {
 VersionCodec::~VersionCodec() = default;
 
 std::string VersionCodec::encode(std::string_view raw, std::string_view prefix) {
+  // A delta is built from the copies CopyFinder finds: zstd's own match finder would first index every byte of the
+  // prefix, which costs more than the rest of the delta. When that gives nothing usable, zstd does it all.
+  if (!prefix.empty()) {
+    const std::size_t size = m_contexts->encode_copies(raw, prefix);
+    const std::string_view encoded(m_contexts->frame.data(), size);
+    if (size > 0 && m_contexts->decodes_to(encoded, prefix, raw)) return std::string(encoded);
+  }
   ZSTD_CCtx* context = m_contexts->compressor.get();
   ZSTD_CCtx_reset(context, ZSTD_reset_session_and_parameters);
   std::size_t status =
@@ -84,9 +126,7 @@ std::string VersionCodec::encode(std::string_view raw, std::string_view prefix) 
     throw StoreError(StoreError::Kind::io, std::string("compressing a study failed: ") + ZSTD_getErrorName(status));
   const std::string_view encoded(frame, status);
   // Decoding a delta costs microseconds (it is mostly one long copy); it proves the history stays readable.
-  char* const check = at_least(m_contexts->check, raw.size());
-  if (!decompress_into(m_contexts->decompressor.get(), encoded, prefix, check, raw.size()) ||
-      std::string_view(check, raw.size()) != raw)
+  if (!m_contexts->decodes_to(encoded, prefix, raw))
     throw StoreError(StoreError::Kind::io, "compressing a study gave a frame that does not decode to it");
   return std::string(encoded);
 }
