@@ -19,6 +19,8 @@ constexpr int k_compression_level = 3;
 // Against a prefix almost everything is one long match, which level 2 (one hash table instead of level 3's two)
 // finds too, a third faster, for a frame a few bytes longer (140 instead of 132 bytes on the recorded studies).
 constexpr int k_delta_level = 2;
+// The most new bytes (not copied from the previous version) a delta may have to be built from copies.
+constexpr std::size_t k_max_copy_literals = 4096;
 // The largest window a decoder accepts without being told to (zstd's ZSTD_WINDOWLOG_LIMIT_DEFAULT): 128 MiB.
 constexpr int k_max_window_log = 27;
 
@@ -76,7 +78,11 @@ struct VersionCodec::Contexts {
 
 std::size_t VersionCodec::Contexts::encode_copies(std::string_view raw, std::string_view prefix) {
   const auto& found = copies.find(prefix, raw);
-  if (found.empty()) return 0;
+  std::size_t copied = 0;
+  for (const auto& copy : found) copied += copy.length;
+  // New text is only entropy-coded here, never matched within itself: a version that brings much of it (results
+  // posted, a rewritten record) is left to zstd's own match finder, which does both.
+  if (found.empty() || raw.size() - copied > k_max_copy_literals) return 0;
   sequences.clear();
   for (const auto& copy : found) sequences.push_back(ZSTD_Sequence{copy.distance, copy.literals, copy.length, 0});
   ZSTD_CCtx* context = compressor.get();

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 // The copies a delta frame is built from: applied to the reference they must rebuild the target exactly, and for a
-// small edit of a real record they must leave almost nothing as literals.
+// small edit of a real record they must leave almost nothing as literals. And the frames VersionCodec makes of them.
 #include "store/detail/delta_copies.hpp"
 
+#include "store/detail/version_codec.hpp"
 #include "tests/support/test_data.hpp"
 
 #include <catch2/catch.hpp>
@@ -77,4 +78,23 @@ TEST_CASE("copies rebuild the target exactly, whatever the edit", "[store][delta
     CHECK(apply(c.reference, c.target, copies, literal_bytes) == c.target);
     CHECK(literal_bytes <= c.most_literals);
   }
+}
+
+TEST_CASE("a delta stays small for an edit and for a version that brings much new text", "[store][delta]") {
+  const std::string record = trialwatch::testing::read_test_file("ctgov/studies/NCT00763412.json");
+  const std::string results = trialwatch::testing::read_test_file("ctgov/studies/NCT04267848.json");
+  trialwatch::store::detail::VersionCodec codec;
+
+  const std::string edited = with_replaced(record, "\"COMPLETED\"", "\"TERMINATED\"");
+  const std::string edit_frame = codec.encode(edited, record);
+  CHECK(codec.decode(edit_frame, record, "the edit") == edited);
+  CHECK(edit_frame.size() < 200);
+
+  // 369 KB of new JSON: copies alone would leave it as entropy-coded literals (over half its size); matched within
+  // itself it compresses several times over.
+  const std::string grown =
+      with_replaced(record, "\"protocolSection\": {", "\"resultsSection\": " + results + ", \"protocolSection\": {");
+  const std::string grown_frame = codec.encode(grown, record);
+  CHECK(codec.decode(grown_frame, record, "the grown version") == grown);
+  CHECK(grown_frame.size() < results.size() / 4);
 }
