@@ -33,4 +33,10 @@ Result<NctId> NctId::parse(std::string_view text) {
   return NctId(fmt::format("NCT{:0>8}", digits));
 }
 
+std::uint32_t NctId::number() const noexcept {
+  std::uint32_t value = 0;
+  for (std::size_t i = 3; i < m_text.size(); ++i) value = value * 10 + static_cast<std::uint32_t>(m_text[i] - '0');
+  return value;
+}
+
 }  // namespace trialwatch::core

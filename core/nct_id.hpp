@@ -3,6 +3,7 @@
 
 #include "core/result.hpp"
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -18,6 +19,8 @@ class NctId {
 
   // Return the canonical 11-character form.
   const std::string& str() const noexcept { return m_text; }
+  // Return the eight digits as a number (NCT order is number order), e.g. 6613490 for NCT06613490.
+  std::uint32_t number() const noexcept;
 
   friend bool operator==(const NctId&, const NctId&) = default;
   friend auto operator<=>(const NctId&, const NctId&) = default;

@@ -105,9 +105,9 @@ class CycleRun {
   diff::StudyDiffer m_differ;
   diff::Normaliser m_normaliser;
   std::unordered_map<std::string, std::string> m_sources;  // NCT ID -> why tracked
-  // NCT ID -> what the store held when this run first asked (every stored state in one query, not one per tracked
-  // study; a study missing from it had nothing stored). Each study is stored at most once per run.
-  std::optional<std::unordered_map<std::string, store::StoredStudy>> m_stored;
+  // What the store held when this run first asked (every stored state in one query, not one per tracked study; a
+  // study missing from it had nothing stored). Each study is stored at most once per run.
+  std::optional<store::StoredStudies> m_stored;
   Discovery m_discovery;
   bool m_reconciled = false;                 // this run fetched every tracked study in full
   std::vector<store::NewVersion> m_pending;  // handled studies not yet committed (see CycleOptions::commit_studies)
@@ -243,8 +243,7 @@ class CycleRun {
   // Return what the store held for `id` at this run's first look, or nullptr if it held nothing.
   const store::StoredStudy* stored_state(const NctId& id) {
     if (!m_stored) m_stored = m_history.studies();
-    const auto it = m_stored->find(id.str());
-    return it == m_stored->end() ? nullptr : &it->second;
+    return m_stored->find(id);
   }
 
   bool reconcile_is_due(core::Clock::TimePoint now) const {

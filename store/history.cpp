@@ -221,15 +221,29 @@ std::optional<StoredStudy> History::study(const core::NctId& id) const {
   return read_study(*query);
 }
 
-std::unordered_map<std::string, StoredStudy> History::studies() const {
+const StoredStudy* StoredStudies::find(const core::NctId& id) const {
+  const auto number = id.number();
+  const auto at = std::lower_bound(numbers.begin(), numbers.end(), number);
+  if (at == numbers.end() || *at != number) return nullptr;
+  return &states[static_cast<std::size_t>(at - numbers.begin())];
+}
+
+StoredStudies History::studies() const {
   auto query = detail::statement(
       m_db,
       "SELECT latest_version, hash, title, overall_status, last_update_post_date, "
       "results_first_submit_date, results_first_post_date, has_results, reset_dates, state, alias_of, "
-      "nct_id FROM studies");
-  std::unordered_map<std::string, StoredStudy> all;
-  all.reserve(count_rows(m_db, "SELECT count(*) FROM studies"));
-  while (query->executeStep()) all.emplace(query->getColumn(11).getString(), read_study(*query));
+      "nct_id FROM studies ORDER BY nct_id");
+  StoredStudies all;
+  const auto rows = count_rows(m_db, "SELECT count(*) FROM studies");
+  all.numbers.reserve(rows);
+  all.states.reserve(rows);
+  while (query->executeStep()) {
+    const auto id = core::NctId::parse(query->getColumn(11).getString());
+    if (!id) continue;  // the store writes canonical IDs only
+    all.numbers.push_back(id->number());
+    all.states.push_back(read_study(*query));
+  }
   return all;
 }
 

@@ -18,6 +18,7 @@ TEST_CASE("NCT IDs are normalised to NCT plus eight digits", "[core][nct_id]") {
   auto id = NctId::parse(input);
   REQUIRE(id.has_value());
   CHECK(id->str() == canonical);
+  CHECK(id->number() == std::stoul(canonical.substr(3)));
 }
 
 TEST_CASE("malformed NCT IDs are rejected with a sentence that shows the expected form", "[core][nct_id]") {

@@ -10,6 +10,7 @@
 #include "tests/support/ports.hpp"
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include <functional>
 #include <netinet/in.h>
@@ -40,7 +41,9 @@ Snapshot snapshot(const DaemonFixture& f) {
   trialwatch::store::History history(db);
   Snapshot s;
   for (const auto& e : history.events(1000000)) s.event_ids.insert(e.id);
-  for (const auto& [id, study] : history.studies()) s.latest[id] = {study.latest_version, study.hash};
+  const auto studies = history.studies();
+  for (std::size_t i = 0; i < studies.numbers.size(); ++i)
+    s.latest[fmt::format("NCT{:08}", studies.numbers[i])] = {studies.states[i].latest_version, studies.states[i].hash};
   s.watermark = history.completed_data_timestamp();
   return s;
 }

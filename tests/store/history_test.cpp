@@ -82,6 +82,32 @@ TEST_CASE("versions are numbered, compressed, returned byte for byte, and an equ
   CHECK(events[0].old_json == "\"a\"");
 }
 
+TEST_CASE("the stored states of all studies are listed in NCT order and found by ID", "[store][history]") {
+  testing::TempDir dir;
+  auto db = Database::open(dir.path() / "t.db", OpenMode::read_write);
+  History history(db);
+  // Stored out of order, one with a removal state only, as a cycle may leave them.
+  for (const char* nct : {"NCT50000000", "NCT00000007", "NCT06613490"})
+    REQUIRE(history.record_version(version_of(nct, std::string("{\"n\":\"") + nct + "\"}", std::string("h") + nct)));
+  history.record_study_state(id("NCT00000100"), "removed", "", {}, {}, "t", testing::ManualClock().now(), {});
+  const auto all = history.studies();
+  CHECK(all.numbers == std::vector<std::uint32_t>{7, 100, 6613490, 50000000});
+  REQUIRE(all.states.size() == 4);
+  for (const char* nct : {"NCT50000000", "NCT00000007", "NCT06613490"}) {
+    CAPTURE(nct);
+    const auto* state = all.find(id(nct));
+    REQUIRE(state != nullptr);
+    CHECK(state->hash == std::string("h") + nct);
+    CHECK(state->latest_version == 1);
+  }
+  const auto* removed = all.find(id("NCT00000100"));
+  REQUIRE(removed != nullptr);
+  CHECK(removed->state == "removed");
+  CHECK(all.find(id("NCT00000008")) == nullptr);
+  CHECK(all.find(id("NCT99999999")) == nullptr);
+  CHECK(all.find(id("NCT00000001")) == nullptr);
+}
+
 TEST_CASE("an event id stored once is never stored twice", "[store][history]") {
   testing::TempDir dir;
   auto db = Database::open(dir.path() / "t.db", OpenMode::read_write);
