@@ -39,6 +39,18 @@ struct DCtxDeleter {
   void operator()(ZSTD_DCtx* context) const noexcept { ZSTD_freeDCtx(context); }
 };
 
+// Reset `context` for one frame: a delta against a prefix of `prefix_bytes` (level 2, a window over prefix and
+// document) or, when `prefix_bytes` is 0, a standalone frame (level 3). Return zstd's status.
+std::size_t start_frame(ZSTD_CCtx* context, std::size_t prefix_bytes, std::size_t raw_bytes) {
+  ZSTD_CCtx_reset(context, ZSTD_reset_session_and_parameters);
+  const bool delta = prefix_bytes > 0;
+  std::size_t status =
+      ZSTD_CCtx_setParameter(context, ZSTD_c_compressionLevel, delta ? k_delta_level : k_compression_level);
+  if (!ZSTD_isError(status) && delta)
+    status = ZSTD_CCtx_setParameter(context, ZSTD_c_windowLog, window_log_for(prefix_bytes + raw_bytes));
+  return status;
+}
+
 // Make `buffer` hold at least `size` bytes and return where they start.
 char* at_least(std::string& buffer, std::size_t size) {
   if (buffer.size() < size) buffer.resize(size);
@@ -86,10 +98,7 @@ std::size_t VersionCodec::Contexts::encode_copies(std::string_view raw, std::str
   sequences.clear();
   for (const auto& copy : found) sequences.push_back(ZSTD_Sequence{copy.distance, copy.literals, copy.length, 0});
   ZSTD_CCtx* context = compressor.get();
-  ZSTD_CCtx_reset(context, ZSTD_reset_session_and_parameters);
-  std::size_t status = ZSTD_CCtx_setParameter(context, ZSTD_c_compressionLevel, k_delta_level);
-  if (!ZSTD_isError(status))
-    status = ZSTD_CCtx_setParameter(context, ZSTD_c_windowLog, window_log_for(prefix.size() + raw.size()));
+  std::size_t status = start_frame(context, prefix.size(), raw.size());
   const std::size_t bound = ZSTD_compressBound(raw.size());
   char* const out = at_least(frame, bound);
   if (!ZSTD_isError(status))
@@ -119,11 +128,7 @@ std::string VersionCodec::encode(std::string_view raw, std::string_view prefix) 
     if (size > 0 && m_contexts->decodes_to(encoded, prefix, raw)) return std::string(encoded);
   }
   ZSTD_CCtx* context = m_contexts->compressor.get();
-  ZSTD_CCtx_reset(context, ZSTD_reset_session_and_parameters);
-  std::size_t status =
-      ZSTD_CCtx_setParameter(context, ZSTD_c_compressionLevel, prefix.empty() ? k_compression_level : k_delta_level);
-  if (!ZSTD_isError(status) && !prefix.empty())
-    status = ZSTD_CCtx_setParameter(context, ZSTD_c_windowLog, window_log_for(prefix.size() + raw.size()));
+  std::size_t status = start_frame(context, prefix.size(), raw.size());
   if (!ZSTD_isError(status) && !prefix.empty()) status = ZSTD_CCtx_refPrefix(context, prefix.data(), prefix.size());
   const std::size_t bound = ZSTD_compressBound(raw.size());
   char* const frame = at_least(m_contexts->frame, bound);
