@@ -2,6 +2,7 @@
 // events, export and feed: the change events for people, scripts and feed readers.
 #include "cli/commands.hpp"
 #include "cli/text.hpp"
+#include "cli/text_table.hpp"
 #include "core/clock.hpp"
 #include "core/config/config.hpp"
 #include "core/markup.hpp"
@@ -45,21 +46,26 @@ store::EventQuery query_of(const Context& context, const EventFilter& filter) {
 }
 
 // "status" for status_changed, "results_posted" as it is.
-std::string short_label(core::EventType type) {
-  std::string name(core::event_type_name(type));
+std::string_view short_label(core::EventType type) {
+  std::string_view name = core::event_type_name(type);
   constexpr std::string_view suffix = "_changed";
-  if (name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0)
-    name.resize(name.size() - suffix.size());
+  if (name.size() > suffix.size() && name.substr(name.size() - suffix.size()) == suffix)
+    name.remove_suffix(suffix.size());
   return name;
 }
 
-// What changed, in words: "RECRUITING → ACTIVE_NOT_RECRUITING" for a scalar change, else the summary.
-std::string change_text(const store::StoredEvent& event) {
+// Append what changed, in words, to `out`: "RECRUITING → ACTIVE_NOT_RECRUITING" for a scalar change, else the
+// summary.
+void append_change_text(std::string& out, const store::StoredEvent& event) {
   const bool scalar_old = !event.old_json.empty() && event.old_json.front() != '{' && event.old_json.front() != '[';
   const bool scalar_new = !event.new_json.empty() && event.new_json.front() != '{' && event.new_json.front() != '[';
-  if (event.type == core::EventType::status_changed && scalar_old && scalar_new)
-    return plain_value(event.old_json) + " → " + plain_value(event.new_json);
-  return event.summary;
+  if (event.type != core::EventType::status_changed || !scalar_old || !scalar_new) {
+    out += event.summary;
+    return;
+  }
+  append_plain_value(out, event.old_json);
+  out += " → ";
+  append_plain_value(out, event.new_json);
 }
 
 // Writes events to stdout one at a time, as one JSON array or as JSON lines.
@@ -104,16 +110,31 @@ int events(const Context& context, const EventFilter& filter, Format format) {
     writer.finish();
     return 0;
   }
-  // The table's widths depend on every row, so only the four cells shown are kept, not the events.
-  std::vector<std::vector<std::string>> rows;
-  queries.each_event(query, [&](const store::StoredEvent& event) {
-    rows.push_back({event.nct_id, short_label(event.type), change_text(event), ago(event.detected_at, context.now())});
+  // The table's widths depend on every row, so the four cells shown are kept (in one buffer), not the events.
+  auto brief = query;
+  brief.brief = true;
+  TextTable table;
+  std::string last_detected_at;  // a run's events share their time, and so their "3 days ago"
+  std::string last_ago;
+  queries.each_event(brief, [&](const store::StoredEvent& event) {
+    table.start_row();
+    table.add_cell(event.nct_id);
+    table.add_cell(short_label(event.type));
+    append_change_text(table.cell_text(), event);
+    table.end_cell();
+    if (event.detected_at != last_detected_at) {
+      last_detected_at = event.detected_at;
+      last_ago.clear();
+      append_ago(last_ago, event.detected_at, context.now());
+    }
+    table.add_cell(last_ago);
   });
-  if (rows.empty()) {
+  if (table.empty()) {
     std::puts("No events match.");
     return 0;
   }
-  std::fputs(table({}, rows, context.width(), 2).c_str(), stdout);  // what changed gives way to the width
+  // What changed gives way to the width.
+  table.render(context.width(), 2, [](std::string_view chunk) { std::fwrite(chunk.data(), 1, chunk.size(), stdout); });
   return 0;
 }
 

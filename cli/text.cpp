@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "cli/text.hpp"
 
+#include "cli/text_table.hpp"
 #include "core/clock.hpp"
 
 #include <fmt/format.h>
@@ -9,11 +10,11 @@
 
 namespace trialwatch::cli {
 
-std::string relative_time(std::chrono::system_clock::time_point then, std::chrono::system_clock::time_point now) {
+void append_relative_time(std::string& out, std::chrono::system_clock::time_point then,
+                          std::chrono::system_clock::time_point now) {
   const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(now - then).count();
   const bool future = seconds < 0;
   const long long s = future ? -seconds : seconds;
-  if (s < 60) return "just now";
   struct Unit {
     long long size;
     const char* name;
@@ -23,15 +24,30 @@ std::string relative_time(std::chrono::system_clock::time_point then, std::chron
   for (const auto& unit : units) {
     if (s < unit.size) continue;
     const long long n = s / unit.size;
-    const std::string amount = fmt::format("{} {}{}", n, unit.name, n == 1 ? "" : "s");
-    return future ? "in " + amount : amount + " ago";
+    fmt::format_to(std::back_inserter(out), "{}{} {}{}{}", future ? "in " : "", n, unit.name, n == 1 ? "" : "s",
+                   future ? "" : " ago");
+    return;
   }
-  return "just now";
+  out += "just now";
+}
+
+std::string relative_time(std::chrono::system_clock::time_point then, std::chrono::system_clock::time_point now) {
+  std::string out;
+  append_relative_time(out, then, now);
+  return out;
+}
+
+void append_ago(std::string& out, const std::string& rfc3339, std::chrono::system_clock::time_point now) {
+  if (const auto at = core::parse_utc_time(rfc3339))
+    append_relative_time(out, *at, now);
+  else
+    out += rfc3339;
 }
 
 std::string ago(const std::string& rfc3339, std::chrono::system_clock::time_point now) {
-  const auto at = core::parse_utc_time(rfc3339);
-  return at ? relative_time(*at, now) : rfc3339;
+  std::string out;
+  append_ago(out, rfc3339, now);
+  return out;
 }
 
 std::string dated(const std::string& rfc3339, std::chrono::system_clock::time_point now) {
@@ -61,50 +77,41 @@ std::string truncate_to(std::string_view text, std::size_t width) {
 
 std::string table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows,
                   std::size_t max_width, std::optional<std::size_t> flexible) {
-  std::vector<const std::vector<std::string>*> all;
-  if (!header.empty()) all.push_back(&header);
-  for (const auto& row : rows) all.push_back(&row);
-  std::vector<std::size_t> widths;
-  for (const auto* row : all)
-    for (std::size_t c = 0; c < row->size(); ++c) {
-      if (widths.size() <= c) widths.push_back(0);
-      widths[c] = std::max(widths[c], display_width((*row)[c]));
-    }
-  const std::size_t cut = flexible.value_or(widths.empty() ? 0 : widths.size() - 1);
-  if (max_width > 0 && cut < widths.size()) {  // shrink the flexible column so the widest row fits
-    std::size_t others = 0;
-    for (std::size_t c = 0; c < widths.size(); ++c)
-      if (c != cut) others += widths[c] + 2;
-    widths[cut] = std::min(widths[cut], max_width > others + 10 ? max_width - others : widths[cut]);
+  TextTable out;
+  std::size_t columns = 0;
+  const auto add = [&](const std::vector<std::string>& row) {
+    out.start_row();
+    for (const auto& cell : row) out.add_cell(cell);
+    columns = std::max(columns, row.size());
+  };
+  if (!header.empty()) add(header);
+  for (const auto& row : rows) add(row);
+  return out.str(max_width, flexible.value_or(columns == 0 ? 0 : columns - 1));
+}
+
+void append_plain_value(std::string& out, std::string_view json) {
+  if (json.size() < 2 || json.front() != '"' || json.back() != '"') {
+    out += json.empty() ? std::string_view("(none)") : json;
+    return;
   }
-  std::string out;
-  for (const auto* row : all) {
-    std::string line;
-    for (std::size_t c = 0; c < row->size(); ++c) {
-      const std::string cell = c == cut ? truncate_to((*row)[c], widths[c]) : (*row)[c];
-      line += cell;
-      if (c + 1 < row->size()) line.append(widths[c] - display_width(cell) + 2, ' ');
+  const std::string_view inside = json.substr(1, json.size() - 2);
+  for (std::size_t i = 0; i < inside.size();) {
+    const std::size_t escape = std::min(inside.find('\\', i), inside.size());
+    out.append(inside, i, escape - i);  // the text up to the next escape, as it is
+    if (escape + 1 >= inside.size()) {  // no escape, or a lone backslash at the end, kept
+      out.append(inside, escape, inside.size() - escape);
+      break;
     }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    out += line + "\n";
+    const char next = inside[escape + 1];
+    out.push_back(next == 'n' ? '\n' : next == 't' ? '\t' : next == 'r' ? '\r' : next);
+    i = escape + 2;
   }
-  return out;
 }
 
 std::string plain_value(std::string_view json) {
-  if (json.size() >= 2 && json.front() == '"' && json.back() == '"') {
-    std::string out;
-    for (std::size_t i = 1; i + 1 < json.size(); ++i) {
-      if (json[i] == '\\' && i + 2 < json.size()) {
-        const char next = json[++i];
-        out.push_back(next == 'n' ? '\n' : next == 't' ? '\t' : next == 'r' ? '\r' : next);
-      } else {
-        out.push_back(json[i]);
-      }
-    }
-    return out;
-  }
-  return json.empty() ? std::string("(none)") : std::string(json);
+  std::string out;
+  append_plain_value(out, json);
+  return out;
 }
 
 std::string csv_field(std::string_view text) {

@@ -121,19 +121,22 @@ std::vector<StoredEvent> Queries::events(const EventQuery& filter) const {
 
 void Queries::each_event(const EventQuery& filter, const std::function<void(const StoredEvent&)>& visit) const {
   reading(m_db, [&] {
-    // Two fixed statements, so each uses its index: (nct_id, detected_at) for one study, detected_at otherwise.
-    auto query =
-        filter.nct_id
-            ? detail::statement(m_db,
-                                "SELECT id, nct_id, type, detected_at, data_timestamp, version, provenance, path, old, "
-                                "new, summary, source FROM events WHERE nct_id = ?4 AND detected_at >= ?1 AND "
-                                "(?2 = '' OR instr(?2, ',' || type || ',') > 0) "
-                                "ORDER BY detected_at DESC, rowid DESC LIMIT ?3")
-            : detail::statement(m_db,
-                                "SELECT id, nct_id, type, detected_at, data_timestamp, version, provenance, path, old, "
-                                "new, summary, source FROM events WHERE detected_at >= ?1 AND "
-                                "(?2 = '' OR instr(?2, ',' || type || ',') > 0) "
-                                "ORDER BY detected_at DESC, rowid DESC LIMIT ?3");
+    // Fixed statements, so each uses its index: (nct_id, detected_at) for one study, detected_at otherwise. A brief
+    // read selects NULL for the columns a table does not show, so SQLite does not decode them.
+    static constexpr const char* k_statements[2][2] = {
+        {"SELECT id, nct_id, type, detected_at, data_timestamp, version, provenance, path, old, new, summary, source "
+         "FROM events WHERE detected_at >= ?1 AND (?2 = '' OR instr(?2, ',' || type || ',') > 0) "
+         "ORDER BY detected_at DESC, rowid DESC LIMIT ?3",
+         "SELECT id, nct_id, type, detected_at, data_timestamp, version, provenance, path, old, new, summary, source "
+         "FROM events WHERE nct_id = ?4 AND detected_at >= ?1 AND (?2 = '' OR instr(?2, ',' || type || ',') > 0) "
+         "ORDER BY detected_at DESC, rowid DESC LIMIT ?3"},
+        {"SELECT NULL, nct_id, type, detected_at, NULL, NULL, NULL, NULL, old, new, summary, NULL "
+         "FROM events WHERE detected_at >= ?1 AND (?2 = '' OR instr(?2, ',' || type || ',') > 0) "
+         "ORDER BY detected_at DESC, rowid DESC LIMIT ?3",
+         "SELECT NULL, nct_id, type, detected_at, NULL, NULL, NULL, NULL, old, new, summary, NULL "
+         "FROM events WHERE nct_id = ?4 AND detected_at >= ?1 AND (?2 = '' OR instr(?2, ',' || type || ',') > 0) "
+         "ORDER BY detected_at DESC, rowid DESC LIMIT ?3"}};
+    auto query = detail::statement(m_db, k_statements[filter.brief ? 1 : 0][filter.nct_id ? 1 : 0]);
     query->bind(1, filter.since);
     query->bind(2, joined_types(filter.types));
     query->bind(3, filter.limit);

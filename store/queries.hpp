@@ -30,6 +30,8 @@ struct EventQuery {
   std::vector<core::EventType> types;  // empty = every type
   std::optional<core::NctId> nct_id;   // one study only
   int limit = -1;                      // at most this many (-1 = all)
+  bool brief = false;  // read only nct_id, type, detected_at, old, new and summary (what a table of events shows);
+                       // the others are left empty (provenance: tracking)
 };
 
 // One stored version of a study, without its document.

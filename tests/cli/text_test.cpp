@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "cli/text.hpp"
 
+#include "cli/text_table.hpp"
+
 #include <catch2/catch.hpp>
 
 using namespace trialwatch::cli;
@@ -44,4 +46,54 @@ TEST_CASE("values, CSV fields and line diffs", "[cli][text]") {
   CHECK(csv_field("a, \"b\"\nc") == "\"a, \"\"b\"\"\nc\"");
   CHECK(line_diff({"Inclusion:", "age 18-75", "RA"}, {"Inclusion:", "age 18-80", "RA", "ASS"}) ==
         std::vector<std::string>{"  Inclusion:", "- age 18-75", "+ age 18-80", "  RA", "+ ASS"});
+}
+
+TEST_CASE("a table built cell by cell in one buffer renders as table() does", "[cli][text]") {
+  TextTable built;
+  built.start_row();
+  built.add_cell("NCT06613490");
+  append_plain_value(built.cell_text(), "\"RECRUITING\"");
+  built.cell_text() += " → ";
+  append_plain_value(built.cell_text(), "\"ACTIVE_NOT_RECRUITING\"");
+  built.end_cell();
+  built.start_row();
+  built.add_cell("NCT1");
+  built.add_cell("short");
+  built.add_cell("extra");  // a ragged row: its third column is the only one
+  CHECK(built.str(0, 2) ==
+        table({}, {{"NCT06613490", "RECRUITING → ACTIVE_NOT_RECRUITING"}, {"NCT1", "short", "extra"}}, 0));
+  CHECK(built.str(36, 1) ==  // 36 columns: 20 for the other two and their gaps, 16 for the flexible one
+        "NCT06613490  RECRUITING → AC…\n"
+        "NCT1         short             extra\n");
+  std::string chunks;
+  int calls = 0;
+  built.render(0, 1, [&](std::string_view chunk) {
+    chunks += chunk;
+    ++calls;
+  });
+  CHECK(calls == 1);
+  CHECK(chunks == built.str(0, 1));
+  CHECK(TextTable().empty());
+  CHECK(TextTable().str(80, 0).empty());
+}
+
+TEST_CASE("a long table is written in chunks, whole lines each", "[cli][text]") {
+  TextTable long_table;
+  for (int i = 0; i < 10000; ++i) {
+    long_table.start_row();
+    long_table.add_cell("NCT" + std::to_string(i));
+    append_relative_time(long_table.cell_text(), std::chrono::system_clock::time_point(1788340200s - 72h),
+                         std::chrono::system_clock::time_point(1788340200s));
+    long_table.end_cell();
+  }
+  std::string whole;
+  int calls = 0;
+  long_table.render(0, 1, [&](std::string_view chunk) {
+    CHECK(chunk.back() == '\n');
+    whole += chunk;
+    ++calls;
+  });
+  CHECK(calls > 1);
+  CHECK(whole == long_table.str(0, 1));
+  CHECK(whole.substr(0, 25) == "NCT0     3 days ago\nNCT1 ");
 }

@@ -207,3 +207,35 @@ TEST_CASE("each_event visits events newest first, and a reused row never leaks i
   CHECK_FALSE(seen[1].version.has_value());
   CHECK(seen[1].summary == "gone");
 }
+
+TEST_CASE("a brief event read returns what a table shows and nothing else", "[store][queries]") {
+  testing::TempDir dir;
+  auto db = Database::open(dir.path() / "t.db", OpenMode::read_write);
+  History history(db);
+  testing::ManualClock clock;
+  history.track(id("NCT06613490"), "config", "", clock.now());
+  auto changed = version_of("NCT06613490", "{}", "h1", {event(core::EventType::status_changed, "s")});
+  changed.fetched_at = clock.now();
+  CHECK(history.record_version(changed) == 1);
+  store::EventQuery brief;
+  brief.brief = true;
+  for (const bool one_study : {false, true}) {
+    if (one_study) brief.nct_id = id("NCT06613490");
+    const auto full = store::Queries(db).events({});
+    const auto shown = store::Queries(db).events(brief);
+    REQUIRE(full.size() == 1);
+    REQUIRE(shown.size() == 1);
+    CHECK(shown[0].nct_id == full[0].nct_id);
+    CHECK(shown[0].type == full[0].type);
+    CHECK(shown[0].detected_at == full[0].detected_at);
+    CHECK(shown[0].old_json == full[0].old_json);
+    CHECK(shown[0].new_json == "\"b\"");
+    CHECK(shown[0].summary == full[0].summary);
+    CHECK(!full[0].id.empty());
+    CHECK(shown[0].id.empty());
+    CHECK(shown[0].path.empty());
+    CHECK(shown[0].data_timestamp.empty());
+    CHECK(shown[0].source.empty());
+    CHECK_FALSE(shown[0].version.has_value());
+  }
+}
