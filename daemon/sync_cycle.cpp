@@ -234,7 +234,7 @@ class CycleRun {
   // them again).
   core::Result<core::Ok> fetch_in_full(const std::vector<NctId>& ids, const std::set<std::string>& wanted) {
     auto fetched = m_registry.by_ids(ids, "", m_options.full_page_size,
-                                     [&](const std::string& json) { return store_study(json, wanted); });
+                                     [&](std::string json) { return store_study(std::move(json), wanted); });
     flush();
     if (!fetched) return std::move(fetched).error();
     return core::Ok{};
@@ -253,7 +253,7 @@ class CycleRun {
     return !at || now - *at >= m_options.full_reconcile;
   }
 
-  core::Result<core::Ok> store_study(const std::string& json, const std::set<std::string>& wanted) {
+  core::Result<core::Ok> store_study(std::string json, const std::set<std::string>& wanted) {
     beat();
     auto facts = m_differ.read(json);  // also keeps its sections for the diff below
     if (!facts) return std::move(facts).error();
@@ -268,8 +268,9 @@ class CycleRun {
     for (const auto& pending : m_pending)
       if (pending.id == *id) return core::Ok{};  // listed twice in one answer: the first copy is in hand
     const auto* stored = stored_state(*id);
-    store::NewVersion version{*id, json, *hash, summary_of(*facts), m_data_timestamp, m_clock.now(), {}, {}, {}, {}};
     if (stored && stored->hash == *hash) return core::Ok{};
+    store::NewVersion version{
+        *id, std::move(json), *hash, summary_of(*facts), m_data_timestamp, m_clock.now(), {}, {}, {}, {}};
     if (!stored) {
       version.events.push_back(core::ChangeEvent{
           EventType::study_tracked,
@@ -283,7 +284,7 @@ class CycleRun {
     } else {
       const auto before = m_history.document(*id);
       if (!before) return Error{Error::Code::io, fmt::format("the stored version of {} cannot be read", id->str())};
-      auto comparison = m_differ.compare(*before, json);
+      auto comparison = m_differ.compare(*before, version.raw_json);
       if (!comparison) return std::move(comparison).error();
       if (comparison->changes.empty()) return core::Ok{};  // only formatting or order moved: nothing to record
       auto classification = diff::classify(comparison->changes, comparison->before, comparison->after);

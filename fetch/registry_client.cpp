@@ -169,11 +169,11 @@ core::Result<std::size_t> RegistryClient::list(const QueryParams& params, int pa
     if (response->status != 200)
       return Error{Error::Code::http_status, fmt::format("the registry answered /studies with HTTP {}: {}",
                                                          response->status, first_line(response->body))};
-    auto page = parse_study_page(response->body);
+    auto page = m_page_parser.parse(response->body);
     if (!page) return std::move(page).error();
-    for (const auto& study : page->studies) {
+    for (auto& study : page->studies) {
       if (visited == limit) return visited;
-      auto visited_ok = visit(study);
+      auto visited_ok = visit(std::move(study));
       if (!visited_ok) return std::move(visited_ok).error();
       ++visited;
     }

@@ -7,6 +7,7 @@
 #include "fetch/rate_limiter.hpp"
 #include "fetch/retry_policy.hpp"
 #include "fetch/sleeper.hpp"
+#include "fetch/study_page.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -45,7 +46,7 @@ struct StudyLookup {
 using QueryParams = std::vector<std::pair<std::string, std::string>>;
 
 // Called with each study's raw JSON text; an error stops the listing and is returned.
-using StudyVisitor = std::function<core::Result<core::Ok>(const std::string& study_json)>;
+using StudyVisitor = std::function<core::Result<core::Ok>(std::string study_json)>;
 
 // Limits of one client.
 struct RegistryClientOptions {
@@ -96,6 +97,7 @@ class RegistryClient {
   std::function<double()> m_random;
   RegistryClientOptions m_options;
   RegistryStats m_stats;
+  StudyPageParser m_page_parser;  // reused for every page of every list
 };
 
 // Percent-encode `text` for a URL query (RFC 3986 unreserved characters and ',' stay as they are).

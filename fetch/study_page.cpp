@@ -5,6 +5,8 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
+
 namespace trialwatch::fetch {
 
 namespace dom = simdjson::dom;
@@ -13,10 +15,10 @@ namespace {
 
 core::Error bad(std::string message) { return core::Error{core::Error::Code::bad_response, std::move(message)}; }
 
-// Append the exact text of each element of the `studies` array of the (already validated) page `body` to `out`.
-bool exact_texts(std::string_view body, std::vector<std::string>& out) {
-  const simdjson::padded_string padded(body);
-  simdjson::ondemand::parser parser;
+// Append the exact text of each element of the `studies` array of the (already validated) page in `padded` to
+// `out`.
+bool exact_texts(simdjson::ondemand::parser& parser, simdjson::padded_string_view padded,
+                 std::vector<std::string>& out) {
   simdjson::ondemand::document document;
   simdjson::ondemand::array studies;
   if (parser.iterate(padded).get(document) || document["studies"].get_array().get(studies)) return false;
@@ -31,10 +33,23 @@ bool exact_texts(std::string_view body, std::vector<std::string>& out) {
 
 }  // namespace
 
-core::Result<StudyPage> parse_study_page(std::string_view body) {
-  dom::parser parser;
+struct StudyPageParser::Impl {
+  dom::parser strict;                    // validates the whole page
+  simdjson::ondemand::parser splitting;  // takes each study's exact text
+  std::vector<char> padded;              // the page, followed by the padding simdjson reads past its end
+};
+
+StudyPageParser::StudyPageParser() : m_impl(std::make_unique<Impl>()) {}
+StudyPageParser::~StudyPageParser() = default;
+
+core::Result<StudyPage> StudyPageParser::parse(std::string_view body) {
+  // One padded copy serves both parsers (each would otherwise make its own).
+  auto& padded = m_impl->padded;
+  if (padded.size() < body.size() + simdjson::SIMDJSON_PADDING) padded.resize(body.size() + simdjson::SIMDJSON_PADDING);
+  std::copy(body.begin(), body.end(), padded.begin());
+  std::fill_n(padded.begin() + static_cast<std::ptrdiff_t>(body.size()), simdjson::SIMDJSON_PADDING, '\0');
   dom::element root;
-  if (const auto error = parser.parse(body.data(), body.size()).get(root))
+  if (const auto error = m_impl->strict.parse(padded.data(), body.size(), false).get(root))
     return bad(std::string("the registry's study list is not valid JSON (") + simdjson::error_message(error) + ")");
   dom::array studies;
   if (root.at_key("studies").get(studies) != simdjson::SUCCESS)
@@ -43,7 +58,10 @@ core::Result<StudyPage> parse_study_page(std::string_view body) {
   for (const auto study : studies)
     if (study.type() != dom::element_type::OBJECT) return bad("the registry's study list holds something not a study");
   // The page is valid: take each study's exact text (no re-serialisation), skipping values at SIMD speed.
-  if (studies.size() > 0 && !exact_texts(body, page.studies))
+  page.studies.reserve(studies.size());
+  if (studies.size() > 0 &&
+      !exact_texts(m_impl->splitting, simdjson::padded_string_view(padded.data(), body.size(), padded.size()),
+                   page.studies))
     return bad("the registry's study list could not be split into studies");
   std::string_view token;
   if (root.at_key("nextPageToken").get(token) == simdjson::SUCCESS) page.next_page_token = std::string(token);
@@ -51,6 +69,8 @@ core::Result<StudyPage> parse_study_page(std::string_view body) {
   if (root.at_key("totalCount").get(total) == simdjson::SUCCESS) page.total_count = total;
   return page;
 }
+
+core::Result<StudyPage> parse_study_page(std::string_view body) { return StudyPageParser().parse(body); }
 
 core::Result<std::pair<std::string, std::string>> parse_version(std::string_view body) {
   dom::parser parser;

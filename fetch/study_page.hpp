@@ -3,6 +3,7 @@
 
 #include "core/result.hpp"
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,8 +19,26 @@ struct StudyPage {
   std::optional<long long> total_count;
 };
 
-// Read the page envelope of `body`: an object with a `studies` array (which may be empty), an optional
-// `nextPageToken` string and `totalCount` number; fail with bad_response otherwise.
+// Reads pages of GET /studies one after another, reusing its parsers and its padded copy of the page, so a
+// load of thousands of pages does not allocate (and fault in) parser memory for each.
+class StudyPageParser {
+ public:
+  StudyPageParser();
+  ~StudyPageParser();
+  StudyPageParser(const StudyPageParser&) = delete;
+  StudyPageParser& operator=(const StudyPageParser&) = delete;
+
+  // Read the page envelope of `body`: an object with a `studies` array (which may be empty), an optional
+  // `nextPageToken` string and `totalCount` number; fail with bad_response otherwise. The whole page is validated
+  // strictly before any study's text is taken.
+  core::Result<StudyPage> parse(std::string_view body);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> m_impl;
+};
+
+// Read one page as StudyPageParser::parse() does, with parsers of its own.
 core::Result<StudyPage> parse_study_page(std::string_view body);
 
 // Read GET /version: its `dataTimestamp` and `apiVersion`; fail with bad_response when either is missing.
