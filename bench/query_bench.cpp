@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The client's query latency on a big history: 100,000 versions and 1,000,000 events (10,000 studies, 10 versions
 // each, 10 events per version, spread over two years), written through the store's own API. Each command is the
-// real `trialwatch` binary, output to /dev/null; the median of 7 runs is reported (process start included).
+// real `trialwatch` binary, output to /dev/null; the median of 7 runs is reported (process start included), against
+// issue #8's 20 ms for the three commands it names (issue #5 asked 50 ms of all four).
 // Usage: trialwatch-query-bench [DB_DIR]. Prints a Markdown table; exits 1 if a target is missed.
 
 #include "core/clock.hpp"
@@ -114,26 +115,33 @@ int main(int argc, char** argv) {
   const std::string now = core::format_rfc3339(k_start + k_span);
   const std::string db = path.string();
   const std::string cli = TRIALWATCH_CLI_PATH;
-  std::printf("| measure | target | measured |\n|---|---|---|\n");
-  std::printf("| database: 100,000 versions, 1,000,000 events (built in %.0f s) | - | %.0f MB |\n", build_s,
+  std::printf("| measure | target | measured | met |\n|---|---|---|---|\n");
+  std::printf("| database: 100,000 versions, 1,000,000 events (built in %.0f s) | - | %.0f MB | - |\n", build_s,
               static_cast<double>(std::filesystem::file_size(path)) / 1e6);
   struct Case {
     const char* name;
     std::vector<std::string> args;
+    double target_ms;  // issue #5's 50 ms, or issue #8's 20 ms for the three it names; 0 = not a target
   };
   const std::vector<Case> cases{
-      {"`events --nct NCT30004242` (100 events)", {cli, "--db", db, "events", "--nct", "NCT30004242"}},
-      {"`history NCT30004242` (10 versions, 100 events)", {cli, "--db", db, "history", "NCT30004242"}},
-      {"`events --since 7d` (a week: 9,590 events, one table line each)", {cli, "--db", db, "events", "--since", "7d"}},
-      {"`events --since 7d --limit 50`", {cli, "--db", db, "events", "--since", "7d", "--limit", "50"}},
-      {"`trialwatch --version` (process start alone)", {cli, "--version"}},
+      {"`events --nct NCT30004242` (100 events)", {cli, "--db", db, "events", "--nct", "NCT30004242"}, 20},
+      {"`history NCT30004242` (10 versions, 100 events)", {cli, "--db", db, "history", "NCT30004242"}, 20},
+      {"`events --since 7d` (a week: 9,590 events, one table line each)",
+       {cli, "--db", db, "events", "--since", "7d"},
+       20},
+      {"`events --since 7d --limit 50`", {cli, "--db", db, "events", "--since", "7d", "--limit", "50"}, 50},
+      {"`trialwatch --version` (process start alone)", {cli, "--version"}, 0},
   };
   bool met = true;
   for (const auto& c : cases) {
     const double ms = median_ms(c.args, now);
-    const bool targeted = c.args.size() > 2;
-    met = met && (!targeted || (ms >= 0 && ms <= 50));
-    std::printf("| %s | %s | %.1f ms |\n", c.name, targeted ? "≤ 50 ms" : "-", ms);
+    const bool ok = c.target_ms == 0 || (ms >= 0 && ms <= c.target_ms);
+    met = met && ok;
+    std::printf("| %s | %s | %.1f ms | %s |\n", c.name,
+                c.target_ms == 0 ? "-" : fmt::format("≤ {:.0f} ms", c.target_ms).c_str(), ms,
+                c.target_ms == 0 ? "-"
+                : ok             ? "yes"
+                                 : "**no**");
   }
   if (std::getenv("TRIALWATCH_BENCH_KEEP") == nullptr) {  // keep it to profile a command by hand
     std::filesystem::remove(path);
