@@ -157,6 +157,12 @@ core::Result<std::size_t> RegistryClient::list(const QueryParams& params, int pa
                                                std::size_t limit) {
   std::size_t visited = 0;
   std::optional<std::string> token;
+  // The page parser is reused for the pages of this listing, then emptied: it holds memory sized by the largest
+  // page, which a running service should not keep between cycles.
+  struct Release {
+    StudyPageParser& parser;
+    ~Release() { parser.release(); }
+  } release{m_page_parser};
   do {
     QueryParams page_params = params;
     page_params.emplace_back("pageSize", std::to_string(page_size));

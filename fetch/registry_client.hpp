@@ -97,7 +97,7 @@ class RegistryClient {
   std::function<double()> m_random;
   RegistryClientOptions m_options;
   RegistryStats m_stats;
-  StudyPageParser m_page_parser;  // reused for every page of every list
+  StudyPageParser m_page_parser;  // reused for the pages of a list(), emptied after it
 };
 
 // Percent-encode `text` for a URL query (RFC 3986 unreserved characters and ',' stay as they are).

@@ -39,10 +39,11 @@ struct StudyPageParser::Impl {
   std::vector<char> padded;              // the page, followed by the padding simdjson reads past its end
 };
 
-StudyPageParser::StudyPageParser() : m_impl(std::make_unique<Impl>()) {}
+StudyPageParser::StudyPageParser() = default;
 StudyPageParser::~StudyPageParser() = default;
 
 core::Result<StudyPage> StudyPageParser::parse(std::string_view body) {
+  if (!m_impl) m_impl = std::make_unique<Impl>();
   // One padded copy serves both parsers (each would otherwise make its own).
   auto& padded = m_impl->padded;
   if (padded.size() < body.size() + simdjson::SIMDJSON_PADDING) padded.resize(body.size() + simdjson::SIMDJSON_PADDING);
@@ -69,6 +70,8 @@ core::Result<StudyPage> StudyPageParser::parse(std::string_view body) {
   if (root.at_key("totalCount").get(total) == simdjson::SUCCESS) page.total_count = total;
   return page;
 }
+
+void StudyPageParser::release() noexcept { m_impl.reset(); }
 
 core::Result<StudyPage> parse_study_page(std::string_view body) { return StudyPageParser().parse(body); }
 

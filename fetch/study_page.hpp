@@ -33,9 +33,13 @@ class StudyPageParser {
   // strictly before any study's text is taken.
   core::Result<StudyPage> parse(std::string_view body);
 
+  // Free what the parsers and the page buffer hold (sized by the largest page read), so a long-running service
+  // does not keep it between listings.
+  void release() noexcept;
+
  private:
   struct Impl;
-  std::unique_ptr<Impl> m_impl;
+  std::unique_ptr<Impl> m_impl;  // created by the first parse() after construction or release()
 };
 
 // Read one page as StudyPageParser::parse() does, with parsers of its own.

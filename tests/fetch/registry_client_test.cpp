@@ -260,3 +260,14 @@ TEST_CASE("one page parser reads page after page: a long page leaves nothing beh
   REQUIRE(third.has_value());
   CHECK(third->studies.empty());
 }
+
+TEST_CASE("a released page parser reads the next page as a new one would", "[fetch][study_page]") {
+  StudyPageParser parser;
+  parser.release();  // before any page: nothing to free
+  REQUIRE(parser.parse(R"({"studies":[{"a":1}]})").has_value());
+  parser.release();
+  const auto page = parser.parse(R"({"studies":[{"b":2}],"totalCount":1})");
+  REQUIRE(page.has_value());
+  CHECK(page->studies == std::vector<std::string>{"{\"b\":2}"});
+  CHECK(page->total_count == 1);
+}
