@@ -4,12 +4,17 @@
 #include "cli/text.hpp"
 
 #include <algorithm>
+#include <limits>
+#include <stdexcept>
 
 namespace trialwatch::cli {
 
 void TextTable::start_row() { m_row_starts.push_back(static_cast<std::uint32_t>(m_cells.size())); }
 
 void TextTable::end_cell() {
+  if (m_row_starts.empty()) start_row();  // a cell before any row starts the first
+  if (m_text.size() > std::numeric_limits<std::uint32_t>::max())
+    throw std::length_error("a table of over 4 GiB of text cannot be shown; narrow the query (for example --since)");
   const std::size_t begin = m_cells.empty() ? 0 : m_cells.back().end;
   const std::size_t column = m_cells.size() - m_row_starts.back();
   const std::size_t width = display_width(std::string_view(m_text).substr(begin));

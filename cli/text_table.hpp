@@ -25,7 +25,8 @@ class TextTable {
   // The buffer the next cell is built in: append its text, then call end_cell().
   std::string& cell_text() { return m_text; }
 
-  // End the cell whose text was appended to cell_text() since the previous cell ended.
+  // End the cell whose text was appended to cell_text() since the previous cell ended (starting the first row if
+  // none was started). Throws std::length_error past 4 GiB of text.
   void end_cell();
 
   // True when no row was started.

@@ -153,16 +153,19 @@ core::Result<StudyLookup> RegistryClient::study(const core::NctId& id) {
   return lookup;
 }
 
+RegistryClient::PageParserLease::PageParserLease(RegistryClient& client) noexcept : m_client(client) {
+  ++m_client.m_page_parser_users;
+}
+
+RegistryClient::PageParserLease::~PageParserLease() {
+  if (--m_client.m_page_parser_users == 0) m_client.m_page_parser.release();
+}
+
 core::Result<std::size_t> RegistryClient::list(const QueryParams& params, int page_size, const StudyVisitor& visit,
                                                std::size_t limit) {
   std::size_t visited = 0;
   std::optional<std::string> token;
-  // The page parser is reused for the pages of this listing, then emptied: it holds memory sized by the largest
-  // page, which a running service should not keep between cycles.
-  struct Release {
-    StudyPageParser& parser;
-    ~Release() { parser.release(); }
-  } release{m_page_parser};
+  const PageParserLease lease(*this);
   do {
     QueryParams page_params = params;
     page_params.emplace_back("pageSize", std::to_string(page_size));
@@ -218,6 +221,7 @@ core::Result<std::vector<core::NctId>> RegistryClient::by_ids(const std::vector<
                                                               const std::string& fields, int page_size,
                                                               const StudyVisitor& visit) {
   std::vector<core::NctId> rejected;
+  const PageParserLease lease(*this);  // one parser for every batch's pages
   for (std::size_t start = 0; start < ids.size(); start += m_options.ids_per_batch) {
     const auto end = std::min(ids.size(), start + m_options.ids_per_batch);
     auto result = batch(std::vector<core::NctId>(ids.begin() + static_cast<std::ptrdiff_t>(start),

@@ -97,7 +97,21 @@ class RegistryClient {
   std::function<double()> m_random;
   RegistryClientOptions m_options;
   RegistryStats m_stats;
-  StudyPageParser m_page_parser;  // reused for the pages of a list(), emptied after it
+  // Keeps the page parser for the pages of an outermost list() or by_ids() (all its batches), and empties it when
+  // that call ends: it holds memory sized by the largest page, which a running service should not keep.
+  class PageParserLease {
+   public:
+    explicit PageParserLease(RegistryClient& client) noexcept;
+    ~PageParserLease();
+    PageParserLease(const PageParserLease&) = delete;
+    PageParserLease& operator=(const PageParserLease&) = delete;
+
+   private:
+    RegistryClient& m_client;
+  };
+
+  StudyPageParser m_page_parser;  // reused while a PageParserLease is held
+  int m_page_parser_users = 0;    // PageParserLeases alive (list() runs inside by_ids())
 };
 
 // Percent-encode `text` for a URL query (RFC 3986 unreserved characters and ',' stay as they are).

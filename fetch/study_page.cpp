@@ -41,6 +41,8 @@ struct StudyPageParser::Impl {
 
 StudyPageParser::StudyPageParser() = default;
 StudyPageParser::~StudyPageParser() = default;
+StudyPageParser::StudyPageParser(StudyPageParser&&) noexcept = default;
+StudyPageParser& StudyPageParser::operator=(StudyPageParser&&) noexcept = default;
 
 core::Result<StudyPage> StudyPageParser::parse(std::string_view body) {
   if (!m_impl) m_impl = std::make_unique<Impl>();

@@ -23,8 +23,13 @@ struct StudyPage {
 // load of thousands of pages does not allocate (and fault in) parser memory for each.
 class StudyPageParser {
  public:
+  // A parser that holds nothing until its first page.
   StudyPageParser();
+  // Frees what it holds.
   ~StudyPageParser();
+  // Movable (a client that owns one stays movable), not copyable.
+  StudyPageParser(StudyPageParser&&) noexcept;
+  StudyPageParser& operator=(StudyPageParser&&) noexcept;
   StudyPageParser(const StudyPageParser&) = delete;
   StudyPageParser& operator=(const StudyPageParser&) = delete;
 

@@ -97,3 +97,11 @@ TEST_CASE("a long table is written in chunks, whole lines each", "[cli][text]") 
   CHECK(whole == long_table.str(0, 1));
   CHECK(whole.substr(0, 25) == "NCT0     3 days ago\nNCT1 ");
 }
+
+TEST_CASE("a cell added before any row starts the first row", "[cli][text]") {
+  TextTable table;
+  table.add_cell("a");
+  table.add_cell("b");
+  CHECK_FALSE(table.empty());
+  CHECK(table.str(0, 1) == "a  b\n");
+}
