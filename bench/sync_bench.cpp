@@ -122,18 +122,8 @@ double store_baseline(const Corpus& corpus, store::History& history, diff::Norma
     const auto facts = differ.read(doc);
     const auto id = *core::NctId::parse(facts->nct_id);
     const auto hash = *normaliser.hash(doc);
-    store::NewVersion version{id, doc, hash, {}, "t0", now, {}, {}, {}, {}};
-    version.summary.title = facts->brief_title;
-    version.summary.overall_status = facts->overall_status;
-    version.summary.last_update_post_date = facts->last_update_post_date;
-    version.events.push_back(
-        core::ChangeEvent{core::EventType::study_tracked,
-                          core::Provenance::tracking,
-                          {},
-                          {},
-                          {},
-                          fmt::format("Tracking started: {} ({}, last updated {})", facts->brief_title,
-                                      facts->overall_status, facts->last_update_post_date)});
+    store::NewVersion version{id, doc, hash, daemon::summary_of(*facts), "t0", now, {}, {}, {}, {}};
+    version.events.push_back(daemon::tracking_started(*facts));
     version.event_ids.push_back(diff::event_id(id.str(), "", hash, core::EventType::study_tracked, ""));
     pending_bytes += doc.size();
     baseline.push_back(std::move(version));

@@ -25,18 +25,6 @@ using core::EventType;
 using core::NctId;
 using core::Provenance;
 
-store::StudySummary summary_of(const diff::StudyFacts& facts) {
-  std::string resets;
-  for (const auto& date : facts.reset_dates) resets += (resets.empty() ? "" : ",") + date;
-  return store::StudySummary{facts.brief_title,
-                             facts.overall_status,
-                             facts.last_update_post_date,
-                             facts.results_first_submit_date,
-                             facts.results_first_post_date,
-                             facts.has_results,
-                             resets};
-}
-
 // Say whether the watermark fields of a projected answer differ from what the store holds.
 bool watermark_moved(const store::StudySummary& stored, const store::StudySummary& seen) {
   return stored.last_update_post_date != seen.last_update_post_date || stored.overall_status != seen.overall_status ||
@@ -272,15 +260,7 @@ class CycleRun {
     store::NewVersion version{
         *id, std::move(json), *hash, summary_of(*facts), m_data_timestamp, m_clock.now(), {}, {}, {}, {}};
     if (!stored) {
-      version.events.push_back(core::ChangeEvent{
-          EventType::study_tracked,
-          Provenance::tracking,
-          {},
-          {},
-          {},
-          fmt::format("Tracking started: {} ({}, last updated {})", facts->brief_title,
-                      facts->overall_status.empty() ? "status unknown" : facts->overall_status,
-                      facts->last_update_post_date.empty() ? "never" : facts->last_update_post_date)});
+      version.events.push_back(tracking_started(*facts));
     } else {
       const auto before = m_history.document(*id);
       if (!before) return Error{Error::Code::io, fmt::format("the stored version of {} cannot be read", id->str())};
@@ -412,6 +392,29 @@ class CycleRun {
 };
 
 }  // namespace
+
+store::StudySummary summary_of(const diff::StudyFacts& facts) {
+  std::string resets;
+  for (const auto& date : facts.reset_dates) resets += (resets.empty() ? "" : ",") + date;
+  return store::StudySummary{facts.brief_title,
+                             facts.overall_status,
+                             facts.last_update_post_date,
+                             facts.results_first_submit_date,
+                             facts.results_first_post_date,
+                             facts.has_results,
+                             resets};
+}
+
+core::ChangeEvent tracking_started(const diff::StudyFacts& facts) {
+  return core::ChangeEvent{core::EventType::study_tracked,
+                           core::Provenance::tracking,
+                           {},
+                           {},
+                           {},
+                           fmt::format("Tracking started: {} ({}, last updated {})", facts.brief_title,
+                                       facts.overall_status.empty() ? "status unknown" : facts.overall_status,
+                                       facts.last_update_post_date.empty() ? "never" : facts.last_update_post_date)};
+}
 
 SyncCycle::SyncCycle(fetch::RegistryClient& registry, store::History& history, store::Discoveries& discoveries,
                      const core::Clock& clock, const core::Logger& logger, CycleOptions options)

@@ -4,6 +4,7 @@
 #include "core/clock.hpp"
 #include "core/log.hpp"
 #include "daemon/discovery.hpp"
+#include "diff/study_facts.hpp"
 #include "fetch/registry_client.hpp"
 #include "store/discoveries.hpp"
 #include "store/history.hpp"
@@ -16,6 +17,13 @@
 #include <vector>
 
 namespace trialwatch::daemon {
+
+// The watermark facts of a study as the store keeps them beside its versions.
+store::StudySummary summary_of(const diff::StudyFacts& facts);
+
+// The event recorded when a study is stored for the first time ("Tracking started: title (status, last updated
+// date)").
+core::ChangeEvent tracking_started(const diff::StudyFacts& facts);
 
 // The knobs of one sync cycle.
 struct CycleOptions {
