@@ -20,7 +20,7 @@ namespace {
 using Kind = StoreError::Kind;
 
 // The ordered schema migrations: entry i takes user_version i to i + 1. Append only; never edit a released entry.
-constexpr std::array<const char*, 6> k_migrations = {
+constexpr std::array<const char*, 7> k_migrations = {
     // 1: the key/value table for store-wide facts (completed dataTimestamp, last reconcile).
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;",
     // 2: the sync engine's history: watch list, study watermarks, versions, field changes, events, runs.
@@ -149,6 +149,16 @@ PRAGMA defer_foreign_keys = ON;
 UPDATE deliveries SET event_id =
   (SELECT substr(e.nct_id, 4) FROM events e WHERE e.id = deliveries.event_id) || substr(event_id, 1, 24);
 UPDATE events SET id = substr(nct_id, 4) || substr(id, 1, 24);
+)sql",
+    // 7: the zstd dictionaries standalone versions are compressed with; `id` is the dictionary ID each frame names.
+    // A dictionary is never deleted while a version may name it.
+    R"sql(
+CREATE TABLE dictionaries (
+  id INTEGER PRIMARY KEY,
+  trained_at TEXT NOT NULL,
+  documents INTEGER NOT NULL,
+  content BLOB NOT NULL
+) STRICT;
 )sql",
 };
 

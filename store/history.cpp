@@ -3,6 +3,7 @@
 
 #include "core/event.hpp"
 #include "store/detail/connection.hpp"
+#include "store/detail/dictionaries.hpp"
 #include "store/detail/event_rows.hpp"
 #include "store/detail/rows.hpp"
 #include "store/detail/version_codec.hpp"
@@ -29,9 +30,12 @@ constexpr std::size_t k_recent_bytes = 32u << 20;
 
 }  // namespace
 
-// The version codec and the latest documents read for a diff, which become the prefix of the next delta.
+// The version codec, its dictionaries, and the latest documents read for a diff, which become the prefix of the
+// next delta.
 struct History::Codec {
+  explicit Codec(Database& db) : dictionaries(db, codec) {}
   detail::VersionCodec codec;
+  detail::Dictionaries dictionaries;
   std::unordered_map<std::string, std::pair<int, std::string>> recent;  // NCT ID -> (version, exact bytes)
   std::size_t recent_bytes = 0;
 
@@ -54,7 +58,7 @@ struct History::Codec {
   }
 };
 
-History::History(Database& db) : m_db(db), m_codec(std::make_unique<Codec>()) {}
+History::History(Database& db) : m_db(db), m_codec(std::make_unique<Codec>(db)) {}
 
 History::~History() = default;
 
@@ -280,6 +284,7 @@ std::optional<std::string> History::decode_version(const std::string& nct_id, in
                        fmt::format("the stored copy of {} is damaged; restore a backup", what));
     const auto blob = chain->getColumn(2);
     const std::string_view frame(static_cast<const char*>(blob.getBlob()), static_cast<std::size_t>(blob.getBytes()));
+    if (!raw) m_codec->dictionaries.before_decode(frame, what);
     raw = m_codec->codec.decode(frame, raw ? std::string_view(*raw) : std::string_view(), what);
     decoded = at;
   }
@@ -291,6 +296,7 @@ std::optional<int> History::record_version(const NewVersion& version) { return r
 
 std::vector<std::optional<int>> History::record_versions(const std::vector<NewVersion>& versions) {
   return detail::in_transaction(m_db, [&] {
+    m_codec->dictionaries.transaction_started();
     std::vector<std::optional<int>> numbers;
     for (const auto& version : versions) numbers.push_back(store_version(version));
     return numbers;
@@ -310,6 +316,7 @@ std::optional<int> History::store_version(const NewVersion& version) {
   }
   const std::string fetched_at = core::format_rfc3339(version.fetched_at);
   const std::optional<std::string> previous = delta_base(id, number);
+  if (!previous) m_codec->dictionaries.before_standalone(version.raw_json, fetched_at);
   const std::string blob = m_codec->codec.encode(version.raw_json, previous ? *previous : std::string_view());
   auto insert = detail::statement(
       m_db,

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -19,11 +20,24 @@ class VersionCodec {
   VersionCodec(const VersionCodec&) = delete;
   VersionCodec& operator=(const VersionCodec&) = delete;
 
-  // Compress `raw`, against `prefix` when it is not empty. The frame is decoded again before it is returned, so
-  // a frame that would not give back `raw` is never stored. Throw StoreError if zstd fails.
+  // Compress standalone frames with the trained dictionary `dictionary` from now on; each frame names its `id`.
+  void compress_with(std::uint32_t id, std::string_view dictionary);
+  // The ID of the dictionary standalone frames are compressed with; 0 for none.
+  std::uint32_t compression_dictionary() const;
+  // Make the dictionary `id` known to decode(), for the frames that name it.
+  void add_dictionary(std::uint32_t id, std::string_view dictionary);
+  // Whether decode() knows the dictionary `id`.
+  bool knows_dictionary(std::uint32_t id) const;
+  // The ID of the dictionary `frame` was compressed with; 0 for none (a delta, or a frame older than dictionaries).
+  static std::uint32_t dictionary_of(std::string_view frame);
+
+  // Compress `raw`, against `prefix` when it is not empty (else with the dictionary, if one was given). The frame is
+  // decoded again before it is returned, so a frame that would not give back `raw` is never stored. Throw StoreError if
+  // zstd fails.
   std::string encode(std::string_view raw, std::string_view prefix);
-  // Decompress `frame`, made by encode() with the same `prefix`; `what` names the version in the error thrown
-  // (StoreError::Kind::corrupt) when the frame is damaged.
+  // Decompress `frame`, made by encode() with the same `prefix` (and with the dictionary the frame names, which
+  // add_dictionary() must have given); `what` names the version in the error thrown (StoreError::Kind::corrupt)
+  // when the frame is damaged.
   std::string decode(std::string_view frame, std::string_view prefix, std::string_view what);
 
  private:

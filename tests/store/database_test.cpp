@@ -66,6 +66,7 @@ TEST_CASE("migration 6 rewrites event ids to start with the study's digits, in t
              "INSERT INTO deliveries(event_id, channel, next_attempt_at, created_at) VALUES ('" +
              second +
              "', 'hook', 't', 't');"
+             "DROP TABLE dictionaries;"  // schema 7's table
              "PRAGMA user_version = 5;");
   auto db = Database::open(path, OpenMode::read_write);
   CHECK(db.schema_version() == Database::latest_schema_version());

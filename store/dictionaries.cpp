@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: MIT
+#include "store/detail/dictionaries.hpp"
+
+#include "store/detail/connection.hpp"
+#include "store/store_error.hpp"
+
+#include <fmt/format.h>
+
+namespace trialwatch::store::detail {
+
+namespace {
+
+// zstd reserves dictionary IDs below 32,768; ours count up from there.
+constexpr std::int64_t k_first_dictionary_id = 32768;
+
+std::string_view blob_of(const SQLite::Column& column) {
+  return {static_cast<const char*>(column.getBlob()), static_cast<std::size_t>(column.getBytes())};
+}
+
+}  // namespace
+
+void Dictionaries::before_standalone(std::string_view document, const std::string& now) {
+  if (!m_looked_up) {
+    m_looked_up = true;
+    m_committed = load_newest();
+  }
+  if (m_codec.compression_dictionary() == 0) {
+    if (m_training_failed) return;
+    if (!m_trainer) m_trainer.emplace();
+    m_trainer->add(document);
+    if (!m_trainer->ready() || !train(now)) return;
+  }
+  if (!m_committed && !m_written_in_transaction) write();
+}
+
+void Dictionaries::before_decode(std::string_view frame, std::string_view what) {
+  const std::uint32_t id = VersionCodec::dictionary_of(frame);
+  if (id == 0 || m_codec.knows_dictionary(id)) return;
+  auto query = statement(m_db, "SELECT content FROM dictionaries WHERE id = ?");
+  query->bind(1, static_cast<std::int64_t>(id));
+  if (!query->executeStep())
+    throw StoreError(StoreError::Kind::corrupt,
+                     fmt::format("the stored copy of {} needs compression dictionary {}, which the database does not "
+                                 "hold; restore a backup",
+                                 what, id));
+  m_codec.add_dictionary(id, blob_of(query->getColumn(0)));
+}
+
+bool Dictionaries::load_newest() {
+  auto query = statement(m_db, "SELECT id, content FROM dictionaries ORDER BY id DESC LIMIT 1");
+  if (!query->executeStep()) return false;
+  m_codec.compress_with(static_cast<std::uint32_t>(query->getColumn(0).getInt64()), blob_of(query->getColumn(1)));
+  return true;
+}
+
+bool Dictionaries::train(const std::string& now) {
+  std::int64_t id = k_first_dictionary_id;
+  {
+    auto newest = statement(m_db, "SELECT max(id) FROM dictionaries");
+    if (newest->executeStep() && !newest->getColumn(0).isNull()) id = newest->getColumn(0).getInt64() + 1;
+  }
+  const std::size_t documents = m_trainer->documents();
+  std::string content = m_trainer->train(static_cast<std::uint32_t>(id));
+  m_trainer.reset();
+  if (content.empty()) {
+    m_training_failed = true;
+    return false;
+  }
+  m_codec.compress_with(static_cast<std::uint32_t>(id), content);
+  m_trained = Trained{static_cast<std::uint32_t>(id), std::move(content), now, documents};
+  return true;
+}
+
+void Dictionaries::write() {
+  if (!m_trained) return;
+  auto insert =
+      statement(m_db, "INSERT OR IGNORE INTO dictionaries(id, trained_at, documents, content) VALUES (?, ?, ?, ?)");
+  insert->bind(1, static_cast<std::int64_t>(m_trained->id));
+  insert->bind(2, m_trained->trained_at);
+  insert->bind(3, static_cast<std::int64_t>(m_trained->documents));
+  insert->bind(4, m_trained->content.data(), static_cast<int>(m_trained->content.size()));
+  // Already there when a transaction that wrote it committed: from now on it need not be written again.
+  if (insert->exec() == 0) {
+    m_committed = true;
+    m_trained.reset();
+  }
+  m_written_in_transaction = true;
+}
+
+}  // namespace trialwatch::store::detail
