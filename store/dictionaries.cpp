@@ -23,6 +23,7 @@ void Dictionaries::before_standalone(std::string_view document, const std::strin
   if (!m_looked_up) {
     m_looked_up = true;
     m_committed = load_newest();
+    if (!m_committed) seed_from_stored();
   }
   if (m_codec.compression_dictionary() == 0) {
     if (m_training_failed) return;
@@ -51,6 +52,21 @@ bool Dictionaries::load_newest() {
   if (!query->executeStep()) return false;
   m_codec.compress_with(static_cast<std::uint32_t>(query->getColumn(0).getInt64()), blob_of(query->getColumn(1)));
   return true;
+}
+
+void Dictionaries::seed_from_stored() {
+  m_trainer.emplace();
+  // In the order they were stored; each standalone frame decodes alone. One that names a dictionary (the database
+  // has none) or does not decode is only not a sample: reading that version reports it.
+  auto query = statement(m_db, "SELECT document FROM versions WHERE base IS NULL ORDER BY rowid");
+  while (!m_trainer->ready() && query->executeStep()) {
+    const std::string_view frame = blob_of(query->getColumn(0));
+    if (VersionCodec::dictionary_of(frame) != 0) continue;
+    try {
+      m_trainer->add(m_codec.decode(frame, {}, "a stored version"));
+    } catch (const StoreError&) {
+    }
+  }
 }
 
 bool Dictionaries::train(const std::string& now) {

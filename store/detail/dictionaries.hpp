@@ -13,9 +13,9 @@
 namespace trialwatch::store::detail {
 
 // Gives `codec` the dictionaries of the `dictionaries` table. Standalone frames are compressed with the newest one;
-// when the database has none, one is trained from the first standalone documents this process stores, once there
-// are DictionaryTrainer::k_sample_bytes of them (a store of a handful of trials never gets one: it does not need
-// it). Not thread-safe; `db` and `codec` outlive it.
+// when the database has none, one is trained from the standalone documents it already holds and the next ones this
+// process stores, once there are DictionaryTrainer::k_sample_bytes of them (a store of a handful of trials never
+// gets one: it does not need it). Not thread-safe; `db` and `codec` outlive it.
 class Dictionaries {
  public:
   Dictionaries(Database& db, VersionCodec& codec) : m_db(db), m_codec(codec) {}
@@ -34,6 +34,9 @@ class Dictionaries {
  private:
   // Load the newest dictionary of the database into the codec; false if there is none.
   bool load_newest();
+  // Start the samples with the standalone documents the database holds (a database older than dictionaries, or
+  // one that grows a little each run, gets one too), up to DictionaryTrainer::k_sample_bytes.
+  void seed_from_stored();
   // Train one from the samples, give it to the codec and keep it to be written; false if zstd could not.
   bool train(const std::string& now);
   // Write the dictionary in the current transaction unless it is there already.

@@ -128,6 +128,29 @@ TEST_CASE("standalone versions are compressed with a dictionary trained from the
   check_documents(path, documents, stored);
 }
 
+TEST_CASE("a dictionary is trained from documents earlier processes stored, too", "[store][dictionary]") {
+  testing::TempDir dir;
+  const auto path = dir.path() / "t.db";
+  const auto documents = recorded_studies();
+  // Each process stores one round (well under the samples a dictionary needs), as a daily `--once` run of a growing
+  // watch list, or the first run after an upgrade from a database without dictionaries, would.
+  int stored = 0;
+  int processes = 0;
+  for (; processes < 40 && (processes == 0 || count(path, "SELECT count(*) FROM dictionaries") == 0); ++processes) {
+    auto db = Database::open(path, OpenMode::read_write);
+    History history(db);
+    std::vector<store::NewVersion> batch;
+    for (std::size_t i = 0; i < documents.size(); ++i, ++stored)
+      batch.push_back(first_version(stored, documents[i], fmt::format("e{}", stored)));
+    history.record_versions(batch);
+  }
+  CHECK(processes > 1);
+  REQUIRE(count(path, "SELECT count(*) FROM dictionaries") == 1);
+  // The samples came from several processes' documents.
+  CHECK(count(path, "SELECT documents FROM dictionaries") > static_cast<std::int64_t>(documents.size()));
+  check_documents(path, documents, stored);
+}
+
 TEST_CASE("a dictionary whose transaction rolled back is written again before a frame names it",
           "[store][dictionary]") {
   testing::TempDir dir;
