@@ -10,9 +10,6 @@ namespace trialwatch::store::detail {
 
 namespace {
 
-// zstd reserves dictionary IDs below 32,768; ours count up from there.
-constexpr std::int64_t k_first_dictionary_id = 32768;
-
 std::string_view blob_of(const SQLite::Column& column) {
   return {static_cast<const char*>(column.getBlob()), static_cast<std::size_t>(column.getBytes())};
 }
@@ -48,7 +45,7 @@ void Dictionaries::before_decode(std::string_view frame, std::string_view what) 
 }
 
 bool Dictionaries::load_newest() {
-  auto query = statement(m_db, "SELECT id, content FROM dictionaries ORDER BY id DESC LIMIT 1");
+  auto query = statement(m_db, "SELECT id, content FROM dictionaries ORDER BY trained_at DESC, id DESC LIMIT 1");
   if (!query->executeStep()) return false;
   m_codec.compress_with(static_cast<std::uint32_t>(query->getColumn(0).getInt64()), blob_of(query->getColumn(1)));
   return true;
@@ -57,11 +54,16 @@ bool Dictionaries::load_newest() {
 void Dictionaries::seed_from_stored() {
   m_trainer.emplace();
   // In the order they were stored; each standalone frame decodes alone. One that names a dictionary (the database
-  // has none) or does not decode is only not a sample: reading that version reports it.
-  auto query = statement(m_db, "SELECT document FROM versions WHERE base IS NULL ORDER BY rowid");
+  // has none), says it holds another size than its row, or does not decode is only not a sample: reading that
+  // version reports it. This runs inside the caller's write transaction, once per process, and costs up to 8 MiB
+  // of decoding and ~0.4 s of training: well within the busy timeout of a reader waiting for it.
+  auto query = statement(m_db, "SELECT raw_size, document FROM versions WHERE base IS NULL ORDER BY rowid");
   while (!m_trainer->ready() && query->executeStep()) {
-    const std::string_view frame = blob_of(query->getColumn(0));
-    if (VersionCodec::dictionary_of(frame) != 0) continue;
+    const std::string_view frame = blob_of(query->getColumn(1));
+    const auto size = VersionCodec::content_size(frame);
+    if (VersionCodec::dictionary_of(frame) != 0 || !size ||
+        *size != static_cast<std::uint64_t>(query->getColumn(0).getInt64()))
+      continue;
     try {
       m_trainer->add(m_codec.decode(frame, {}, "a stored version"));
     } catch (const StoreError&) {
@@ -70,20 +72,16 @@ void Dictionaries::seed_from_stored() {
 }
 
 bool Dictionaries::train(const std::string& now) {
-  std::int64_t id = k_first_dictionary_id;
-  {
-    auto newest = statement(m_db, "SELECT max(id) FROM dictionaries");
-    if (newest->executeStep() && !newest->getColumn(0).isNull()) id = newest->getColumn(0).getInt64() + 1;
-  }
   const std::size_t documents = m_trainer->documents();
-  std::string content = m_trainer->train(static_cast<std::uint32_t>(id));
+  std::string content = m_trainer->train();
   m_trainer.reset();
-  if (content.empty()) {
+  const std::uint32_t id = content.empty() ? 0 : VersionCodec::id_of_dictionary(content);
+  if (id == 0) {
     m_training_failed = true;
     return false;
   }
-  m_codec.compress_with(static_cast<std::uint32_t>(id), content);
-  m_trained = Trained{static_cast<std::uint32_t>(id), std::move(content), now, documents};
+  m_codec.compress_with(id, content);
+  m_trained = Trained{id, std::move(content), now, documents};
   return true;
 }
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "store/detail/dictionary_trainer.hpp"
 
+#include "store/detail/version_codec.hpp"
+
 #define ZDICT_STATIC_LINKING_ONLY  // ZDICT_params_t: Debian 12's libzstd 1.5.4 exports the functions that take it
 #include <algorithm>
 #include <zdict.h>
@@ -11,8 +13,6 @@ namespace {
 
 constexpr std::size_t k_sample_piece = 16u << 10;
 constexpr std::size_t k_pieces_per_document = 4;
-// The level the dictionary's statistics are tuned for: the level standalone frames are compressed at.
-constexpr int k_level = 3;
 
 }  // namespace
 
@@ -27,14 +27,14 @@ void DictionaryTrainer::add(std::string_view document) {
   }
 }
 
-std::string DictionaryTrainer::train(std::uint32_t id) {
+std::string DictionaryTrainer::train() {
   std::string dictionary(k_dictionary_bytes, '\0');
   // zstd's default trainer (fast cover, a few parameter sets tried): ~0.4 s for 8 MiB of samples on this machine.
   ZDICT_fastCover_params_t params{};
   params.d = 8;
   params.steps = 4;
-  params.zParams.compressionLevel = k_level;
-  params.zParams.dictID = id;
+  params.zParams.compressionLevel = k_standalone_level;
+  params.zParams.dictID = 0;  // zstd derives it from the content: another dictionary gets another ID
   const std::size_t size =
       ZDICT_optimizeTrainFromBuffer_fastCover(dictionary.data(), dictionary.size(), m_samples.data(), m_sizes.data(),
                                               static_cast<unsigned>(m_sizes.size()), &params);

@@ -6,6 +6,8 @@
 #include "store/detail/dictionary_trainer.hpp"
 #include "store/detail/version_codec.hpp"
 
+#include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,6 +20,7 @@ namespace trialwatch::store::detail {
 // gets one: it does not need it). Not thread-safe; `db` and `codec` outlive it.
 class Dictionaries {
  public:
+  // Keep `codec`'s dictionaries in `db`; nothing is read until a frame needs it.
   Dictionaries(Database& db, VersionCodec& codec) : m_db(db), m_codec(codec) {}
 
   // A write transaction begins: a dictionary written by an earlier one that rolled back must be written again

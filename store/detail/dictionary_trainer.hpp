@@ -27,9 +27,10 @@ class DictionaryTrainer {
   bool ready() const { return m_samples.size() >= k_sample_bytes; }
   // How many documents were added.
   std::size_t documents() const { return m_documents; }
-  // Train a dictionary whose zstd ID is `id` (32,768 or more: lower IDs are reserved) and free the samples; empty
-  // when zstd cannot train one from them.
-  std::string train(std::uint32_t id);
+  // Train a dictionary and free the samples; empty when zstd cannot train one from them. Its zstd ID (in its header,
+  // 32,768 or more) is derived from its content, so a dictionary trained again from other samples (after the table
+  // lost its rows, or by another process) never takes the ID of one that frames already name.
+  std::string train();
 
  private:
   std::string m_samples;             // the samples, one after another

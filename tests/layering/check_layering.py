@@ -35,6 +35,7 @@ THIRD_PARTY = {
     "simdjson.h": {"fetch", "diff", "daemon"},
     "toml++/": {"core/config"},
     "zstd.h": {"store"},
+    "zdict.h": {"store"},
     "systemd/": {"daemon"},
     "CLI/": {"cli", "daemon"},
     "openssl/": {"notify"},

@@ -11,6 +11,8 @@
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -103,8 +105,6 @@ TEST_CASE("standalone versions are compressed with a dictionary trained from the
       batch.push_back(first_version(stored, documents[static_cast<std::size_t>(i)], fmt::format("e{}", stored)));
     history.record_versions(batch);
   }
-  CHECK(count(path, "SELECT documents FROM dictionaries") >= per_round);
-  CHECK(count(path, "SELECT length(content) FROM dictionaries") <= 64 * 1024);
   // The same document is stored in fewer bytes with the dictionary than before it.
   const int last_round = stored - per_round;
   std::int64_t before = 0;
@@ -181,12 +181,59 @@ TEST_CASE("a dictionary whose transaction rolled back is written again before a 
   }
   REQUIRE(compressed_with_dictionary);
   CHECK(count(path, "SELECT count(*) FROM dictionaries") == 1);
+  // It was trained inside a refused batch, not in a probe's own transaction: each round adds per_round + 2
+  // documents to the samples (the batch, the refused version, the probe) after the first study's one, so a
+  // dictionary trained at a probe would have counted 1 + rounds * (per_round + 2).
+  CHECK((count(path, "SELECT documents FROM dictionaries") - 1) % (per_round + 2) != 0);
   CHECK(count(path, "SELECT count(*) FROM versions") == stored);
   // Every probe decodes in a new process, the one whose frame names the rewritten dictionary included.
   check_documents(path, {probe}, stored);
 }
 
-TEST_CASE("a version naming a dictionary the database lacks is reported as damaged", "[store][dictionary]") {
+TEST_CASE("a version naming a dictionary the database lacks is reported as damaged, even after a new one",
+          "[store][dictionary]") {
+  testing::TempDir dir;
+  const auto path = dir.path() / "t.db";
+  const auto documents = recorded_studies();
+  int stored = 0;
+  {
+    auto db = Database::open(path, OpenMode::read_write);
+    History history(db);
+    stored = store_until_dictionary(path, history, documents, stored);
+  }
+  const auto lost = count(path, "SELECT id FROM dictionaries");
+  {
+    SQLite::Database raw(path.string(), SQLite::OPEN_READWRITE);
+    raw.exec("DELETE FROM dictionaries");
+    // And the first 100 studies, so the next dictionary is trained from other samples: one trained from the same
+    // samples is the same dictionary, with the same ID, and reads the frames correctly.
+    raw.exec("DELETE FROM versions WHERE nct_id < '" + study(100).str() + "'");
+  }
+  const int last_with_lost = stored - 1;
+  // A new process trains another dictionary, from the frames that name none (the others are skipped), under
+  // another ID: the frames that name the lost one must not be read with it.
+  {
+    auto db = Database::open(path, OpenMode::read_write);
+    History history(db);
+    stored = store_until_dictionary(path, history, documents, stored);
+  }
+  REQUIRE(count(path, "SELECT count(*) FROM dictionaries") == 1);
+  CHECK(count(path, "SELECT id FROM dictionaries") != lost);
+  auto db = Database::open(path, OpenMode::read_only);
+  History history(db);
+  CHECK(history.document(study(100)) == documents[100 % documents.size()]);  // stored before any dictionary
+  CHECK(history.document(study(stored - 1)) == documents[static_cast<std::size_t>(stored - 1) % documents.size()]);
+  try {
+    (void)history.document(study(last_with_lost));
+    FAIL("a frame without its dictionary was read");
+  } catch (const store::StoreError& error) {
+    CHECK(error.kind() == store::StoreError::Kind::corrupt);
+    CHECK_THAT(error.what(), Catch::Contains(fmt::format("needs compression dictionary {}", lost)) &&
+                                 Catch::Contains("restore a backup"));
+  }
+}
+
+TEST_CASE("a damaged dictionary is reported as damaged", "[store][dictionary]") {
   testing::TempDir dir;
   const auto path = dir.path() / "t.db";
   const auto documents = recorded_studies();
@@ -198,17 +245,10 @@ TEST_CASE("a version naming a dictionary the database lacks is reported as damag
   }
   {
     SQLite::Database raw(path.string(), SQLite::OPEN_READWRITE);
-    raw.exec("DELETE FROM dictionaries");
+    raw.exec("UPDATE dictionaries SET content = zeroblob(length(content))");
   }
   auto db = Database::open(path, OpenMode::read_only);
   History history(db);
-  CHECK(history.document(study(0)) == documents[0]);  // stored before the dictionary
-  try {
-    (void)history.document(study(stored - 1));
-    FAIL("a frame without its dictionary was read");
-  } catch (const store::StoreError& error) {
-    CHECK(error.kind() == store::StoreError::Kind::corrupt);
-    CHECK_THAT(error.what(),
-               Catch::Contains("needs compression dictionary 32768") && Catch::Contains("restore a backup"));
-  }
+  CHECK_THROWS_WITH(history.document(study(stored - 1)),
+                    Catch::Contains("compression dictionary") && Catch::Contains("is damaged; restore a backup"));
 }
