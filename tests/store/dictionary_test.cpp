@@ -85,6 +85,13 @@ int store_until_dictionary(const std::filesystem::path& path, History& history,
   return stored;
 }
 
+// The same, through a new process's History.
+int store_until_dictionary(const std::filesystem::path& path, const std::vector<std::string>& documents, int stored) {
+  auto db = Database::open(path, OpenMode::read_write);
+  History history(db);
+  return store_until_dictionary(path, history, documents, stored);
+}
+
 }  // namespace
 
 TEST_CASE("standalone versions are compressed with a dictionary trained from the first documents stored",
@@ -195,12 +202,7 @@ TEST_CASE("a version naming a dictionary the database lacks is reported as damag
   testing::TempDir dir;
   const auto path = dir.path() / "t.db";
   const auto documents = recorded_studies();
-  int stored = 0;
-  {
-    auto db = Database::open(path, OpenMode::read_write);
-    History history(db);
-    stored = store_until_dictionary(path, history, documents, stored);
-  }
+  int stored = store_until_dictionary(path, documents, 0);
   const auto lost = count(path, "SELECT id FROM dictionaries");
   {
     SQLite::Database raw(path.string(), SQLite::OPEN_READWRITE);
@@ -212,11 +214,7 @@ TEST_CASE("a version naming a dictionary the database lacks is reported as damag
   const int last_with_lost = stored - 1;
   // A new process trains another dictionary, from the frames that name none (the others are skipped), under
   // another ID: the frames that name the lost one must not be read with it.
-  {
-    auto db = Database::open(path, OpenMode::read_write);
-    History history(db);
-    stored = store_until_dictionary(path, history, documents, stored);
-  }
+  stored = store_until_dictionary(path, documents, stored);
   REQUIRE(count(path, "SELECT count(*) FROM dictionaries") == 1);
   CHECK(count(path, "SELECT id FROM dictionaries") != lost);
   auto db = Database::open(path, OpenMode::read_only);
@@ -237,12 +235,7 @@ TEST_CASE("a damaged dictionary is reported as damaged", "[store][dictionary]") 
   testing::TempDir dir;
   const auto path = dir.path() / "t.db";
   const auto documents = recorded_studies();
-  int stored = 0;
-  {
-    auto db = Database::open(path, OpenMode::read_write);
-    History history(db);
-    stored = store_until_dictionary(path, history, documents, stored);
-  }
+  int stored = store_until_dictionary(path, documents, 0);
   {
     SQLite::Database raw(path.string(), SQLite::OPEN_READWRITE);
     raw.exec("UPDATE dictionaries SET content = zeroblob(length(content))");
