@@ -2,33 +2,24 @@
 #include "store/detail/dictionaries.hpp"
 
 #include "store/detail/connection.hpp"
+#include "store/detail/rows.hpp"
 #include "store/store_error.hpp"
 
 #include <fmt/format.h>
 
 namespace trialwatch::store::detail {
 
-namespace {
-
-std::string_view blob_of(const SQLite::Column& column) {
-  return {static_cast<const char*>(column.getBlob()), static_cast<std::size_t>(column.getBytes())};
-}
-
-}  // namespace
-
 void Dictionaries::before_standalone(std::string_view document, const std::string& now) {
   if (!m_looked_up) {
     m_looked_up = true;
-    m_committed = load_newest();
-    if (!m_committed) seed_from_stored();
+    if (!load_newest()) seed_from_stored();
   }
   if (m_codec.compression_dictionary() == 0) {
     if (m_training_failed) return;
-    if (!m_trainer) m_trainer.emplace();
-    m_trainer->add(document);
+    m_trainer->add(document);  // seed_from_stored() made it: no dictionary was loaded
     if (!m_trainer->ready() || !train(now)) return;
   }
-  if (!m_committed && !m_written_in_transaction) write();
+  if (m_trained && !m_written_in_transaction) write();
 }
 
 void Dictionaries::before_decode(std::string_view frame, std::string_view what) {
@@ -41,13 +32,13 @@ void Dictionaries::before_decode(std::string_view frame, std::string_view what) 
                      fmt::format("the stored copy of {} needs compression dictionary {}, which the database does not "
                                  "hold; restore a backup",
                                  what, id));
-  m_codec.add_dictionary(id, blob_of(query->getColumn(0)));
+  m_codec.add_dictionary(id, blob_view(query->getColumn(0)));
 }
 
 bool Dictionaries::load_newest() {
   auto query = statement(m_db, "SELECT id, content FROM dictionaries ORDER BY trained_at DESC, id DESC LIMIT 1");
   if (!query->executeStep()) return false;
-  m_codec.compress_with(static_cast<std::uint32_t>(query->getColumn(0).getInt64()), blob_of(query->getColumn(1)));
+  m_codec.compress_with(static_cast<std::uint32_t>(query->getColumn(0).getInt64()), blob_view(query->getColumn(1)));
   return true;
 }
 
@@ -59,7 +50,7 @@ void Dictionaries::seed_from_stored() {
   // of decoding and ~0.4 s of training: well within the busy timeout of a reader waiting for it.
   auto query = statement(m_db, "SELECT raw_size, document FROM versions WHERE base IS NULL ORDER BY rowid");
   while (!m_trainer->ready() && query->executeStep()) {
-    const std::string_view frame = blob_of(query->getColumn(1));
+    const std::string_view frame = blob_view(query->getColumn(1));
     const auto size = VersionCodec::content_size(frame);
     if (VersionCodec::dictionary_of(frame) != 0 || !size ||
         *size != static_cast<std::uint64_t>(query->getColumn(0).getInt64()))
@@ -86,7 +77,6 @@ bool Dictionaries::train(const std::string& now) {
 }
 
 void Dictionaries::write() {
-  if (!m_trained) return;
   auto insert =
       statement(m_db, "INSERT OR IGNORE INTO dictionaries(id, trained_at, documents, content) VALUES (?, ?, ?, ?)");
   insert->bind(1, static_cast<std::int64_t>(m_trained->id));
@@ -94,10 +84,7 @@ void Dictionaries::write() {
   insert->bind(3, static_cast<std::int64_t>(m_trained->documents));
   insert->bind(4, m_trained->content.data(), static_cast<int>(m_trained->content.size()));
   // Already there when a transaction that wrote it committed: from now on it need not be written again.
-  if (insert->exec() == 0) {
-    m_committed = true;
-    m_trained.reset();
-  }
+  if (insert->exec() == 0) m_trained.reset();
   m_written_in_transaction = true;
 }
 

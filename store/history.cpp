@@ -282,8 +282,7 @@ std::optional<std::string> History::decode_version(const std::string& nct_id, in
     if (base.isNull() != !raw || (raw && base.getInt() != decoded))
       throw StoreError(StoreError::Kind::corrupt,
                        fmt::format("the stored copy of {} is damaged; restore a backup", what));
-    const auto blob = chain->getColumn(2);
-    const std::string_view frame(static_cast<const char*>(blob.getBlob()), static_cast<std::size_t>(blob.getBytes()));
+    const std::string_view frame = detail::blob_view(chain->getColumn(2));
     if (!raw) m_codec->dictionaries.before_decode(frame, what);
     raw = m_codec->codec.decode(frame, raw ? std::string_view(*raw) : std::string_view(), what);
     decoded = at;

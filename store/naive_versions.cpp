@@ -2,6 +2,7 @@
 #include "store/naive_versions.hpp"
 
 #include "store/detail/connection.hpp"
+#include "store/detail/rows.hpp"
 
 #include <SQLiteCpp/Statement.h>
 
@@ -21,9 +22,7 @@ std::optional<std::string> NaiveVersions::latest(const core::NctId& id) const {
         detail::statement(m_db, "SELECT document FROM naive_versions WHERE nct_id = ? ORDER BY number DESC LIMIT 1");
     query->bind(1, id.str());
     if (!query->executeStep()) return std::nullopt;
-    const auto blob = query->getColumn(0);
-    const auto size = static_cast<std::size_t>(blob.getBytes());
-    return size == 0 ? std::string() : std::string(static_cast<const char*>(blob.getBlob()), size);
+    return std::string(detail::blob_view(query->getColumn(0)));
   } catch (const StoreError&) {
     throw;
   } catch (const std::exception& error) {

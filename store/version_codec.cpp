@@ -209,13 +209,13 @@ std::string VersionCodec::encode(std::string_view raw, std::string_view prefix) 
 }
 
 std::string VersionCodec::decode(std::string_view frame, std::string_view prefix, std::string_view what) {
-  const auto expected = ZSTD_getFrameContentSize(frame.data(), frame.size());
-  if (expected == ZSTD_CONTENTSIZE_ERROR || expected == ZSTD_CONTENTSIZE_UNKNOWN) damaged(what);
+  const auto expected = content_size(frame);
+  if (!expected) damaged(what);
   // A delta names no dictionary (its prefix is the version before); a standalone frame may.
   const std::uint32_t dictionary_id = dictionary_of(frame);
   const ZSTD_DDict* dictionary = m_contexts->decoding_dictionary(dictionary_id);
   if (dictionary_id != 0 && (!prefix.empty() || !dictionary)) damaged(what);
-  std::string out(expected, '\0');
+  std::string out(*expected, '\0');
   if (!decompress_into(m_contexts->decompressor.get(), frame, prefix, dictionary, out.data(), out.size()))
     damaged(what);
   return out;

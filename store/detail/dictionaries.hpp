@@ -48,8 +48,7 @@ class Dictionaries {
   Database& m_db;
   VersionCodec& m_codec;
   bool m_looked_up = false;               // whether the database was asked for its newest dictionary
-  bool m_committed = false;               // whether the dictionary is known to be in a committed transaction
-  bool m_written_in_transaction = false;  // whether the current transaction wrote it
+  bool m_written_in_transaction = false;  // whether the current transaction wrote m_trained
   bool m_training_failed = false;         // whether zstd could not train one (it is not asked again)
   std::optional<DictionaryTrainer> m_trainer;
   struct Trained {
@@ -58,7 +57,9 @@ class Dictionaries {
     std::string trained_at;
     std::size_t documents = 0;
   };
-  std::optional<Trained> m_trained;  // trained by this process, until it is known to be committed
+  // Trained by this process, until it is known to be committed (then, as for one loaded from the database, there
+  // is nothing left to write).
+  std::optional<Trained> m_trained;
 };
 
 }  // namespace trialwatch::store::detail

@@ -8,6 +8,7 @@
 #include <SQLiteCpp/Statement.h>
 
 #include <string>
+#include <string_view>
 
 namespace trialwatch::store::detail {
 
@@ -22,6 +23,12 @@ inline void bind_optional(SQLite::Statement& statement, int index, const std::st
     statement.bind(index);
   else
     statement.bind(index, value);
+}
+
+// Return a BLOB column's bytes, valid until the statement steps or resets ("" for NULL or an empty blob).
+inline std::string_view blob_view(const SQLite::Column& column) {
+  const auto size = static_cast<std::size_t>(column.getBytes());
+  return size == 0 ? std::string_view() : std::string_view(static_cast<const char*>(column.getBlob()), size);
 }
 
 // Set `out` to a TEXT column's value ("" for NULL), reusing its buffer.

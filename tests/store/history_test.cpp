@@ -32,6 +32,14 @@ core::ChangeEvent event(core::EventType type, std::string summary) {
   return core::ChangeEvent{type, core::Provenance::sponsor_update, "path", "\"a\"", "\"b\"", std::move(summary)};
 }
 
+// Track NCT06613490 and store its first version, with one status_changed event, at `clock`'s time.
+void record_status_change(History& history, const testing::ManualClock& clock) {
+  history.track(id("NCT06613490"), "config", "", clock.now());
+  auto changed = version_of("NCT06613490", "{}", "h1", {event(core::EventType::status_changed, "s")});
+  changed.fetched_at = clock.now();
+  CHECK(history.record_version(changed) == 1);
+}
+
 }  // namespace
 
 TEST_CASE("the watch list tracks, untracks and reactivates, keeping the source", "[store][history]") {
@@ -182,16 +190,13 @@ TEST_CASE("each_event visits events newest first, and a reused row never leaks i
   auto db = Database::open(dir.path() / "t.db", OpenMode::read_write);
   History history(db);
   testing::ManualClock clock;
-  history.track(id("NCT06613490"), "config", "", clock.now());
   // Older: a removal with no path, values or version; newer: a version's event with all of them. Visited newest
   // first, the row reused for the removal must shed what the status change had.
   const core::ChangeEvent removed{
       core::EventType::study_removed, core::Provenance::registry_reprocessing, {}, {}, {}, "gone"};
   CHECK(history.record_study_state(id("NCT00000105"), "removed", "", {removed}, {"removed-id"}, "t", clock.now()) == 1);
   clock.advance(std::chrono::hours(1));
-  auto changed = version_of("NCT06613490", "{}", "h1", {event(core::EventType::status_changed, "s")});
-  changed.fetched_at = clock.now();
-  CHECK(history.record_version(changed) == 1);
+  record_status_change(history, clock);
   std::vector<store::StoredEvent> seen;
   store::Queries(db).each_event({}, [&](const store::StoredEvent& e) { seen.push_back(e); });
   REQUIRE(seen.size() == 2);
@@ -213,10 +218,7 @@ TEST_CASE("a brief event read returns what a table shows and nothing else", "[st
   auto db = Database::open(dir.path() / "t.db", OpenMode::read_write);
   History history(db);
   testing::ManualClock clock;
-  history.track(id("NCT06613490"), "config", "", clock.now());
-  auto changed = version_of("NCT06613490", "{}", "h1", {event(core::EventType::status_changed, "s")});
-  changed.fetched_at = clock.now();
-  CHECK(history.record_version(changed) == 1);
+  record_status_change(history, clock);
   store::EventQuery brief;
   brief.brief = true;
   for (const bool one_study : {false, true}) {
