@@ -5,7 +5,7 @@
 #include "cli/text_table.hpp"
 #include "core/clock.hpp"
 #include "core/config/config.hpp"
-#include "core/markup.hpp"
+#include "core/safe_text.hpp"
 #include "store/event_json.hpp"
 #include "store/queries.hpp"
 
@@ -167,7 +167,7 @@ int export_events(const Context& context, const std::string& format, const std::
     for (std::size_t i = 0; i < fields.size(); ++i) out.append(i ? "," : "").append(csv_field(fields[i]));
     out += "\r\n";
   }
-  std::fputs(out.c_str(), stdout);
+  write_out(out);
   return 0;
 }
 
@@ -181,25 +181,24 @@ int feed(const Context& context, const std::string& output) {
           ? core::format_rfc3339(std::chrono::time_point_cast<std::chrono::system_clock::duration>(context.now()))
           : found.front().detected_at;
   std::string xml = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n";
-  xml += "  <id>urn:trialwatch:" + core::escape_markup(context.database_path().string()) + "</id>\n";
+  xml += "  <id>urn:trialwatch:" + core::for_xml(context.database_path().string()) + "</id>\n";
   xml += "  <title>trialwatch: ClinicalTrials.gov changes</title>\n";
-  xml += "  <updated>" + core::escape_markup(updated) + "</updated>\n  <author><name>trialwatch</name></author>\n";
+  xml += "  <updated>" + core::for_xml(updated) + "</updated>\n  <author><name>trialwatch</name></author>\n";
   xml += "  <generator>trialwatch</generator>\n";
   for (const auto& e : found) {
     std::string link = "https://clinicaltrials.gov/study/" + e.nct_id;
     if (e.type == core::EventType::results_posted || e.type == core::EventType::results_updated) link += "?tab=results";
-    xml += "  <entry>\n    <id>urn:trialwatch:event:" + core::escape_markup(e.id) + "</id>\n";
+    xml += "  <entry>\n    <id>urn:trialwatch:event:" + core::for_xml(e.id) + "</id>\n";
     xml += "    <title>" +
-           core::escape_markup(e.nct_id + " " + std::string(core::event_type_name(e.type)) + ": " + e.summary) +
-           "</title>\n";
-    xml += "    <updated>" + core::escape_markup(e.detected_at) + "</updated>\n";
-    xml += "    <link rel=\"alternate\" type=\"text/html\" href=\"" + core::escape_markup(link) + "\"/>\n";
-    xml += "    <category term=\"" + core::escape_markup(std::string(core::event_type_name(e.type))) + "\"/>\n";
-    xml += "    <summary>" + core::escape_markup(e.summary) + "</summary>\n  </entry>\n";
+           core::for_xml(e.nct_id + " " + std::string(core::event_type_name(e.type)) + ": " + e.summary) + "</title>\n";
+    xml += "    <updated>" + core::for_xml(e.detected_at) + "</updated>\n";
+    xml += "    <link rel=\"alternate\" type=\"text/html\" href=\"" + core::for_xml(link) + "\"/>\n";
+    xml += "    <category term=\"" + core::for_xml(std::string(core::event_type_name(e.type))) + "\"/>\n";
+    xml += "    <summary>" + core::for_xml(e.summary) + "</summary>\n  </entry>\n";
   }
   xml += "</feed>\n";
   if (output.empty() || output == "-") {
-    std::fputs(xml.c_str(), stdout);
+    write_out(xml);
     return 0;
   }
   const std::string partial = output + ".partial";

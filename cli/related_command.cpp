@@ -3,6 +3,7 @@
 #include "cli/commands.hpp"
 #include "cli/text.hpp"
 #include "core/json_text.hpp"
+#include "core/safe_text.hpp"
 #include "core/strings.hpp"
 #include "store/queries.hpp"
 
@@ -35,7 +36,7 @@ int related(const Context& context, const std::string& id, Format format) {
       else
         out += suggestion_json(suggestions[i]) + "\n";
     }
-    std::fputs((format == Format::json ? out + "]\n" : out).c_str(), stdout);
+    write_out(format == Format::json ? out + "]\n" : out);
     return 0;
   }
   if (suggestions.empty()) {
@@ -50,8 +51,8 @@ int related(const Context& context, const std::string& id, Format format) {
   std::vector<std::vector<std::string>> rows;
   auto flush = [&] {
     if (rows.empty()) return;
-    std::fputs(fmt::format("Related to {}:\n", last_subject).c_str(), stdout);
-    std::fputs(table({"STUDY", "SCORE", "TRACKED", "TITLE", "WHY"}, rows, context.width(), 4).c_str(), stdout);
+    write_out(fmt::format("Related to {}:\n", core::for_terminal(last_subject)));
+    write_out(table({"STUDY", "SCORE", "TRACKED", "TITLE", "WHY"}, rows, context.width(), 4));
     rows.clear();
   };
   for (const auto& s : suggestions) {
@@ -68,7 +69,7 @@ int related(const Context& context, const std::string& id, Format format) {
   if (any_untracked) {
     for (const auto& s : suggestions)
       if (!s.tracked) {
-        std::fputs(fmt::format("\nFollow one with: trialwatch track {}\n", s.nct_id).c_str(), stdout);
+        write_out(fmt::format("\nFollow one with: trialwatch track {}\n", core::for_terminal(s.nct_id)));
         break;
       }
   }

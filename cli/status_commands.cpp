@@ -89,7 +89,7 @@ int status(const Context& context, Format format) {
   } else {
     rows.push_back({"last sync", "never (is trialwatchd running? systemctl status trialwatchd)"});
   }
-  std::fputs(table({}, rows, context.width()).c_str(), stdout);
+  write_out(table({}, rows, context.width()));
   return 0;
 }
 

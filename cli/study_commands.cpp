@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 // history, show and diff: one study over time.
 #include "cli/commands.hpp"
+#include "cli/line_diff.hpp"
 #include "cli/text.hpp"
 #include "core/clock.hpp"
 #include "core/json_text.hpp"
+#include "core/safe_text.hpp"
 #include "diff/json_diff.hpp"
 #include "diff/study_facts.hpp"
 #include "store/event_json.hpp"
@@ -29,6 +31,21 @@ std::vector<store::VersionInfo> versions_or_fail(const store::Queries& queries, 
   return versions;
 }
 
+// A stored JSON value as people read it, cut to `width` columns and safe for a terminal.
+std::string shown(const std::string& json, std::size_t width) {
+  return core::for_terminal(truncate_to(plain_value(json), width));
+}
+
+// The lines of a stored JSON string, each safe for a terminal (a trailing CR of a CRLF line ending dropped).
+std::vector<std::string> terminal_lines(const std::string& json) {
+  auto lines = split_lines(plain_value(json));
+  for (auto& line : lines) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    line = core::for_terminal(line);
+  }
+  return lines;
+}
+
 // A long text (several lines or over 120 characters) is shown as a line diff rather than two walls of text.
 bool is_long_text(const std::string& json) { return json.size() > 120 || json.find("\\n") != std::string::npos; }
 
@@ -36,24 +53,25 @@ void print_change(const Context& context, const core::FieldChange& change) {
   const std::string op(core::field_op_name(change.op));
   if (change.op == core::FieldChange::Op::replace && (is_long_text(change.old_json) || is_long_text(change.new_json)) &&
       change.old_json.front() == '"' && change.new_json.front() == '"') {
-    std::printf("%s  %s\n", context.paint("~", Colour::label).c_str(), change.path.c_str());
-    for (const auto& line :
-         line_diff(split_lines(plain_value(change.old_json)), split_lines(plain_value(change.new_json)))) {
+    fmt::print("{}  {}\n", context.paint("~", Colour::label), core::for_terminal(change.path));
+    const auto text_diff = line_diff(terminal_lines(change.old_json), terminal_lines(change.new_json));
+    if (text_diff.mode == LineDiffMode::whole)
+      fmt::print("    {}\n", context.paint(k_line_diff_whole_note, Colour::dim));
+    for (const auto& line : text_diff.lines) {
       if (line.rfind("  ", 0) == 0) continue;  // only what changed; unchanged lines add nothing
-      std::printf("    %s\n", context.paint(line, line[0] == '+' ? Colour::added : Colour::removed).c_str());
+      fmt::print("    {}\n", context.paint(line, line[0] == '+' ? Colour::added : Colour::removed));
     }
     return;
   }
   if (change.op == core::FieldChange::Op::add)
-    std::printf("%s  %s  %s\n", context.paint("+", Colour::added).c_str(), change.path.c_str(),
-                truncate_to(plain_value(change.new_json), 200).c_str());
+    fmt::print("{}  {}  {}\n", context.paint("+", Colour::added), core::for_terminal(change.path),
+               shown(change.new_json, 200));
   else if (change.op == core::FieldChange::Op::remove)
-    std::printf("%s  %s  %s\n", context.paint("-", Colour::removed).c_str(), change.path.c_str(),
-                truncate_to(plain_value(change.old_json), 200).c_str());
+    fmt::print("{}  {}  {}\n", context.paint("-", Colour::removed), core::for_terminal(change.path),
+               shown(change.old_json, 200));
   else
-    std::printf("%s  %s  %s → %s\n", context.paint("~", Colour::label).c_str(), change.path.c_str(),
-                truncate_to(plain_value(change.old_json), 100).c_str(),
-                truncate_to(plain_value(change.new_json), 100).c_str());
+    fmt::print("{}  {}  {} → {}\n", context.paint("~", Colour::label), core::for_terminal(change.path),
+               shown(change.old_json, 100), shown(change.new_json, 100));
   (void)op;
 }
 
@@ -79,22 +97,22 @@ int history(const Context& context, const std::string& text, Format format) {
     }
     out += "],\"events\":[";
     for (std::size_t i = 0; i < events.size(); ++i) out.append(i ? "," : "").append(store::event_json(events[i]));
-    std::puts((out + "]}").c_str());
+    write_out(out + "]}\n");
     return 0;
   }
   std::printf("%s: %zu versions, %zu events\n", context.paint(id.str(), Colour::id).c_str(), versions.size(),
               events.size());
   for (const auto& v : versions) {
-    std::printf("\nversion %d  fetched %s  last update posted %s  %d field changes\n", v.version,
-                dated(v.fetched_at, context.now()).c_str(), v.last_update_post_date.c_str(), v.changes);
+    fmt::print("\nversion {}  fetched {}  last update posted {}  {} field changes\n", v.version,
+               dated(v.fetched_at, context.now()), core::for_terminal(v.last_update_post_date), v.changes);
     for (const auto& e : events)
       if (e.version == v.version)
-        std::printf("  %-20s %s\n", std::string(core::event_type_name(e.type)).c_str(), e.summary.c_str());
+        fmt::print("  {:<20} {}\n", core::event_type_name(e.type), core::for_terminal(e.summary));
   }
   for (const auto& e : events)  // events about the study itself, with no version of their own
     if (!e.version)
-      std::printf("\n%s  %s  %s\n", dated(e.detected_at, context.now()).c_str(),
-                  std::string(core::event_type_name(e.type)).c_str(), e.summary.c_str());
+      fmt::print("\n{}  {}  {}\n", dated(e.detected_at, context.now()), core::event_type_name(e.type),
+                 core::for_terminal(e.summary));
   return 0;
 }
 
@@ -108,8 +126,8 @@ int show(const Context& context, const std::string& text, int version, bool raw)
     throw UsageError(
         fmt::format("{} has no version {}; it has versions 1 to {}", id.str(), wanted, versions.back().version));
   if (raw) {
-    std::fputs(document->c_str(), stdout);
-    std::fputc('\n', stdout);
+    write_out(*document);  // JSON text: its strings' control characters are escapes, never raw
+    write_out("\n");
     return 0;
   }
   const auto facts = diff::read_study_facts(*document);
@@ -117,7 +135,7 @@ int show(const Context& context, const std::string& text, int version, bool raw)
   const auto& v = versions[static_cast<std::size_t>(wanted - 1)];
   std::printf("%s  version %d of %zu, fetched %s\n", context.paint(id.str(), Colour::id).c_str(), wanted,
               versions.size(), dated(v.fetched_at, context.now()).c_str());
-  std::printf("%s\n\n", facts->brief_title.c_str());
+  fmt::print("{}\n\n", core::for_terminal(facts->brief_title));
   const std::vector<std::vector<std::string>> rows{
       {"status", facts->overall_status},
       {"last update posted", facts->last_update_post_date},
@@ -132,7 +150,7 @@ int show(const Context& context, const std::string& text, int version, bool raw)
       {"results submitted", facts->results_first_submit_date},
       {"results posted", facts->results_first_post_date},
       {"link", "https://clinicaltrials.gov/study/" + id.str()}};
-  std::fputs(table({}, rows, context.width()).c_str(), stdout);
+  write_out(table({}, rows, context.width()));
   return 0;
 }
 
@@ -168,7 +186,7 @@ int diff(const Context& context, const std::string& text, std::optional<int> fro
                          core::json_quote(core::field_op_name(c.op)), core::json_quote(c.path),
                          c.old_json.empty() ? "null" : c.old_json, c.new_json.empty() ? "null" : c.new_json);
     }
-    std::puts((out + "]}").c_str());
+    write_out(out + "]}\n");
     return 0;
   }
   std::printf("%s  version %d → %d: %zu field changes\n", context.paint(id.str(), Colour::id).c_str(), older, newer,

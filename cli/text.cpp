@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdio>
 
 namespace trialwatch::cli {
 
@@ -114,6 +115,8 @@ std::string plain_value(std::string_view json) {
   return out;
 }
 
+void write_out(std::string_view text) { std::fwrite(text.data(), 1, text.size(), stdout); }
+
 std::string csv_field(std::string_view text) {
   if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
   std::string out = "\"";
@@ -122,41 +125,6 @@ std::string csv_field(std::string_view text) {
     out.push_back(c);
   }
   return out + "\"";
-}
-
-std::vector<std::string> split_lines(std::string_view text) {
-  std::vector<std::string> lines;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    const auto end = text.find('\n', start);
-    lines.emplace_back(text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
-    if (end == std::string_view::npos) break;
-    start = end + 1;
-  }
-  return lines;
-}
-
-std::vector<std::string> line_diff(const std::vector<std::string>& before, const std::vector<std::string>& after) {
-  const std::size_t n = before.size();
-  const std::size_t m = after.size();
-  std::vector<std::vector<unsigned>> common(n + 1, std::vector<unsigned>(m + 1, 0));
-  for (std::size_t i = n; i-- > 0;)
-    for (std::size_t j = m; j-- > 0;)
-      common[i][j] = before[i] == after[j] ? common[i + 1][j + 1] + 1 : std::max(common[i + 1][j], common[i][j + 1]);
-  std::vector<std::string> out;
-  std::size_t i = 0;
-  std::size_t j = 0;
-  while (i < n || j < m) {
-    if (i < n && j < m && before[i] == after[j]) {
-      out.push_back("  " + before[i++]);
-      ++j;
-    } else if (i < n && (j == m || common[i + 1][j] >= common[i][j + 1])) {
-      out.push_back("- " + before[i++]);  // removals first, as diff(1) shows a replaced line
-    } else {
-      out.push_back("+ " + after[j++]);
-    }
-  }
-  return out;
 }
 
 }  // namespace trialwatch::cli

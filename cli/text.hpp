@@ -42,14 +42,10 @@ std::string plain_value(std::string_view json);
 // Append plain_value(json) to `out`.
 void append_plain_value(std::string& out, std::string_view json);
 
+// Write `text` to standard output by its length: a NUL in it is written, not taken for the end.
+void write_out(std::string_view text);
+
 // Return `text` as one RFC 4180 CSV field (quoted when it holds a comma, quote or line break).
 std::string csv_field(std::string_view text);
-
-// Return the lines of `text`.
-std::vector<std::string> split_lines(std::string_view text);
-
-// Return a line diff of `before` and `after` (longest common subsequence): unchanged lines start with "  ",
-// removed ones with "- ", added ones with "+ ".
-std::vector<std::string> line_diff(const std::vector<std::string>& before, const std::vector<std::string>& after);
 
 }  // namespace trialwatch::cli

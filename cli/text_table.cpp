@@ -2,6 +2,7 @@
 #include "cli/text_table.hpp"
 
 #include "cli/text.hpp"
+#include "core/safe_text.hpp"
 
 #include <algorithm>
 #include <limits>
@@ -16,6 +17,8 @@ void TextTable::end_cell() {
   if (m_text.size() > std::numeric_limits<std::uint32_t>::max())
     throw std::length_error("a table of over 4 GiB of text cannot be shown; narrow the query (for example --since)");
   const std::size_t begin = m_cells.empty() ? 0 : m_cells.back().end;
+  if (const std::string_view added = std::string_view(m_text).substr(begin); !core::is_terminal_safe(added))
+    m_text.replace(begin, std::string::npos, core::for_terminal(added));  // cells quote registry text
   const std::size_t column = m_cells.size() - m_row_starts.back();
   const std::size_t width = display_width(std::string_view(m_text).substr(begin));
   if (m_widths.size() <= column) m_widths.push_back(0);

@@ -10,7 +10,8 @@
 namespace trialwatch::cli {
 
 // Rows of text cells kept in one buffer and written as aligned columns: a table of thousands of rows costs a few
-// allocations, not one per cell.
+// allocations, not one per cell. Every cell is made safe for a terminal (core::for_terminal) as it ends, so a cell
+// may hold registry text as it is.
 class TextTable {
  public:
   // Start a new row; the cells added after it belong to it.

@@ -71,7 +71,7 @@ int list(const Context& context, Format format) {
       else
         out += object + "\n";
     }
-    std::fputs((format == Format::json ? out + "]\n" : out).c_str(), stdout);
+    write_out(format == Format::json ? out + "]\n" : out);
     return 0;
   }
   if (studies.empty()) {
@@ -86,9 +86,7 @@ int list(const Context& context, Format format) {
                                                ago(s.last_event->detected_at, context.now()))
                                  : "",
                     s.summary.title});
-  std::fputs(
-      table({"STUDY", "STATUS", "UPDATED", "WHY", "VERSIONS", "LAST EVENT", "TITLE"}, rows, context.width()).c_str(),
-      stdout);
+  write_out(table({"STUDY", "STATUS", "UPDATED", "WHY", "VERSIONS", "LAST EVENT", "TITLE"}, rows, context.width()));
   return 0;
 }
 

@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: MIT
 #include "core/json_text.hpp"
 
+#include "core/safe_text.hpp"
+
 #include <fmt/format.h>
 
 namespace trialwatch::core {
 
 void append_json_quoted(std::string& out, std::string_view text) {
+  std::string valid;  // an error body or a damaged record may hold invalid UTF-8, which JSON cannot carry
+  if (!is_valid_utf8(text)) text = valid = to_valid_utf8(text);
   out.push_back('"');
   for (const char c : text) {
     switch (c) {

@@ -7,7 +7,8 @@
 
 namespace trialwatch::core {
 
-// Return `text` as a JSON string literal (quotes included), escaping what JSON requires.
+// Return `text` as a JSON string literal (quotes included), escaping what JSON requires; invalid UTF-8 becomes
+// U+FFFD, so the result is always valid JSON.
 std::string json_quote(std::string_view text);
 
 // Append `text` to `out` as a JSON string literal.

@@ -27,7 +27,7 @@ class Logger {
   // Return how lines are framed.
   Format format() const noexcept { return m_format; }
 
-  // Write one already formatted line at `level` to stderr.
+  // Write `message` to stderr as one line at `level`, its control characters escaped (core::for_log_line).
   void write(LogLevel level, std::string_view message) const;
 
   // Format and write one line at `level`, if enabled.

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "daemon/journal.hpp"
 
+#include "core/safe_text.hpp"
+
 #include <systemd/sd-journal.h>
 
 #include <array>
@@ -81,7 +83,8 @@ std::string_view journal_message_id(EventType type) noexcept {
 
 std::vector<std::string> journal_fields(const store::StoredEvent& event) {
   std::vector<std::string> fields{
-      "MESSAGE=" + event.nct_id + " " + std::string(core::event_type_name(event.type)) + ": " + event.summary,
+      "MESSAGE=" + event.nct_id + " " + std::string(core::event_type_name(event.type)) + ": " +
+          core::for_log_line(event.summary),  // the other fields are binary-safe; MESSAGE is what people read
       "PRIORITY=" + std::to_string(priority_of(event.type)),
       "SYSLOG_IDENTIFIER=trialwatchd",
       "MESSAGE_ID=" + std::string(journal_message_id(event.type)),

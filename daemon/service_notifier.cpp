@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "daemon/service_notifier.hpp"
 
+#include "core/safe_text.hpp"
+
 #include <fmt/format.h>
 #include <systemd/sd-daemon.h>
 
@@ -10,15 +12,8 @@ namespace trialwatch::daemon {
 
 namespace {
 
+// Send `state`; its STATUS= text went through core::for_log_line, so no newline or NUL ends it early.
 void notify(const std::string& state) { sd_notify(0, state.c_str()); }
-
-// One line, without the newlines that would end the STATUS= field early.
-std::string single_line(std::string_view text) {
-  std::string line(text);
-  for (auto& c : line)
-    if (c == '\n' || c == '\r') c = ' ';
-  return line;
-}
 
 }  // namespace
 
@@ -28,7 +23,7 @@ ServiceNotifier::ServiceNotifier() {
 }
 
 void ServiceNotifier::ready(std::string_view status) const {
-  notify(fmt::format("READY=1\nSTATUS={}", single_line(status)));
+  notify(fmt::format("READY=1\nSTATUS={}", core::for_log_line(status)));
 }
 
 void ServiceNotifier::reloading() const {
@@ -41,7 +36,7 @@ void ServiceNotifier::reloading() const {
 
 void ServiceNotifier::stopping() const { notify("STOPPING=1\nSTATUS=Stopping"); }
 
-void ServiceNotifier::status(std::string_view line) const { notify("STATUS=" + single_line(line)); }
+void ServiceNotifier::status(std::string_view line) const { notify("STATUS=" + core::for_log_line(line)); }
 
 void ServiceNotifier::keep_alive() {
   if (!m_ping_interval) return;

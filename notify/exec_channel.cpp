@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "notify/exec_channel.hpp"
 
+#include "core/safe_text.hpp"
+
 #include <fmt/format.h>
 
 #include <cerrno>
@@ -86,13 +88,13 @@ DeliveryResult ExecChannel::deliver(const Notification& notification) {
   Fd write_end(pipe_fds[1]);
   ::fcntl(write_end.get(), F_SETFL, O_NONBLOCK);
 
-  std::vector<std::string> environment{"PATH=/usr/local/bin:/usr/bin:/bin",
-                                       "TRIALWATCH_EVENT_ID=" + notification.event_id,
-                                       "TRIALWATCH_EVENT=" + notification.type,
-                                       "TRIALWATCH_NCT_ID=" + notification.nct_id,
-                                       "TRIALWATCH_TITLE=" + notification.title,
-                                       "TRIALWATCH_SUMMARY=" + notification.summary,
-                                       "TRIALWATCH_STUDY_URL=" + notification.study_url};
+  std::vector<std::string> environment{
+      "PATH=/usr/local/bin:/usr/bin:/bin", "TRIALWATCH_EVENT_ID=" + notification.event_id,
+      "TRIALWATCH_EVENT=" + notification.type, "TRIALWATCH_NCT_ID=" + notification.nct_id,
+      // Registry text, one line without control characters (stdin has the JSON).
+      "TRIALWATCH_TITLE=" + core::for_log_line(notification.title),
+      "TRIALWATCH_SUMMARY=" + core::for_log_line(notification.summary),
+      "TRIALWATCH_STUDY_URL=" + notification.study_url};
   std::vector<char*> envp;
   for (auto& entry : environment) envp.push_back(entry.data());
   envp.push_back(nullptr);

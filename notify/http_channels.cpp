@@ -2,6 +2,7 @@
 #include "notify/http_channels.hpp"
 
 #include "core/json_text.hpp"
+#include "core/safe_text.hpp"
 #include "fetch/curl_http_client.hpp"
 #include "notify/template.hpp"
 
@@ -96,9 +97,10 @@ SlackChannel::SlackChannel(fetch::HttpClient& http, std::string webhook_url)
     : m_http(http), m_url(std::move(webhook_url)) {}
 
 DeliveryResult SlackChannel::deliver(const Notification& n) {
-  std::string text = fmt::format("*{}* {}: {}\n<{}|{}>", n.nct_id, n.type, escape_markdown(n.summary), n.study_url,
-                                 n.title.empty() ? n.nct_id : n.title);
-  if (text.size() > 3000) text = text.substr(0, 2990) + "…";  // long texts are cut, the link stays in the event
+  // Registry text escaped for mrkdwn (no link, mention or <!channel> can be formed) and cut on a character
+  // boundary; the summary and the link label share Slack's 3,000 characters, the link itself is never cut.
+  const std::string text = fmt::format("*{}* {}: {}\n<{}|{}>", n.nct_id, n.type, core::for_slack(n.summary, 2000),
+                                       n.study_url, n.title.empty() ? n.nct_id : core::for_slack(n.title, 800));
   return result_of(m_http.post(fetch::HttpPost{
                        m_url, {"Content-Type: application/json"}, "{\"text\":" + core::json_quote(text) + "}"}),
                    m_url);

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "notify/smtp_channel.hpp"
 
+#include "core/safe_text.hpp"
 #include "fetch/curl_http_client.hpp"
 
 #include <curl/curl.h>
 #include <fmt/format.h>
-#include <openssl/evp.h>
 
 #include <cstring>
 #include <ctime>
@@ -36,22 +36,6 @@ extern "C" std::size_t read_message(char* buffer, std::size_t size, std::size_t 
   return n;
 }
 
-bool is_ascii(const std::string& text) {
-  for (const unsigned char c : text)
-    if (c >= 0x80) return false;
-  return true;
-}
-
-// An RFC 2047 encoded word when `text` is not ASCII (subjects hold study titles in any language).
-std::string header_text(const std::string& text) {
-  if (is_ascii(text)) return text;
-  std::string encoded(4 * ((text.size() + 2) / 3), '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(encoded.data()),
-                                reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
-  encoded.resize(static_cast<std::size_t>(n));
-  return "=?UTF-8?B?" + encoded + "?=";
-}
-
 // The address inside "Name <address>", or the text itself.
 std::string address_of(const std::string& mailbox) {
   const auto open = mailbox.find('<');
@@ -75,14 +59,16 @@ std::string email_message(const Notification& n, const std::string& from, const 
   std::string recipients;
   for (const auto& address : to) recipients += (recipients.empty() ? "" : ", ") + address;
   std::string subject = fmt::format("{} {}", n.nct_id, n.type == "results_posted" ? "results posted" : n.type);
-  if (!n.title.empty()) subject += ": " + (n.title.size() > 120 ? n.title.substr(0, 117) + "..." : n.title);
-  std::string body = n.summary + "\r\n\r\n";
-  if (!n.title.empty()) body += n.title + "\r\n";
+  if (!n.title.empty())
+    subject += ": " + (n.title.size() > 120 ? std::string(core::cut_utf8(n.title, 117)) + "..." : n.title);
+  // Registry text in the body is one line each, so it can neither end the headers nor forge a line of them.
+  std::string body = core::for_log_line(n.summary) + "\r\n\r\n";
+  if (!n.title.empty()) body += core::for_log_line(n.title) + "\r\n";
   body += n.study_url + "\r\n\r\n-- \r\ntrialwatch, event " + n.event_id + "\r\n";
   return fmt::format(
       "Date: {}\r\nFrom: {}\r\nTo: {}\r\nSubject: {}\r\nMessage-ID: <{}@trialwatch>\r\nMIME-Version: 1.0\r\n"
       "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n{}",
-      date, from, recipients, header_text(subject), n.event_id, body);
+      date, from, recipients, core::for_mail_header(subject), n.event_id, body);
 }
 
 SmtpChannel::SmtpChannel(std::string url, std::string from, std::vector<std::string> to, const core::Clock& clock,

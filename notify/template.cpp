@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "notify/template.hpp"
 
-#include "core/markup.hpp"
+#include "core/safe_text.hpp"
 
 #include <fmt/format.h>
 
@@ -87,7 +87,7 @@ std::string escape_markdown(std::string_view text) {
   return out;
 }
 
-std::string escape_html(std::string_view text) { return core::escape_markup(text); }
+std::string escape_html(std::string_view text) { return core::for_html(text); }
 
 core::Result<std::string> render(std::string_view template_text, const TemplateValues& values, Escaping escaping) {
   std::string out;

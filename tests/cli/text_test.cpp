@@ -37,15 +37,13 @@ TEST_CASE("a middle column can be the one that gives way", "[cli][text]") {
   CHECK(table({}, rows, 40, 1) == "NCT06613490  a long descrip…  2 days ago\n");
 }
 
-TEST_CASE("values, CSV fields and line diffs", "[cli][text]") {
+TEST_CASE("values and CSV fields", "[cli][text]") {
   CHECK(plain_value("\"RECRUITING\"") == "RECRUITING");
   CHECK(plain_value("\"a\\nb \\\"c\\\"\"") == "a\nb \"c\"");
   CHECK(plain_value("24") == "24");
   CHECK(plain_value("") == "(none)");
   CHECK(csv_field("plain") == "plain");
   CHECK(csv_field("a, \"b\"\nc") == "\"a, \"\"b\"\"\nc\"");
-  CHECK(line_diff({"Inclusion:", "age 18-75", "RA"}, {"Inclusion:", "age 18-80", "RA", "ASS"}) ==
-        std::vector<std::string>{"  Inclusion:", "- age 18-75", "+ age 18-80", "  RA", "+ ASS"});
 }
 
 TEST_CASE("a table built cell by cell in one buffer renders as table() does", "[cli][text]") {

@@ -25,3 +25,10 @@ TEST_CASE("JSON white space is trimmed from the end only", "[core][strings]") {
   CHECK(trialwatch::core::trim_json_space_right(" x") == " x");
   CHECK(trialwatch::core::trim_json_space_right("  ").empty());
 }
+
+TEST_CASE("a JSON string literal is valid JSON whatever bytes it quotes", "[core][json]") {
+  using trialwatch::core::json_quote;
+  CHECK(json_quote(std::string("nul\0bell\x07", 9)) == R"("nul\u0000bell\u0007")");
+  CHECK(json_quote("bad \xff byte") == "\"bad \xEF\xBF\xBD byte\"");
+  CHECK(json_quote("Étude") == "\"Étude\"");
+}

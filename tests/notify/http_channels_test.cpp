@@ -2,6 +2,7 @@
 // The webhook, ntfy and Slack channels over real curl to a real HTTP receiver on loopback.
 #include "notify/http_channels.hpp"
 
+#include "core/safe_text.hpp"
 #include "fetch/curl_http_client.hpp"
 #include "notify/credentials.hpp"
 #include "tests/support/loopback_server.hpp"
@@ -140,6 +141,31 @@ TEST_CASE("Slack gets one text with the study link", "[notify][slack]") {
   CHECK(
       receiver.requests().at(0).body ==
       R"({"text":"*NCT06613490* results_posted: Results were posted on 2026-09-04\n<https://clinicaltrials.gov/study/NCT06613490?tab=results|CD19 CAR-NK cells in refractory ASyS and RA>"})");
+}
+
+TEST_CASE("Slack text from the registry cannot ping, link or cut a character in half", "[notify][slack][hostile]") {
+  Receiver receiver;
+  fetch::CurlHttpClient http = client();
+  notify::SlackChannel channel(http, receiver.url("/services/T0/B0/XXXX"));
+  auto n = results_posted();
+  n.title = "x> <!channel> <https://evil.example|Click here> & \x1b]0;t\x07";
+  n.summary = "Results <!here>";
+  REQUIRE(channel.deliver(n).delivered);
+  CHECK(
+      receiver.requests().at(0).body ==
+      R"({"text":"*NCT06613490* results_posted: Results &lt;!here&gt;\n<https://clinicaltrials.gov/study/NCT06613490?tab=results|x&gt; &lt;!channel&gt; &lt;https://evil.example|Click here&gt; &amp; \\x1b]0;t\\x07>"})");
+
+  SECTION("a long non-Latin title is cut on a character boundary and the link stays whole") {
+    std::string title;
+    for (int i = 0; i < 400; ++i) title += "细胞";  // 2,400 bytes
+    n.title = title;
+    REQUIRE(channel.deliver(n).delivered);
+    const std::string body = receiver.requests().back().body;
+    CHECK_THAT(body, Catch::Contains("<https://clinicaltrials.gov/study/NCT06613490?tab=results|细胞"));
+    CHECK_THAT(body, Catch::EndsWith("…>\"}"));
+    CHECK(body.size() < 1000);
+    CHECK(core::is_valid_utf8(body));
+  }
 }
 
 TEST_CASE("credentials come from a folder, owner-readable only outside systemd", "[notify][credentials]") {

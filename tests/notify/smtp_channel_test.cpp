@@ -82,3 +82,39 @@ TEST_CASE("an SMTP relay that is down is a failure that keeps the password out o
   CHECK_FALSE(result.delivered);
   CHECK_THAT(result.error, Catch::Contains("127.0.0.1") && !Catch::Contains("s3cret") && !Catch::Contains("alice"));
 }
+
+TEST_CASE("a hostile title cannot add headers or a body part to the e-mail", "[notify][smtp][hostile]") {
+  testing::TempDir dir;
+  const auto maildir = dir.path() / "Maildir";
+  SmtpReceiver receiver(maildir);
+  REQUIRE(testing::accepting(receiver.port));
+  testing::ManualClock clock;
+  notify::SmtpChannel channel("smtp://127.0.0.1:" + std::to_string(receiver.port), "tw@example.org",
+                              {"lab@example.org"}, clock, 10s);
+  const notify::Notification n{"e2",
+                               "results_posted",
+                               "NCT06613490",
+                               "Trial\r\nBcc: victim@example.org\r\nContent-Type: text/html\r\n\r\n<a href=x>click</a>",
+                               "Results\r\n.\r\nRSET\r\nposted\x1b[2J",
+                               "https://clinicaltrials.gov/study/NCT06613490?tab=results",
+                               "{}"};
+  const auto result = channel.deliver(n);
+  INFO(result.error << "\n" << receiver.process.output());
+  REQUIRE(result.delivered);
+  const auto parsed =
+      testing::run_process({"/usr/bin/python3", "-c",
+                            "import mailbox, sys, email.header\n"
+                            "m = list(mailbox.Maildir(sys.argv[1], create=False))[0]\n"
+                            "print(m['Bcc'], m.get_content_type(), m.is_multipart(), len(m.get_all('Content-Type')))\n"
+                            "print(repr(str(email.header.make_header(email.header.decode_header(m['Subject'])))))\n"
+                            "print(repr(m.get_payload(decode=True).decode('utf-8')))\n",
+                            maildir.string()});
+  INFO(parsed.output);
+  REQUIRE(parsed.exit_code == 0);
+  CHECK(parsed.output ==
+        "None text/plain False 1\n"
+        "'NCT06613490 results posted: Trial  Bcc: victim@example.org  Content-Type: text/html    <a href=x>click</a>'\n"
+        "'Results\\\\r\\\\n.\\\\r\\\\nRSET\\\\r\\\\nposted\\\\x1b[2J\\n\\nTrial\\\\r\\\\nBcc: victim@example.org"
+        "\\\\r\\\\nContent-Type: text/html\\\\r\\\\n\\\\r\\\\n<a href=x>click</a>\\n"
+        "https://clinicaltrials.gov/study/NCT06613490?tab=results\\n\\n-- \\ntrialwatch, event e2\\n'\n");
+}
