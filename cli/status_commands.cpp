@@ -4,6 +4,7 @@
 #include "cli/text.hpp"
 #include "core/clock.hpp"
 #include "core/json_text.hpp"
+#include "core/process.hpp"
 #include "store/queries.hpp"
 
 #include <fmt/format.h>
@@ -11,11 +12,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
-
-extern char** environ;
 
 namespace trialwatch::cli {
 
@@ -116,16 +113,11 @@ int notify_test(const Context& context, const std::string& channel, const std::s
   if (!program) throw std::runtime_error("cannot find trialwatchd beside trialwatch; set TRIALWATCHD to its path");
   std::vector<std::string> args{program->string(), "--db", context.database_path().string(), "--notify-test", channel};
   if (!config.empty()) args.insert(args.end(), {"--config", config});
-  std::vector<char*> argv;
-  for (auto& arg : args) argv.push_back(arg.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  if (posix_spawn(&pid, argv[0], nullptr, nullptr, argv.data(), environ) != 0)
-    throw std::runtime_error(fmt::format("cannot run {}", program->string()));
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0) {
-  }
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+  const auto pid = core::spawn(core::SpawnSpec{args, std::nullopt});
+  if (!pid) throw std::runtime_error(pid.error().message);
+  const auto ended = core::wait_for_exit(*pid);
+  if (!ended) throw std::runtime_error(ended.error().message);
+  return ended->signal != 0 ? 1 : ended->code;
 }
 
 }  // namespace trialwatch::cli

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "notify/exec_channel.hpp"
 
+#include "core/process.hpp"
 #include "core/safe_text.hpp"
 
 #include <fmt/format.h>
@@ -11,8 +12,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 namespace trialwatch::notify {
@@ -76,6 +75,13 @@ bool write_all(int fd, const std::string& data, std::chrono::steady_clock::time_
   return true;
 }
 
+// What `program` ending as `ended` means for the delivery.
+DeliveryResult result_of(const std::string& program, const core::ExitStatus& ended) {
+  if (ended.signal != 0) return {false, fmt::format("{} was ended by signal {}", program, ended.signal), std::nullopt};
+  if (ended.code != 0) return {false, fmt::format("{} exited with status {}", program, ended.code), std::nullopt};
+  return {true, {}, std::nullopt};
+}
+
 }  // namespace
 
 ExecChannel::ExecChannel(std::vector<std::string> command, std::chrono::milliseconds timeout)
@@ -95,24 +101,12 @@ DeliveryResult ExecChannel::deliver(const Notification& notification) {
       "TRIALWATCH_TITLE=" + core::for_log_line(notification.title),
       "TRIALWATCH_SUMMARY=" + core::for_log_line(notification.summary),
       "TRIALWATCH_STUDY_URL=" + notification.study_url};
-  std::vector<char*> envp;
-  for (auto& entry : environment) envp.push_back(entry.data());
-  envp.push_back(nullptr);
-  std::vector<std::string> args = m_command;
-  std::vector<char*> argv;
-  for (auto& arg : args) argv.push_back(arg.data());
-  argv.push_back(nullptr);
-
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, read_end.get(), STDIN_FILENO);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-  pid_t pid = 0;
-  const int spawned = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
+  core::SpawnSpec spec{m_command, std::move(environment)};
+  spec.stdin_fd = read_end.get();
+  spec.stdout_fd = core::SpawnSpec::k_dev_null;
+  const auto pid = core::spawn(spec);
   read_end.reset();
-  if (spawned != 0)
-    return {false, fmt::format("cannot run {}: {}", m_command.front(), std::strerror(spawned)), std::nullopt};
+  if (!pid) return {false, pid.error().message, std::nullopt};
 
   const auto deadline = std::chrono::steady_clock::now() + m_timeout;
   {
@@ -120,23 +114,18 @@ DeliveryResult ExecChannel::deliver(const Notification& notification) {
     write_all(write_end.get(), notification.event_json + "\n", deadline);  // a program may ignore its input
   }
   write_end.reset();
-  int status = 0;
   while (true) {
-    const pid_t done = ::waitpid(pid, &status, WNOHANG);
-    if (done == pid) break;
+    const auto ended = core::poll_exit(*pid);
+    if (!ended) return {false, ended.error().message, std::nullopt};
+    if (*ended) return result_of(m_command.front(), **ended);
     if (std::chrono::steady_clock::now() >= deadline) {
-      ::kill(pid, SIGKILL);
-      ::waitpid(pid, &status, 0);
+      ::kill(*pid, SIGKILL);
+      (void)core::wait_for_exit(*pid);
       return {false, fmt::format("{} ran longer than {} ms and was killed", m_command.front(), m_timeout.count()),
               std::nullopt};
     }
     ::usleep(10'000);
   }
-  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return {true, {}, std::nullopt};
-  return {false,
-          WIFEXITED(status) ? fmt::format("{} exited with status {}", m_command.front(), WEXITSTATUS(status))
-                            : fmt::format("{} was ended by signal {}", m_command.front(), WTERMSIG(status)),
-          std::nullopt};
 }
 
 }  // namespace trialwatch::notify

@@ -48,7 +48,7 @@ TEST_CASE("a log line cannot be split or given a journal priority", "[core][safe
 }
 
 TEST_CASE("is_terminal_safe agrees with for_terminal", "[core][safe_text]") {
-  for (const std::string text : {"plain"s, "Ünïcödé"s, "a\nb"s, "\x1b[2J"s, "\xc2\x9b"s, "\xff"s, ""s, "x\0"s}) {
+  for (const std::string& text : {"plain"s, "Ünïcödé"s, "a\nb"s, "\x1b[2J"s, "\xc2\x9b"s, "\xff"s, ""s, "x\0"s}) {
     CAPTURE(text);
     CHECK(is_terminal_safe(text) == (for_terminal(text) == text));
   }

@@ -1,16 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include "tests/support/process.hpp"
 
+#include "core/process.hpp"
+
 #include <csignal>
-#include <fcntl.h>
-#include <spawn.h>
 #include <stdexcept>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
-
-extern char** environ;
 
 namespace trialwatch::testing {
 
@@ -19,35 +16,15 @@ namespace {
 // Start `argv` with `extra_env`, stdin from /dev/null and stdout and stderr into `capture`; return its pid.
 pid_t spawn(const std::vector<std::string>& argv, const std::map<std::string, std::string>& extra_env,
             std::FILE* capture) {
-  const int capture_fd = fileno(capture);
-  std::vector<std::string> environment;
-  for (char** entry = environ; *entry != nullptr; ++entry) {
-    const std::string text(*entry);
-    if (extra_env.count(text.substr(0, text.find('='))) == 0) environment.push_back(text);
-  }
-  for (const auto& [name, value] : extra_env) environment.push_back(name + "=" + value);
-  std::vector<char*> env_pointers;
-  for (auto& entry : environment) env_pointers.push_back(entry.data());
-  env_pointers.push_back(nullptr);
-  std::vector<std::string> args = argv;
-  std::vector<char*> arg_pointers;
-  for (auto& arg : args) arg_pointers.push_back(arg.data());
-  arg_pointers.push_back(nullptr);
-
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, capture_fd, STDOUT_FILENO);
-  posix_spawn_file_actions_adddup2(&actions, capture_fd, STDERR_FILENO);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  pid_t pid = 0;
-  const int spawned =
-      posix_spawn(&pid, args.front().c_str(), &actions, nullptr, arg_pointers.data(), env_pointers.data());
-  posix_spawn_file_actions_destroy(&actions);
-  if (spawned != 0) throw std::runtime_error("cannot start " + args.front());
-  return pid;
+  std::vector<std::string> overrides;
+  for (const auto& [name, value] : extra_env) overrides.push_back(name + "=" + value);
+  core::SpawnSpec spec{argv, core::environment_with(overrides)};
+  spec.stdin_fd = core::SpawnSpec::k_dev_null;
+  spec.stdout_fd = spec.stderr_fd = fileno(capture);
+  const auto pid = core::spawn(spec);
+  if (!pid) throw std::runtime_error(pid.error().message);
+  return *pid;
 }
-
-int exit_code_of(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status); }
 
 std::string read_all(std::FILE* capture) {
   std::string text;
@@ -73,10 +50,8 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::map<s
     std::fclose(capture);
     throw;
   }
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0) {
-  }
-  ProcessResult result{exit_code_of(status), read_all(capture)};
+  const auto ended = core::wait_for_exit(pid);
+  ProcessResult result{ended ? ended->shell_code() : -1, read_all(capture)};
   std::fclose(capture);
   return result;
 }
@@ -100,8 +75,7 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::map<
 ChildProcess::~ChildProcess() {
   if (!m_exit_code) {
     ::kill(m_pid, SIGKILL);
-    int status = 0;
-    waitpid(m_pid, &status, 0);
+    (void)core::wait_for_exit(m_pid);
   }
   std::fclose(m_capture);
 }
@@ -111,9 +85,9 @@ void ChildProcess::send(int signal) const { ::kill(m_pid, signal); }
 std::optional<int> ChildProcess::wait_for_exit(std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (!m_exit_code) {
-    int status = 0;
-    if (waitpid(m_pid, &status, WNOHANG) == m_pid) {
-      m_exit_code = exit_code_of(status);
+    const auto ended = core::poll_exit(m_pid);
+    if (!ended || *ended) {
+      m_exit_code = ended ? (*ended)->shell_code() : -1;
       break;
     }
     if (std::chrono::steady_clock::now() >= deadline) break;
