@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "fetch/curl_http_client.hpp"
 
+#include "fetch/curl_handles.hpp"
+
 #include <curl/curl.h>
 #include <fmt/format.h>
 
@@ -10,10 +12,6 @@
 namespace trialwatch::fetch {
 
 namespace {
-
-struct EasyDeleter {
-  void operator()(CURL* handle) const noexcept { curl_easy_cleanup(handle); }
-};
 
 // What the write callback needs; filled per transfer.
 struct Transfer {
@@ -75,7 +73,7 @@ std::string host_of(const std::string& url) {
 }  // namespace
 
 struct CurlHttpClient::Handle {
-  std::unique_ptr<CURL, EasyDeleter> easy;
+  CurlEasy easy;
 };
 
 CurlGlobal::CurlGlobal() {
@@ -116,19 +114,6 @@ HttpOutcome CurlHttpClient::get(const std::string& url) { return perform(url, nu
 
 HttpOutcome CurlHttpClient::post(const HttpPost& request) { return perform(request.url, &request); }
 
-namespace {
-
-// A curl header list, freed with the transfer.
-struct HeaderList {
-  curl_slist* list = nullptr;
-  ~HeaderList() { curl_slist_free_all(list); }
-  HeaderList() = default;
-  HeaderList(const HeaderList&) = delete;
-  HeaderList& operator=(const HeaderList&) = delete;
-};
-
-}  // namespace
-
 // GET `url`, or POST `post` when it is given.
 HttpOutcome CurlHttpClient::perform(const std::string& url, const HttpPost* post) {
   if (url.rfind("https://", 0) != 0 && !(url.rfind("http://", 0) == 0 && is_loopback_url(url)))
@@ -143,14 +128,14 @@ HttpOutcome CurlHttpClient::perform(const std::string& url, const HttpPost* post
   char error_buffer[CURL_ERROR_SIZE] = {};
 
   curl_easy_setopt(easy, CURLOPT_URL, url.c_str());
-  HeaderList headers;
+  CurlList headers;
   if (post != nullptr) {
-    for (const auto& header : post->headers) headers.list = curl_slist_append(headers.list, header.c_str());
-    headers.list = curl_slist_append(headers.list, "Expect:");  // no 100-continue round trip
+    for (const auto& header : post->headers) append(headers, header.c_str());
+    append(headers, "Expect:");  // no 100-continue round trip
     curl_easy_setopt(easy, CURLOPT_POST, 1L);
     curl_easy_setopt(easy, CURLOPT_POSTFIELDS, post->body.data());
     curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(post->body.size()));
-    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers.list);
+    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers.get());
   } else {
     curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
   }

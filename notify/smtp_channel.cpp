@@ -2,6 +2,7 @@
 #include "notify/smtp_channel.hpp"
 
 #include "core/safe_text.hpp"
+#include "fetch/curl_handles.hpp"
 #include "fetch/curl_http_client.hpp"
 
 #include <curl/curl.h>
@@ -14,13 +15,6 @@
 namespace trialwatch::notify {
 
 namespace {
-
-struct EasyDeleter {
-  void operator()(CURL* easy) const noexcept { curl_easy_cleanup(easy); }
-};
-struct ListDeleter {
-  void operator()(curl_slist* list) const noexcept { curl_slist_free_all(list); }
-};
 
 // The message being read by libcurl's upload callback.
 struct Upload {
@@ -79,11 +73,10 @@ DeliveryResult SmtpChannel::deliver(const Notification& n) {
   const bool implicit_tls = m_url.rfind("smtps://", 0) == 0;
   if (!implicit_tls && !(m_url.rfind("smtp://", 0) == 0))
     return {false, "the SMTP URL must start with smtps:// or smtp://", std::nullopt};
-  std::unique_ptr<CURL, EasyDeleter> easy(curl_easy_init());
+  const fetch::CurlEasy easy(curl_easy_init());
   if (!easy) return {false, "libcurl could not create an SMTP handle", std::nullopt};
-  std::unique_ptr<curl_slist, ListDeleter> recipients;
-  for (const auto& address : m_to)
-    recipients.reset(curl_slist_append(recipients.release(), fmt::format("<{}>", address_of(address)).c_str()));
+  fetch::CurlList recipients;
+  for (const auto& address : m_to) fetch::append(recipients, fmt::format("<{}>", address_of(address)).c_str());
   const std::string message = email_message(n, m_from, m_to, rfc5322_date(m_clock.now()));
   Upload upload{&message};
   const std::string mail_from = fmt::format("<{}>", address_of(m_from));
