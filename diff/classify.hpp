@@ -14,7 +14,7 @@ struct Classification {
   std::vector<core::ChangeEvent> events;
 };
 
-// Classify the field `changes` between two versions whose facts are `before` and `after` (PRODUCT.md rules):
+// Classify the field `changes` between two versions whose facts are `before` and `after` (docs/sync.md rules):
 // - provenance is sponsor_update exactly when lastUpdatePostDate advanced, else registry_reprocessing;
 // - a sponsor update yields last_updated plus one typed event per part of the record that changed;
 // - registry reprocessing yields one study_reprocessed event and no typed events;

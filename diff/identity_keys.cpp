@@ -16,7 +16,7 @@ struct Entry {
 
 using K = ArrayRule::Kind;
 
-// The identity-key table (API-NOTES.md §11), sorted by path for binary search.
+// The identity-key table (docs/registry-api.md), sorted by path for binary search.
 constexpr auto k_table = [] {
   std::array<Entry, 62> table{{
       {"annotationSection.annotationModule.unpostedAnnotation.unpostedEvents", K::keyed, {"type", "date"}},

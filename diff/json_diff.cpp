@@ -1,17 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "diff/json_diff.hpp"
 
-#include "core/json_text.hpp"
-#include "diff/detail/array_trim.hpp"
 #include "diff/detail/facts_reader.hpp"
-#include "diff/detail/sections.hpp"
 #include "diff/identity_keys.hpp"
 
 #include <simdjson.h>
 
-#include <algorithm>
 #include <map>
-#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -23,24 +18,10 @@ using core::FieldChange;
 struct StudyDiffer::Parsers {
   dom::parser before;
   dom::parser after;
-  dom::parser record;                   // single records cut from an array, when their identity key is needed
-  simdjson::ondemand::parser ondemand;  // splits, small facts documents
-  // The document of the last read(): a padded copy, its sections (when it splits) and its facts.
+  // The document of the last successful read(), still in `after` while `after_read` holds: its text and root.
   std::string after_text;
-  std::string_view after_json;
-  bool after_split = false;
-  detail::Sections after_sections;
-  std::optional<StudyFacts> after_facts;
-  // Work buffers that only grow.
-  std::string before_text;
-  std::string scratch;
-  std::string old_reduced;
-  std::string new_reduced;
-
-  // Read the facts of a document from its facts-bearing sections.
-  core::Result<StudyFacts> facts_of(const detail::Sections& sections);
-  // The fast path of compare() against the last read() document; nullopt when it cannot be taken.
-  std::optional<Comparison> compare_sections(const detail::Sections& old_sections);
+  dom::element after_root;
+  bool after_read = false;
 };
 
 namespace {
@@ -111,18 +92,9 @@ class MemberScope {
   PathMark m_pattern;
 };
 
-// Records cut from the front of an array of both versions (detail::ArrayTrim), by the array's path.
-struct CutRecords {
-  std::string path;
-  const detail::ArrayTrim* trim;
-};
-
 class Walker {
  public:
   explicit Walker(std::vector<FieldChange>& out) : m_out(out) {}
-  // A walker of documents from which `cuts` were cut; `parser` reads the cut records whose keys are needed.
-  Walker(std::vector<FieldChange>& out, std::vector<CutRecords> cuts, dom::parser& parser)
-      : m_out(out), m_cuts(std::move(cuts)), m_record_parser(&parser) {}
 
   void compare(dom::element a, dom::element b) {
     if (m_pattern == k_version_holder_path) return;
@@ -141,17 +113,8 @@ class Walker {
 
  private:
   std::vector<FieldChange>& m_out;
-  std::vector<CutRecords> m_cuts;
-  dom::parser* m_record_parser = nullptr;
   std::string m_path;
   std::string m_pattern;
-
-  // The records cut from the front of the array at the current path (the same in both versions), if any.
-  const detail::ArrayTrim* cut_here() const {
-    for (const auto& cut : m_cuts)
-      if (cut.path == m_path) return cut.trim;
-    return nullptr;
-  }
 
   void emit(FieldChange::Op op, std::string old_json, std::string new_json) {
     m_out.push_back(FieldChange{op, m_path, std::move(old_json), std::move(new_json)});
@@ -245,24 +208,13 @@ class Walker {
   }
 
   void compare_arrays(dom::array a, dom::array b) {
-    // Records cut from the front are equal in both: they change no set difference, but count for the rule, the
-    // keyed numbering and the positions.
-    const detail::ArrayTrim* const cut = cut_here();
-    const auto starts_with = [](std::string_view record, char c) { return record.front() == c; };
     bool scalars = true;
-    bool cut_objects = true;
     for (const auto e : a) scalars = scalars && is_scalar(e);
     for (const auto e : b) scalars = scalars && is_scalar(e);
-    if (cut)
-      for (const auto record : cut->head) {
-        scalars = scalars && !starts_with(record, '{') && !starts_with(record, '[');
-        cut_objects = cut_objects && starts_with(record, '{');
-      }
     const ArrayRule rule = array_rule(m_pattern, scalars);
     if (rule.kind == ArrayRule::Kind::set && scalars) return compare_sets(a, b);
-    if (rule.kind == ArrayRule::Kind::keyed && all_objects(a) && all_objects(b) && cut_objects)
-      return compare_keyed(a, b, rule, cut);
-    compare_ordered(a, b, cut ? cut->head.size() : 0);
+    if (rule.kind == ArrayRule::Kind::keyed && all_objects(a) && all_objects(b)) return compare_keyed(a, b, rule);
+    compare_ordered(a, b);
   }
 
   static bool all_objects(dom::array array) {
@@ -309,11 +261,9 @@ class Walker {
   }
 
   // Key the records of `records` from `first` on; the second record with the same key becomes "key #2", and so
-  // on, counting the records before `first` (and those `cut` before them) as well, so the keys are those of keying
-  // the whole array.
-  std::vector<std::pair<std::string, dom::element>> keyed_records(const std::vector<dom::element>& records,
-                                                                  std::size_t first, const ArrayRule& rule,
-                                                                  const detail::ArrayTrim* cut) {
+  // on, counting the records before `first` as well, so the keys are those of keying the whole array.
+  static std::vector<std::pair<std::string, dom::element>> keyed_records(const std::vector<dom::element>& records,
+                                                                         std::size_t first, const ArrayRule& rule) {
     std::vector<std::pair<std::string, dom::element>> keyed;
     std::unordered_map<std::string, int> seen;
     for (std::size_t i = first; i < records.size(); ++i) {
@@ -322,7 +272,6 @@ class Walker {
     }
     for (std::size_t i = 0; i < first && !keyed.empty(); ++i)  // occurrences before `first` of the same keys
       if (const auto it = seen.find(identity(records[i], rule)); it != seen.end()) ++it->second;
-    if (cut && !keyed.empty()) count_cut_keys(*cut, rule, seen);
     for (auto& [key, e] : keyed) {
       const int n = ++seen[key];
       if (n > 1 || key.empty()) key.append(key.empty() ? "#" : " #").append(std::to_string(n));
@@ -330,21 +279,7 @@ class Walker {
     return keyed;
   }
 
-  // Add to `seen` the cut records that have one of its keys; only those that could have one are read.
-  void count_cut_keys(const detail::ArrayTrim& cut, const ArrayRule& rule, std::unordered_map<std::string, int>& seen) {
-    std::vector<std::string_view> keys;
-    for (const auto& [key, count] : seen) keys.push_back(key);
-    for (const auto index : detail::KeyScreen(keys).candidates(cut.head)) {
-      const auto text = cut.head[index];
-      dom::element record;
-      if (m_record_parser->parse(text.data(), text.size()).get(record) != simdjson::SUCCESS ||
-          record.type() != dom::element_type::OBJECT)
-        continue;  // cannot happen: the record is part of the later version, which was read whole
-      if (const auto it = seen.find(identity(record, rule)); it != seen.end()) ++it->second;
-    }
-  }
-
-  void compare_keyed(dom::array a, dom::array b, const ArrayRule& rule, const detail::ArrayTrim* cut) {
+  void compare_keyed(dom::array a, dom::array b, const ArrayRule& rule) {
     // Records usually keep their places and change at the end (a site added): records equal in place at the
     // start pair with each other under their keys too (their numbering counts the same records), so only the
     // rest needs keying and matching.
@@ -352,8 +287,8 @@ class Walker {
     const std::vector<dom::element> ys(b.begin(), b.end());
     std::size_t head = 0;
     while (head < xs.size() && head < ys.size() && deep_equal(xs[head], ys[head])) ++head;
-    const auto before = keyed_records(xs, head, rule, cut);
-    const auto after = keyed_records(ys, head, rule, cut);
+    const auto before = keyed_records(xs, head, rule);
+    const auto after = keyed_records(ys, head, rule);
     std::unordered_map<std::string_view, dom::element> after_by_key;
     for (const auto& [key, e] : after) after_by_key.emplace(key, e);
     std::unordered_map<std::string_view, bool> before_keys;
@@ -372,11 +307,10 @@ class Walker {
       if (before_keys.find(key) == before_keys.end()) emit_keyed(FieldChange::Op::add, key, e);
   }
 
-  // Compare by position; `first` is the position of the first element (after records cut from the front).
-  void compare_ordered(dom::array a, dom::array b, std::size_t first) {
+  void compare_ordered(dom::array a, dom::array b) {
     auto it_a = a.begin();
     auto it_b = b.begin();
-    std::size_t index = first;
+    std::size_t index = 0;
     for (; it_a != a.end() && it_b != b.end(); ++it_a, ++it_b, ++index) {
       PathMark mark(m_path);
       append_key(std::to_string(index));
@@ -398,156 +332,26 @@ core::Error parse_error(const char* which, simdjson::error_code code) {
 StudyDiffer::StudyDiffer() : m_parsers(std::make_unique<Parsers>()) {}
 StudyDiffer::~StudyDiffer() = default;
 
-namespace {
-
-using detail::Member;
-using detail::Sections;
-
-bool has_equal(const std::vector<Member>& members, const std::string& key, std::string_view raw) {
-  for (const auto& member : members)
-    if (member.key == key) return member.raw == raw;
-  return false;
-}
-
-void append_member(std::string& out, const std::string& key, std::string_view raw) {
-  if (out.back() != '{') out.push_back(',');
-  core::append_json_quoted(out, key);
-  out.push_back(':');
-  out.append(raw);
-}
-
-// Records cut from the front of an array of one changed module of both versions.
-struct ModuleTrim {
-  std::string module;
-  detail::ArrayTrim trim;
-};
-
-// Modules smaller than this are parsed whole; a cut must spare at least this much text.
-constexpr std::size_t k_min_cut_bytes = 8192;
-
-// Write into `out` `mine` without the members that `other` holds with identical text, and without what `trims` cut:
-// diffing the rest gives the same changes.
-void reduced(const Sections& mine, const Sections& other, const std::vector<ModuleTrim>& trims, std::string& out) {
-  out.assign("{");
-  for (const auto& member : mine.top) {
-    if (has_equal(other.top, member.key, member.raw)) continue;
-    if (member.key == "protocolSection" && !mine.protocol.empty()) {
-      std::string section = "{";
-      for (const auto& module : mine.protocol) {
-        if (has_equal(other.protocol, module.key, module.raw)) continue;
-        const auto trim =
-            std::find_if(trims.begin(), trims.end(), [&](const auto& t) { return t.module == module.key; });
-        append_member(section, module.key, trim == trims.end() ? std::string(module.raw) : cut(module.raw, trim->trim));
-      }
-      append_member(out, member.key, section + "}");
-    } else {
-      append_member(out, member.key, member.raw);
-    }
-  }
-  out.push_back('}');
-}
-
-// The records that can be cut from the front of an array in each big module that changed between `earlier` and
-// `later`, whose text is in `later_buffer` (padded).
-std::vector<ModuleTrim> trims_between(simdjson::ondemand::parser& parser, const std::string& later_buffer,
-                                      const Sections& later, const Sections& earlier) {
-  std::vector<ModuleTrim> trims;
-  const char* const buffer_end = later_buffer.data() + later_buffer.size();
-  for (const auto& module : later.protocol) {
-    if (module.raw.size() < k_min_cut_bytes) continue;
-    const auto old = std::find_if(earlier.protocol.begin(), earlier.protocol.end(),
-                                  [&](const Member& m) { return m.key == module.key; });
-    if (old == earlier.protocol.end() || old->raw == module.raw) continue;
-    const auto capacity = static_cast<std::size_t>(buffer_end - module.raw.data());
-    if (auto trim = detail::find_array_trim(parser, module.raw, capacity, old->raw, k_min_cut_bytes))
-      trims.push_back(ModuleTrim{module.key, std::move(*trim)});
-  }
-  return trims;
-}
-
-// Write into `out` the parts of a study that StudyFacts reads, as a small document of their own.
-void facts_document(const Sections& sections, std::string& out) {
-  std::string protocol = "{";
-  for (const auto& module : sections.protocol)
-    if (module.key == "identificationModule" || module.key == "statusModule" || module.key == "designModule")
-      append_member(protocol, module.key, module.raw);
-  out.assign("{");
-  append_member(out, "protocolSection", protocol + "}");
-  for (const auto& member : sections.top)
-    if (member.key == "annotationSection" || member.key == "hasResults") append_member(out, member.key, member.raw);
-  out.push_back('}');
-}
-
-// Parse `text` (padded in place) with `parser` into `root`.
-bool parse_padded(dom::parser& parser, std::string& text, dom::element& root) {
-  const auto json = detail::pad(text);
-  return parser.parse(json.data(), json.length(), false).get(root) == simdjson::SUCCESS;
-}
-
-}  // namespace
-
 core::Result<StudyFacts> StudyDiffer::read(std::string_view after) {
   Parsers& p = *m_parsers;
+  p.after_read = false;
+  auto root = detail::parse_study(p.after, after);
+  if (!root) return std::move(root).error();
   p.after_text.assign(after);
-  const auto json = detail::pad(p.after_text);
-  p.after_json = std::string_view(json.data(), json.length());
-  p.after_sections.top.clear();
-  p.after_sections.protocol.clear();
-  p.after_facts.reset();
-  p.after_split = detail::split_sections(p.ondemand, json, p.after_sections);
-  if (p.after_split) {
-    auto facts = p.facts_of(p.after_sections);
-    if (facts) {
-      p.after_facts = *facts;
-      return facts;
-    }
-  }
-  return detail::read_study_facts(p.ondemand, json);  // the reader of the whole document: its answer or its error
-}
-
-core::Result<StudyFacts> StudyDiffer::Parsers::facts_of(const detail::Sections& sections) {
-  facts_document(sections, scratch);
-  return detail::read_study_facts(ondemand, detail::pad(scratch));
-}
-
-std::optional<StudyDiffer::Comparison> StudyDiffer::Parsers::compare_sections(const detail::Sections& old_sections) {
-  auto old_facts = facts_of(old_sections);
-  if (!old_facts) return std::nullopt;
-  const auto trims = trims_between(ondemand, after_text, after_sections, old_sections);
-  reduced(old_sections, after_sections, trims, old_reduced);
-  reduced(after_sections, old_sections, trims, new_reduced);
-  dom::element a;
-  dom::element b;
-  if (!parse_padded(before, old_reduced, a) || !parse_padded(after, new_reduced, b)) return std::nullopt;
-  Comparison comparison{{}, std::move(*old_facts), *after_facts};
-  std::vector<CutRecords> cuts;
-  for (const auto& t : trims) cuts.push_back(CutRecords{"protocolSection." + t.module + "." + t.trim.key, &t.trim});
-  Walker(comparison.changes, std::move(cuts), record).compare(a, b);
-  return comparison;
+  p.after_root = *root;
+  p.after_read = true;
+  return detail::facts_of(*root);
 }
 
 core::Result<StudyDiffer::Comparison> StudyDiffer::compare(std::string_view before, std::string_view after) {
   Parsers& p = *m_parsers;
-  if (after != p.after_json) (void)read(after);
-  // Fast path: most of a changed study is unchanged; diff only the sections whose text differs. The stored version
-  // is split where it differs from the new one; whole when it does not line up.
-  if (p.after_split && p.after_facts) {
-    Sections old_sections;
-    bool split = detail::align_sections(before, p.after_sections, old_sections, p.ondemand, p.scratch);
-    if (!split) {
-      old_sections = {};
-      p.before_text.assign(before);
-      split = detail::split_sections(p.ondemand, detail::pad(p.before_text), old_sections);
-    }
-    if (split)
-      if (auto comparison = p.compare_sections(old_sections)) return std::move(*comparison);
-  }
-  // Anything unusual (not an object, invalid JSON): the whole documents, with a precise error.
   dom::element a;
-  dom::element b;
-  if (const auto error = m_parsers->before.parse(before.data(), before.size()).get(a))
-    return parse_error("older", error);
-  if (const auto error = m_parsers->after.parse(after.data(), after.size()).get(b)) return parse_error("newer", error);
+  dom::element b = p.after_root;
+  if (const auto error = p.before.parse(before.data(), before.size()).get(a)) return parse_error("older", error);
+  if (!p.after_read || after != p.after_text) {  // not the document of the last read(): parse it
+    p.after_read = false;
+    if (const auto error = p.after.parse(after.data(), after.size()).get(b)) return parse_error("newer", error);
+  }
   Comparison comparison;
   Walker(comparison.changes).compare(a, b);
   if (a.type() == dom::element_type::OBJECT) comparison.before = detail::facts_of(a);

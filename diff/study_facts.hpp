@@ -36,9 +36,7 @@ struct StudyFacts {
   std::vector<std::string> reset_dates;  // dates of unposted RESET events (results returned by QC)
 };
 
-// Read the facts of the study JSON `json`, visiting only the modules they live in (simdjson On-Demand); fail with
-// bad_response when it is not a JSON object or what is read is malformed. Parts it skips are not validated: the
-// sync cycle reads studies out of pages that were parsed strictly.
+// Read the facts of the study JSON `json`; fail with bad_response when it is not valid JSON or not an object.
 core::Result<StudyFacts> read_study_facts(std::string_view json);
 
 }  // namespace trialwatch::diff

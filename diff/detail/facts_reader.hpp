@@ -7,12 +7,14 @@
 
 #include <simdjson.h>
 
+#include <string_view>
+
 namespace trialwatch::diff::detail {
 
 // Read the facts of the parsed study `root` (an object).
 StudyFacts facts_of(simdjson::dom::element root);
 
-// read_study_facts() with the caller's parser and padded text, so a caller reading many studies allocates once.
-core::Result<StudyFacts> read_study_facts(simdjson::ondemand::parser& parser, simdjson::padded_string_view json);
+// Parse the study `json` with `parser` and return its root; fail with bad_response unless it is a JSON object.
+core::Result<simdjson::dom::element> parse_study(simdjson::dom::parser& parser, std::string_view json);
 
 }  // namespace trialwatch::diff::detail

@@ -121,8 +121,7 @@ TEST_CASE("invalid JSON on either side is an error, not an empty diff", "[diff][
   CHECK_FALSE(differ.diff(R"({"protocolSection":{"x":1}})", R"({"protocolSection":{"x":}})").has_value());
 }
 
-// Found by fuzz/differ_fuzz.cpp (minimised): a NUL where a key should start made the section splitter throw from
-// inside simdjson instead of reporting the document as malformed, which ended the process.
+// Found by fuzz/differ_fuzz.cpp (minimised): a NUL where a key should start is a malformed document, not a throw.
 TEST_CASE("a malformed key inside an object is an error, never an exception", "[diff][json_diff][fuzz]") {
   StudyDiffer differ;
   const std::string nul_key("{\0}", 3);
@@ -134,7 +133,25 @@ TEST_CASE("a malformed key inside an object is an error, never an exception", "[
   CHECK_FALSE(differ.diff("{}", nested).has_value());
 }
 
-TEST_CASE("the identity-key table knows the arrays API-NOTES lists", "[diff][identity_keys]") {
+TEST_CASE("compare() diffs the texts it is given, whatever read() saw last", "[diff][json_diff]") {
+  StudyDiffer differ;
+  const std::string one = R"({"protocolSection":{"statusModule":{"overallStatus":"RECRUITING"}}})";
+  const std::string two = R"({"protocolSection":{"statusModule":{"overallStatus":"COMPLETED"}}})";
+  REQUIRE(differ.read(two).has_value());
+  const auto same = differ.diff(one, one);  // not the document read(): parsed afresh
+  REQUIRE(same.has_value());
+  CHECK(same->empty());
+  REQUIRE(differ.read(two).has_value());
+  CHECK_FALSE(differ.read("{").has_value());  // a failed read() forgets the document before it
+  const auto changed = differ.compare(one, two);
+  REQUIRE(changed.has_value());
+  REQUIRE(changed->changes.size() == 1);
+  CHECK(changed->changes[0].path == "protocolSection.statusModule.overallStatus");
+  CHECK(changed->before.overall_status == "RECRUITING");
+  CHECK(changed->after.overall_status == "COMPLETED");
+}
+
+TEST_CASE("the identity-key table knows the arrays docs/registry-api.md lists", "[diff][identity_keys]") {
   using trialwatch::diff::array_rule;
   using trialwatch::diff::ArrayRule;
   CHECK(array_rule("protocolSection.contactsLocationsModule.locations", false).key_fields ==
