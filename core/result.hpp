@@ -16,6 +16,7 @@ struct Error {
     network,        // a transport failure: connect, timeout, reset (retryable)
     http_status,    // the server answered with an unexpected status
     bad_response,   // the server answered with a body we cannot use
+    unreadable,     // one record arrived whole but cannot be read (a lone surrogate, too deep): skip it, keep the rest
     cancelled,      // the caller asked to stop
     io,             // a local file or database operation failed
   };

@@ -24,7 +24,7 @@ CycleReport NaiveCycle::run() {
   if (result)
     m_logger.log(core::LogLevel::info, "naive cycle complete: {} studies checked, {} fetched, {} changed",
                  record.checked, record.fetched, record.changed);
-  return CycleReport{result ? CycleOutcome::completed : CycleOutcome::failed, record};
+  return CycleReport{result ? CycleOutcome::completed : CycleOutcome::failed, record, {}};  // never partial
 }
 
 // Fetch every actively tracked study in full and store each document whose text differs from the last stored one.

@@ -11,7 +11,7 @@
 
 namespace trialwatch::daemon {
 
-// The benchmark's naive baseline (issue #8, docs/performance.md), for `trialwatchd --once --strategy naive` only:
+// The benchmark's naive baseline (docs/performance.md), for `trialwatchd --once --strategy naive` only:
 // one GET /studies/{id} per tracked study, no /version gate and no watermark, the whole text compared with the last
 // stored one (so a versionHolder-only change counts), changed documents stored uncompressed. It has no diff, so it
 // records no events; its run row counts requests, bytes, studies checked, fetched and changed.

@@ -45,11 +45,12 @@ std::string clock_time(const std::string& rfc3339) {
   return rfc3339.size() >= 16 ? rfc3339.substr(11, 5) + " UTC" : rfc3339;
 }
 
-std::string last_sync(const store::RunRecord& run) {
+std::string last_sync(const store::RunRecord& run, std::size_t skipped) {
   if (run.outcome == "failed") return fmt::format("last sync {} failed", clock_time(run.started_at));
   if (run.outcome == "unchanged")
     return fmt::format("last check {} (registry not refreshed)", clock_time(run.started_at));
-  return fmt::format("last sync {} OK ({} {}, {} changed)", clock_time(run.started_at), run.events,
+  return fmt::format("last sync {} {} ({} {}, {} changed)", clock_time(run.started_at),
+                     run.outcome == "partial" ? "skipped " + studies(skipped) : std::string("OK"), run.events,
                      run.events == 1 ? "event" : "events", run.changed);
 }
 
@@ -60,7 +61,7 @@ std::string status_line(const StatusFacts& facts) {
     return fmt::format("Backing off: {}; retry in {}; tracking {}", facts.failure, human_duration(facts.retry_in),
                        studies(facts.tracked));
   std::string line = "Tracking " + studies(facts.tracked);
-  if (facts.last_run) line += "; " + last_sync(*facts.last_run);
+  if (facts.last_run) line += "; " + last_sync(*facts.last_run, facts.skipped);
   if (!facts.next_check.empty()) line += "; next check " + facts.next_check;
   return line;
 }

@@ -29,12 +29,14 @@ struct StatusFacts {
   std::size_t tracked = 0;
   std::optional<store::RunRecord> last_run;  // the last finished sync run
   std::string next_check;                    // local time "HH:MM" of the next check
+  std::size_t skipped = 0;                   // studies the last sync skipped (its outcome is partial)
   std::string failure;                       // the last cycle's error while backing off, else empty
   std::chrono::seconds retry_in{0};          // while backing off
 };
 
 // Return the one-line status for systemd: "Tracking 37 studies; last sync 09:12 OK (2 events); next check
-// 09:42", or "Backing off: <error>; retry in 4m; tracking 37 studies".
+// 09:42", "…; last sync 09:12 skipped 1 study (2 events, 1 changed); …" after a partial sync, or "Backing off:
+// <error>; retry in 4m; tracking 37 studies".
 std::string status_line(const StatusFacts& facts);
 
 }  // namespace trialwatch::daemon

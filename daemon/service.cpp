@@ -32,6 +32,7 @@ std::string utc_clock_after(std::chrono::seconds wait) {
 struct Service::CycleResult {
   CycleOutcome outcome = CycleOutcome::failed;
   std::string error;
+  std::size_t skipped = 0;  // studies a partial cycle skipped
 };
 
 Service::Service(ServiceParts parts, core::Config config, bool force_reconcile)
@@ -103,7 +104,7 @@ Service::CycleResult Service::cycle() {
   if (report.outcome != CycleOutcome::failed) m_force_reconcile = false;
   m_waiting = m_parts.history.tracked_without_version();
   m_delivery.run();  // what this cycle found, and retries that came due
-  return CycleResult{report.outcome, report.run.error};
+  return CycleResult{report.outcome, report.run.error, report.skipped.size()};
 }
 
 int Service::run_once() {
@@ -132,8 +133,9 @@ int Service::run_until_stopped() {
       facts.retry_in = wait;
       logger.log(core::LogLevel::error, "sync failed: {}; next attempt in {}", result.error, human_duration(wait));
     } else {
-      failures = 0;
+      failures = 0;  // a partial cycle is not a failure: what it skipped is retried at the next check
       wait = jittered(m_config.sync.check_interval, m_parts.unit_random());
+      facts.skipped = result.skipped;
       facts.next_check = utc_clock_after(wait);
     }
     wait_for_next_check(wait, status_line(facts));

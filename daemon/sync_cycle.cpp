@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <set>
@@ -37,6 +38,28 @@ bool watermark_moved(const store::StudySummary& stored, const store::StudySummar
 // changed, or a reconcile is due.
 bool needs_full_fetch(const store::StoredStudy* stored, const diff::StudyFacts& facts, bool reconcile_due) {
   return !stored || reconcile_due || stored->state != "present" || watermark_moved(stored->summary, summary_of(facts));
+}
+
+// Turn `error`, a study that could not be read, into the signal that makes by_ids() narrow to it and skip it.
+Error unreadable(Error error) { return Error{Error::Code::unreadable, std::move(error.message)}; }
+
+// The warning and run-record sentence for one study skipped because its record could not be read.
+std::string skipped_line(const fetch::UnreadableStudy& study) {
+  return fmt::format("{} was skipped: the registry's record could not be read ({}); it is retried next cycle",
+                     study.id.str(), study.reason);
+}
+
+// The run record's sentence for the studies a partial cycle skipped: the first five by ID, and the first reason.
+std::string skipped_sentence(const std::vector<fetch::UnreadableStudy>& skipped) {
+  if (skipped.size() == 1) return skipped_line(skipped.front());
+  constexpr std::size_t k_named = 5;
+  std::string ids;
+  for (std::size_t i = 0; i < std::min(skipped.size(), k_named); ++i) ids += (i > 0 ? ", " : "") + skipped[i].id.str();
+  if (skipped.size() > k_named) ids += fmt::format(" and {} more", skipped.size() - k_named);
+  return fmt::format(
+      "{} studies were skipped because the registry's records could not be read ({}; the first: {}); they are "
+      "retried next cycle",
+      skipped.size(), ids, skipped.front().reason);
 }
 
 // The work of one run: everything it learns on the way, and its counters.
@@ -70,16 +93,21 @@ class CycleRun {
       m_record.error = result.error().message;
     } else {
       outcome = *result;
-      m_record.outcome = outcome == CycleOutcome::unchanged ? "unchanged" : "ok";
+      m_record.outcome = outcome == CycleOutcome::unchanged ? "unchanged"
+                         : outcome == CycleOutcome::partial ? "partial"
+                                                            : "ok";
+      if (outcome == CycleOutcome::partial) m_record.error = skipped_sentence(m_skipped);
     }
     m_history.finish_run(m_record);
-    if (outcome == CycleOutcome::completed) {
+    if (outcome == CycleOutcome::completed || outcome == CycleOutcome::partial) {
       crash_point("before_watermark");
-      m_history.set_completed_data_timestamp(m_data_timestamp);
-      // The first complete cycle fetched every study in full: it counts as the first reconcile.
+      // Skipped studies leave this data unsynced: the next cycle checks again and retries them.
+      if (outcome == CycleOutcome::completed) m_history.set_completed_data_timestamp(m_data_timestamp);
+      // The first complete cycle fetched every study in full: it counts as the first reconcile. A partial one counts
+      // too, or a due reconcile would fetch everything again every cycle until the skipped records are fixed.
       if (m_reconciled) m_history.set_last_reconcile(started);
     }
-    return CycleReport{outcome, m_record};
+    return CycleReport{outcome, m_record, m_skipped};
   }
 
  private:
@@ -96,6 +124,8 @@ class CycleRun {
   // What the store held when this run first asked (every stored state in one query, not one per tracked study; a
   // study missing from it had nothing stored). Each study is stored at most once per run.
   std::optional<store::StoredStudies> m_stored;
+  std::unordered_set<std::string> m_handled;  // studies fetched in full and handled in this run (narrowing revisits)
+  std::vector<fetch::UnreadableStudy> m_skipped;  // studies whose records could not be read: the run is partial
   Discovery m_discovery;
   bool m_reconciled = false;                 // this run fetched every tracked study in full
   std::vector<store::NewVersion> m_pending;  // handled studies not yet committed (see CycleOptions::commit_studies)
@@ -141,12 +171,12 @@ class CycleRun {
     std::unordered_set<std::string> seen;
     std::unordered_set<std::string> moved;  // seen, and new, changed or due for a full fetch
     std::map<std::string, std::string> canonical_of_alias;
-    auto rejected =
+    auto skipped =
         m_registry.by_ids(tracked, k_watermark_fields, m_options.watermark_page_size,
                           [&](const std::string& json) -> core::Result<core::Ok> {
                             beat();
                             auto facts = diff::read_study_facts(json);
-                            if (!facts) return std::move(facts).error();
+                            if (!facts) return unreadable(std::move(facts).error());
                             if (facts->nct_id.empty())
                               return Error{Error::Code::bad_response, "the registry listed a study without an NCT ID"};
                             for (const auto& alias : facts->aliases) canonical_of_alias[alias] = facts->nct_id;
@@ -156,12 +186,15 @@ class CycleRun {
                               moved.insert(facts->nct_id);
                             return core::Ok{};
                           });
-    if (!rejected) return std::move(rejected).error();
-    std::set<std::string> rejected_ids;
-    for (const auto& id : *rejected) {
-      rejected_ids.insert(id.str());
-      m_logger.log(core::LogLevel::warning, "the registry rejects {} as malformed; it is skipped until that changes",
-                   id.str());
+    if (!skipped) return std::move(skipped).error();
+    std::set<std::string> skipped_ids;
+    for (const auto& id : skipped->rejected) {
+      skipped_ids.insert(id.str());
+      reject(id);
+    }
+    for (const auto& study : skipped->unreadable) {
+      skipped_ids.insert(study.id.str());
+      skip(study);
     }
     m_record.checked = static_cast<int>(seen.size());
 
@@ -169,7 +202,7 @@ class CycleRun {
     std::vector<NctId> to_fetch;
     std::set<std::string> wanted;
     for (const auto& id : tracked) {
-      if (rejected_ids.count(id.str()) > 0) continue;
+      if (skipped_ids.count(id.str()) > 0) continue;
       if (seen.count(id.str()) > 0) {
         if (moved.count(id.str()) > 0) {
           to_fetch.push_back(id);
@@ -204,9 +237,25 @@ class CycleRun {
 
     // The watermarks advance in run(), after the run is recorded.
     m_reconciled = reconcile_due || !m_history.last_reconcile();
-    m_logger.log(core::LogLevel::info, "sync of {} complete: {} studies checked, {} fetched, {} changed, {} events",
-                 m_data_timestamp, m_record.checked, m_record.fetched, m_record.changed, m_record.events);
-    return CycleOutcome::completed;
+    m_logger.log(core::LogLevel::info, "sync of {} {}: {} studies checked, {} fetched, {} changed, {} events{}",
+                 m_data_timestamp, m_skipped.empty() ? "complete" : "partial", m_record.checked, m_record.fetched,
+                 m_record.changed, m_record.events,
+                 m_skipped.empty() ? std::string() : fmt::format(", {} skipped", m_skipped.size()));
+    return m_skipped.empty() ? CycleOutcome::completed : CycleOutcome::partial;
+  }
+
+  // Log an ID the registry rejects as malformed; it is left out until that changes.
+  void reject(const NctId& id) const {
+    m_logger.log(core::LogLevel::warning, "the registry rejects {} as malformed; it is skipped until that changes",
+                 id.str());
+  }
+
+  // Log a study whose record could not be read, once, and remember it: the run ends partial.
+  void skip(const fetch::UnreadableStudy& study) {
+    for (const auto& earlier : m_skipped)
+      if (earlier.id == study.id) return;
+    m_logger.log(core::LogLevel::warning, "{}", skipped_line(study));
+    m_skipped.push_back(study);
   }
 
   // Add the watch-list entries this run has not seen yet to `to_fetch` and `wanted`.
@@ -218,13 +267,15 @@ class CycleRun {
     }
   }
 
-  // Fetch `ids` in full and store what changed; studies handled before a failure are kept (a re-run will not store
-  // them again).
+  // Fetch `ids` in full and store what changed, skipping studies whose records cannot be read; studies handled before
+  // a failure are kept (a re-run will not store them again).
   core::Result<core::Ok> fetch_in_full(const std::vector<NctId>& ids, const std::set<std::string>& wanted) {
     auto fetched = m_registry.by_ids(ids, "", m_options.full_page_size,
                                      [&](std::string json) { return store_study(std::move(json), wanted); });
     flush();
     if (!fetched) return std::move(fetched).error();
+    for (const auto& id : fetched->rejected) reject(id);
+    for (const auto& study : fetched->unreadable) skip(study);
     return core::Ok{};
   }
 
@@ -241,20 +292,22 @@ class CycleRun {
     return !at || now - *at >= m_options.full_reconcile;
   }
 
+  // Handle one fully fetched study: store its new version, changes and events, unless this run handled it already
+  // (listed twice, or asked for again while by_ids() narrowed a batch). A record that cannot be read is unreadable.
   core::Result<core::Ok> store_study(std::string json, const std::set<std::string>& wanted) {
     beat();
     auto facts = m_differ.read(json);  // also keeps its sections for the diff below
-    if (!facts) return std::move(facts).error();
+    if (!facts) return unreadable(std::move(facts).error());
     auto id = NctId::parse(facts->nct_id);
     if (!id || wanted.count(id->str()) == 0)
       return Error{Error::Code::bad_response,
                    fmt::format("the registry answered with study '{}', which was not asked for", facts->nct_id)};
+    if (m_handled.count(id->str()) > 0) return core::Ok{};
     auto hash = m_normaliser.hash(json);
-    if (!hash) return std::move(hash).error();
+    if (!hash) return unreadable(std::move(hash).error());
+    m_handled.insert(id->str());
     ++m_record.fetched;
 
-    for (const auto& pending : m_pending)
-      if (pending.id == *id) return core::Ok{};  // listed twice in one answer: the first copy is in hand
     const auto* stored = stored_state(*id);
     if (stored && stored->hash == *hash) return core::Ok{};
     store::NewVersion version{

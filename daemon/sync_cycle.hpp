@@ -55,6 +55,7 @@ struct CycleOptions {
 enum class CycleOutcome {
   unchanged,  // the registry was not refreshed and nothing was due: one request
   completed,  // every tracked study was checked and every change stored
+  partial,    // like completed, but studies whose records could not be read were skipped: the data is not synced
   failed,     // the cycle could not complete; no watermark advanced
 };
 
@@ -62,6 +63,7 @@ enum class CycleOutcome {
 struct CycleReport {
   CycleOutcome outcome = CycleOutcome::failed;
   store::RunRecord run;
+  std::vector<fetch::UnreadableStudy> skipped;  // the studies a partial cycle skipped, and why
 };
 
 // One complete, correct sync cycle (docs/sync.md): the /version gate, saved searches, the watermark pass, full

@@ -192,44 +192,48 @@ core::Result<std::size_t> RegistryClient::list(const QueryParams& params, int pa
 }
 
 core::Result<core::Ok> RegistryClient::batch(std::vector<core::NctId> ids, const std::string& fields, int page_size,
-                                             const StudyVisitor& visit, std::vector<core::NctId>& rejected) {
+                                             const StudyVisitor& visit, SkippedIds& skipped) {
   if (ids.empty()) return core::Ok{};
   QueryParams params{{"filter.ids", join_ids(ids)}};
   if (!fields.empty()) params.emplace_back("fields", fields);
   auto result = list(params, page_size, visit);
   if (result) return core::Ok{};
   const Error& error = result.error();
-  if (error.code != Error::Code::invalid_input || error.message.find("filter.ids") == std::string::npos)
-    return Error(error);
-  // The registry rejected an item of the batch: isolate it, keep the rest.
-  if (const auto item = rejected_item(error.message); item && *item >= 1 && *item <= ids.size()) {
-    rejected.push_back(ids[*item - 1]);
+  const bool rejected =
+      error.code == Error::Code::invalid_input && error.message.find("filter.ids") != std::string::npos;
+  if (!rejected && error.code != Error::Code::unreadable) return Error(error);
+  // One item of the batch is at fault: isolate it, keep the rest.
+  if (const auto item = rejected ? rejected_item(error.message) : std::nullopt;
+      item && *item >= 1 && *item <= ids.size()) {
+    skipped.rejected.push_back(ids[*item - 1]);
     ids.erase(ids.begin() + static_cast<std::ptrdiff_t>(*item - 1));
-    return batch(std::move(ids), fields, page_size, visit, rejected);
+    return batch(std::move(ids), fields, page_size, visit, skipped);
   }
   if (ids.size() == 1) {
-    rejected.push_back(ids.front());
+    if (rejected)
+      skipped.rejected.push_back(ids.front());
+    else
+      skipped.unreadable.push_back(UnreadableStudy{ids.front(), error.message});
     return core::Ok{};
   }
   const auto half = ids.begin() + static_cast<std::ptrdiff_t>(ids.size() / 2);
-  auto left = batch(std::vector<core::NctId>(ids.begin(), half), fields, page_size, visit, rejected);
+  auto left = batch(std::vector<core::NctId>(ids.begin(), half), fields, page_size, visit, skipped);
   if (!left) return left;
-  return batch(std::vector<core::NctId>(half, ids.end()), fields, page_size, visit, rejected);
+  return batch(std::vector<core::NctId>(half, ids.end()), fields, page_size, visit, skipped);
 }
 
-core::Result<std::vector<core::NctId>> RegistryClient::by_ids(const std::vector<core::NctId>& ids,
-                                                              const std::string& fields, int page_size,
-                                                              const StudyVisitor& visit) {
-  std::vector<core::NctId> rejected;
+core::Result<SkippedIds> RegistryClient::by_ids(const std::vector<core::NctId>& ids, const std::string& fields,
+                                                int page_size, const StudyVisitor& visit) {
+  SkippedIds skipped;
   const PageParserLease lease(*this);  // one parser for every batch's pages
   for (std::size_t start = 0; start < ids.size(); start += m_options.ids_per_batch) {
     const auto end = std::min(ids.size(), start + m_options.ids_per_batch);
     auto result = batch(std::vector<core::NctId>(ids.begin() + static_cast<std::ptrdiff_t>(start),
                                                  ids.begin() + static_cast<std::ptrdiff_t>(end)),
-                        fields, page_size, visit, rejected);
+                        fields, page_size, visit, skipped);
     if (!result) return std::move(result).error();
   }
-  return rejected;
+  return skipped;
 }
 
 }  // namespace trialwatch::fetch

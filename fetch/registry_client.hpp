@@ -45,14 +45,29 @@ struct StudyLookup {
 // Query parameters in order, e.g. {{"query.cond", "lupus"}}; values are percent-encoded by the client.
 using QueryParams = std::vector<std::pair<std::string, std::string>>;
 
-// Called with each study's raw JSON text; an error stops the listing and is returned.
+// Called with each study's raw JSON text; an error stops the listing and is returned. An error with code
+// `unreadable` says the study's record cannot be read: by_ids() then narrows its batch to that study and skips it.
 using StudyVisitor = std::function<core::Result<core::Ok>(std::string study_json)>;
+
+// A study whose record the registry serves but that could not be read: its page does not parse, or the visitor
+// refused it as unreadable.
+struct UnreadableStudy {
+  core::NctId id;
+  std::string reason;  // the error's sentence, e.g. "the registry's study list is not valid UTF-8"
+};
+
+// The IDs a by_ids() pass skipped instead of failing: those the registry rejects as malformed (skipped until that
+// changes) and those whose record could not be read (worth asking for again later).
+struct SkippedIds {
+  std::vector<core::NctId> rejected;
+  std::vector<UnreadableStudy> unreadable;
+};
 
 // Limits of one client.
 struct RegistryClientOptions {
   std::string base_url = "https://clinicaltrials.gov/api/v2";
   RetryPolicy retry;
-  std::size_t ids_per_batch = 500;  // filter.ids items per request (API-NOTES §4.1)
+  std::size_t ids_per_batch = 500;  // filter.ids items per request (why 500: docs/registry-api.md)
   int retry_budget = 50;            // retries allowed per client (one sync cycle) before giving up
 };
 
@@ -78,10 +93,13 @@ class RegistryClient {
                                  std::size_t limit = std::numeric_limits<std::size_t>::max());
 
   // Visit the studies with `ids` (batches of at most ids_per_batch, with `fields` when not empty). A batch the
-  // registry rejects as malformed is narrowed down (by the item number in its answer, else by bisection) and
-  // the rejected IDs are returned instead of failing the whole pass.
-  core::Result<std::vector<core::NctId>> by_ids(const std::vector<core::NctId>& ids, const std::string& fields,
-                                                int page_size, const StudyVisitor& visit);
+  // registry rejects as malformed (400 naming `filter.ids`), or that fails as unreadable (a page the strict parse
+  // refuses, or a study `visit` refuses), is narrowed down by the item number in the registry's answer, else by
+  // bisection, to the one ID at fault; that ID is skipped and returned, and the rest of the pass goes on. Each bad
+  // study costs its batch asked for again about twice over (2 log2 n more requests for a batch of n on one page). A
+  // narrowed batch asks again for studies already visited, so `visit` may see a study more than once.
+  core::Result<SkippedIds> by_ids(const std::vector<core::NctId>& ids, const std::string& fields, int page_size,
+                                  const StudyVisitor& visit);
 
   // Return the traffic counters so far.
   const RegistryStats& stats() const noexcept { return m_stats; }
@@ -89,7 +107,7 @@ class RegistryClient {
  private:
   core::Result<HttpResponse> get(const std::string& path, const QueryParams& params);
   core::Result<core::Ok> batch(std::vector<core::NctId> ids, const std::string& fields, int page_size,
-                               const StudyVisitor& visit, std::vector<core::NctId>& rejected);
+                               const StudyVisitor& visit, SkippedIds& skipped);
 
   HttpClient& m_http;
   RateLimiter& m_limiter;

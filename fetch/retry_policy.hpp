@@ -36,7 +36,7 @@ struct Attempt {
   std::optional<std::chrono::seconds> retry_after;  // the response's Retry-After, if it had one
 };
 
-// The tunable limits of retrying; the defaults are the polite client of API-NOTES.md section 7.
+// The tunable limits of retrying; the defaults are the polite client of docs/registry-api.md.
 struct RetryPolicy {
   int max_attempts = 5;                         // attempts per request, the first one included
   std::chrono::milliseconds base_delay{1000};   // the backoff ceiling after the first attempt

@@ -6,6 +6,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <optional>
 
 namespace trialwatch::fetch {
 
@@ -14,6 +15,24 @@ namespace dom = simdjson::dom;
 namespace {
 
 core::Error bad(std::string message) { return core::Error{core::Error::Code::bad_response, std::move(message)}; }
+
+// Say what is wrong with a value inside the page when `error` is about one (a record the registry holds that its
+// strict parse refuses), or nothing when the page itself is broken: a body cut short ends in an unclosed string or
+// structure, never in one of these.
+std::optional<const char*> unreadable_value(simdjson::error_code error) {
+  switch (error) {
+    case simdjson::STRING_ERROR:
+      return "holds a string with an invalid escape such as a lone surrogate";
+    case simdjson::UNESCAPED_CHARS:
+      return "holds a string with an unescaped control character";
+    case simdjson::UTF8_ERROR:
+      return "is not valid UTF-8";
+    case simdjson::DEPTH_ERROR:
+      return "nests arrays or objects too deeply";
+    default:
+      return std::nullopt;
+  }
+}
 
 // Append the exact text of each element of the `studies` array of the (already validated) page in `padded` to
 // `out`.
@@ -52,8 +71,11 @@ core::Result<StudyPage> StudyPageParser::parse(std::string_view body) {
   std::copy(body.begin(), body.end(), padded.begin());
   std::fill_n(padded.begin() + static_cast<std::ptrdiff_t>(body.size()), simdjson::SIMDJSON_PADDING, '\0');
   dom::element root;
-  if (const auto error = m_impl->strict.parse(padded.data(), body.size(), false).get(root))
+  if (const auto error = m_impl->strict.parse(padded.data(), body.size(), false).get(root)) {
+    if (const auto what = unreadable_value(error))
+      return core::Error{core::Error::Code::unreadable, std::string("the registry's study list ") + *what};
     return bad(std::string("the registry's study list is not valid JSON (") + simdjson::error_message(error) + ")");
+  }
   dom::array studies;
   if (root.at_key("studies").get(studies) != simdjson::SUCCESS)
     return bad("the registry's study list has no 'studies' array");

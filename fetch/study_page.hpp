@@ -34,8 +34,9 @@ class StudyPageParser {
   StudyPageParser& operator=(const StudyPageParser&) = delete;
 
   // Read the page envelope of `body`: an object with a `studies` array (which may be empty), an optional
-  // `nextPageToken` string and `totalCount` number; fail with bad_response otherwise. The whole page is validated
-  // strictly before any study's text is taken.
+  // `nextPageToken` string and `totalCount` number; fail with bad_response otherwise, or with unreadable when the
+  // page is whole but holds a value the strict parse refuses (a lone surrogate, invalid UTF-8, nesting too deep).
+  // The whole page is validated strictly before any study's text is taken.
   core::Result<StudyPage> parse(std::string_view body);
 
   // Free what the parsers and the page buffer hold (sized by the largest page read), so a long-running service

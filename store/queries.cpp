@@ -189,10 +189,10 @@ StoreStatus Queries::status() const {
     status.last_run = one_run(m_db,
                               "SELECT id, started_at, finished_at, outcome, data_timestamp, requests, bytes, checked, "
                               "fetched, changed, events, error FROM runs ORDER BY id DESC LIMIT 1");
-    status.last_successful_run =
-        one_run(m_db,
-                "SELECT id, started_at, finished_at, outcome, data_timestamp, requests, bytes, checked, fetched, "
-                "changed, events, error FROM runs WHERE outcome IN ('ok', 'unchanged') ORDER BY id DESC LIMIT 1");
+    status.last_successful_run = one_run(
+        m_db,
+        "SELECT id, started_at, finished_at, outcome, data_timestamp, requests, bytes, checked, fetched, "
+        "changed, events, error FROM runs WHERE outcome IN ('ok', 'partial', 'unchanged') ORDER BY id DESC LIMIT 1");
     status.tracked = static_cast<int>(count(m_db, "SELECT count(*) FROM watchlist WHERE active = 1"));
     status.studies_with_versions =
         static_cast<int>(count(m_db, "SELECT count(*) FROM studies WHERE latest_version > 0"));

@@ -71,3 +71,18 @@ TEST_CASE("the status line says what is tracked, how the last sync went and when
   facts.retry_in = 240s;
   CHECK(status_line(facts) == "Backing off: cannot reach clinicaltrials.gov; retry in 4m; tracking 1 study");
 }
+
+TEST_CASE("after a partial sync the status line says how many studies were skipped", "[daemon][schedule]") {
+  StatusFacts facts;
+  facts.tracked = 4;
+  trialwatch::store::RunRecord run;
+  run.started_at = "2026-11-24T09:12:03Z";
+  run.outcome = "partial";
+  run.events = 2;
+  run.changed = 1;
+  facts.last_run = run;
+  facts.skipped = 1;
+  facts.next_check = "09:42 UTC";
+  CHECK(status_line(facts) ==
+        "Tracking 4 studies; last sync 09:12 UTC skipped 1 study (2 events, 1 changed); next check 09:42 UTC");
+}

@@ -228,6 +228,12 @@ Json Json::string(std::string value) {
   return j;
 }
 
+Json Json::raw_string(std::string json_text) {
+  Json j = string(std::move(json_text));
+  j.m_raw = true;
+  return j;
+}
+
 Json Json::number(std::string text) {
   Json j;
   j.m_kind = Kind::number;
@@ -350,7 +356,10 @@ void Json::dump_to(std::string& out) const {
       out += m_text;
       break;
     case Kind::string:
-      core::append_json_quoted(out, m_text);
+      if (m_raw)
+        out += '"' + m_text + '"';
+      else
+        core::append_json_quoted(out, m_text);
       break;
     case Kind::array:
       out.push_back('[');
@@ -388,7 +397,7 @@ bool operator==(const Json& a, const Json& b) {
       return a.m_bool == b.m_bool;
     case Json::Kind::number:
     case Json::Kind::string:
-      return a.m_text == b.m_text;
+      return a.m_text == b.m_text && a.m_raw == b.m_raw;
     case Json::Kind::array:
       return a.m_array == b.m_array;
     case Json::Kind::object:

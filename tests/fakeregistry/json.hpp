@@ -33,6 +33,9 @@ class Json {
   static Json parse(std::string_view text);
   // Create a string value.
   static Json string(std::string value);
+  // Create a string value from its JSON text between the quotes, dumped exactly as given: the way to serve a record
+  // this parser (and the client's) refuses, e.g. raw_string("a \\ud800 lone surrogate"). text() returns `json_text`.
+  static Json raw_string(std::string json_text);
   // Create a number from its JSON text, e.g. "42" or "-1.5e3".
   static Json number(std::string text);
   // Create a number from `value`.
@@ -92,6 +95,7 @@ class Json {
  private:
   Kind m_kind = Kind::null;
   bool m_bool = false;
+  bool m_raw = false;  // a string whose m_text is its JSON text (raw_string())
   std::string m_text;
   Array m_array;
   Object m_object;

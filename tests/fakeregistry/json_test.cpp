@@ -47,6 +47,16 @@ TEST_CASE("malformed JSON is rejected with the offset of the problem", "[fakereg
   CHECK_THROWS_AS(Json::parse(text), JsonError);
 }
 
+TEST_CASE("a raw string is dumped exactly as given, so a record can hold what parsers refuse", "[fakeregistry][json]") {
+  Json study = Json::parse(R"({"title":"x"})");
+  study.set("title", Json::raw_string(R"(Poison \ud800 record)"));
+  CHECK(study.dump() == R"({"title":"Poison \ud800 record"})");
+  CHECK(study.find("title")->text() == R"(Poison \ud800 record)");
+  CHECK_THROWS_WITH(Json::parse(study.dump()), Catch::Contains("lone high surrogate"));
+  CHECK_FALSE(Json::raw_string("a") == Json::string("a"));
+  CHECK(Json::raw_string(R"(caf\u00e9)").dump() == R"("caf\u00e9")");
+}
+
 TEST_CASE("documents nested deeper than 256 levels are refused", "[fakeregistry][json]") {
   CHECK_NOTHROW(Json::parse(std::string(200, '[') + std::string(200, ']')));
   CHECK_THROWS_WITH(Json::parse(std::string(300, '[') + std::string(300, ']')), Catch::Contains("nested too deeply"));

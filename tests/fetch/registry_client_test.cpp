@@ -7,8 +7,11 @@
 #include "fetch/study_page.hpp"
 #include "tests/fakeregistry/registry_fixture.hpp"
 #include "tests/support/manual_clock.hpp"
+#include "tests/support/test_data.hpp"
 
 #include <catch2/catch.hpp>
+
+#include <set>
 
 namespace fr = trialwatch::fakeregistry;
 using namespace trialwatch::fetch;
@@ -65,6 +68,31 @@ struct ClientFixture {
 };
 
 NctId id(const char* text) { return *NctId::parse(text); }
+
+// A copy of the recorded study NCT00973089 as `nct_id`, its brief summary replaced by `summary`.
+fr::Json study_with_summary(const std::string& nct_id, fr::Json summary) {
+  fr::Json study = fr::Json::parse(trialwatch::testing::read_test_file("ctgov/studies/NCT00973089.json"));
+  study.ensure_path("protocolSection.identificationModule").set("nctId", fr::Json::string(nct_id));
+  study.ensure_path("protocolSection.descriptionModule").set("briefSummary", std::move(summary));
+  return study;
+}
+
+// Arrays nested `depth` deep.
+fr::Json nested_arrays(int depth) {
+  fr::Json value = fr::Json::array();
+  for (int level = 1; level < depth; ++level) {
+    fr::Json outer = fr::Json::array();
+    outer.push_back(std::move(value));
+    value = std::move(outer);
+  }
+  return value;
+}
+
+// The NCT ID inside a study text (the test may look; fetch never does).
+std::string nct_id_in(const std::string& json) {
+  const auto at = json.find("\"nctId\":\"");
+  return at == std::string::npos ? std::string() : json.substr(at + 9, 11);
+}
 
 }  // namespace
 
@@ -127,13 +155,87 @@ TEST_CASE("by_ids() batches at most 500 IDs and isolates an ID the registry reje
                                             .body = "Invalid value in parameter `filter.ids`"});
   }
   std::vector<std::string> seen;
-  const auto rejected = f.client.by_ids(ids, "NCTId", 1000, [&](const std::string& json) {
+  const auto skipped = f.client.by_ids(ids, "NCTId", 1000, [&](const std::string& json) {
     seen.push_back(json);
     return trialwatch::core::Result<trialwatch::core::Ok>(trialwatch::core::Ok{});
   });
-  REQUIRE(rejected.has_value());
-  CHECK(*rejected == std::vector<NctId>{id("NCT04280705")});
+  REQUIRE(skipped.has_value());
+  CHECK(skipped->rejected == std::vector<NctId>{id("NCT04280705")});
+  CHECK(skipped->unreadable.empty());
   CHECK(seen.size() == 2);
+}
+
+TEST_CASE("by_ids() narrows a page that does not parse to the studies at fault and visits the rest",
+          "[fetch][registry_client][poison]") {
+  ClientFixture f;
+  f.registry.registry.modify([](fr::RegistryData& data) {
+    data.put(study_with_summary("NCT09000001", fr::Json::raw_string(R"(A lone \ud800 surrogate)")));
+    data.put(study_with_summary("NCT09000002", nested_arrays(1100)));
+  });
+  const std::vector<NctId> ids{id("NCT06613490"), id("NCT04280705"), id("NCT00763412"),
+                               id("NCT09000001"), id("NCT09000002"), id("NCT00973089")};
+  std::multiset<std::string> visited;
+  const auto skipped = f.client.by_ids(ids, "", 20, [&](const std::string& json) {
+    visited.insert(nct_id_in(json));
+    return trialwatch::core::Result<trialwatch::core::Ok>(trialwatch::core::Ok{});
+  });
+  REQUIRE(skipped.has_value());
+  CHECK(skipped->rejected.empty());
+  REQUIRE(skipped->unreadable.size() == 2);
+  CHECK(skipped->unreadable[0].id == id("NCT09000001"));
+  CHECK_THAT(skipped->unreadable[0].reason, Catch::Contains("lone surrogate"));
+  CHECK(skipped->unreadable[1].id == id("NCT09000002"));
+  CHECK_THAT(skipped->unreadable[1].reason, Catch::Contains("too deeply"));
+  CHECK(visited == std::multiset<std::string>{"NCT00763412", "NCT00973089", "NCT04280705", "NCT06613490"});
+  // Bisection of 6 IDs: the whole batch, its good half, the bad half, each poison alone, and the one left over
+  // (1 + 2 * ceil(log2 6) * 2 = 13 at most for two bad studies).
+  const auto requests = f.registry.registry.requests().size();
+  CHECK(requests <= 13);
+  CHECK(requests == 7);
+}
+
+TEST_CASE("by_ids() narrows a study the visitor refuses as unreadable to its ID; other errors still fail the pass",
+          "[fetch][registry_client][poison]") {
+  ClientFixture f;
+  const std::vector<NctId> ids{id("NCT06613490"), id("NCT04280705"), id("NCT00763412"), id("NCT00973089")};
+  std::multiset<std::string> visited;
+  auto refuse = [&](Error::Code code) {
+    return [&visited, code](const std::string& json) -> trialwatch::core::Result<trialwatch::core::Ok> {
+      const std::string nct_id = nct_id_in(json);
+      if (nct_id == "NCT04280705") return Error{code, "a study document is not valid JSON: Problem while parsing"};
+      visited.insert(nct_id);
+      return trialwatch::core::Ok{};
+    };
+  };
+  SECTION("unreadable: skipped and reported, the rest visited (some twice)") {
+    const auto skipped = f.client.by_ids(ids, "", 20, refuse(Error::Code::unreadable));
+    REQUIRE(skipped.has_value());
+    REQUIRE(skipped->unreadable.size() == 1);
+    CHECK(skipped->unreadable[0].id == id("NCT04280705"));
+    CHECK(skipped->unreadable[0].reason == "a study document is not valid JSON: Problem while parsing");
+    CHECK(std::set<std::string>(visited.begin(), visited.end()) ==
+          std::set<std::string>{"NCT00763412", "NCT00973089", "NCT06613490"});
+    CHECK(visited.count("NCT00763412") == 2);  // before the refused study on the first page, and in its half
+    CHECK(f.registry.registry.requests().size() == 1 + 2 * 2);  // the batch, then two halvings of two requests
+  }
+  SECTION("any other error ends the pass at once") {
+    const auto failed = f.client.by_ids(ids, "", 20, refuse(Error::Code::bad_response));
+    REQUIRE_FALSE(failed.has_value());
+    CHECK(failed.error().code == Error::Code::bad_response);
+    CHECK(f.registry.registry.requests().size() == 1);
+  }
+}
+
+TEST_CASE("a page cut short is a failure, not a record to skip", "[fetch][registry_client][poison]") {
+  ClientFixture f;
+  f.registry.registry.add_fault(
+      fr::Fault{.path = "^/api/v2/studies$", .times = -1, .kind = fr::Fault::Kind::invalid_json});
+  const auto failed = f.client.by_ids({id("NCT06613490"), id("NCT04280705")}, "", 20, [](const std::string&) {
+    return trialwatch::core::Result<trialwatch::core::Ok>(trialwatch::core::Ok{});
+  });
+  REQUIRE_FALSE(failed.has_value());
+  CHECK(failed.error().code == Error::Code::bad_response);
+  CHECK(f.registry.registry.requests().size() == 1);
 }
 
 TEST_CASE("transient failures are retried with backoff that honours Retry-After", "[fetch][registry_client]") {
