@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <unordered_set>
 
@@ -48,6 +49,45 @@ core::ChangeEvent search_matched(const std::string& name, const core::NctId& id,
       {},
       core::json_quote(name),
       fmt::format("Saved search '{}' found {}: {}", name, id.str(), title.empty() ? "(no title)" : title)};
+}
+
+// A study a listing could not read, as an error that by_ids() isolates rather than one that ends the listing.
+Error unreadable(const Error& error) { return Error{Error::Code::unreadable, error.message}; }
+
+// Visit the studies matching `params` as RegistryClient::list() does, but let no single unreadable record stop the
+// listing: when a page or a study cannot be read, list the matches again as IDs only and visit them through
+// by_ids(), which skips the bad record. `visit` may see a study twice and must ignore repeats. Return the IDs
+// skipped (empty when the plain listing worked).
+core::Result<std::vector<fetch::UnreadableStudy>> list_past_poison(fetch::RegistryClient& registry,
+                                                                   const fetch::QueryParams& params, int page_size,
+                                                                   const fetch::StudyVisitor& visit,
+                                                                   std::size_t limit) {
+  auto listed = registry.list(params, page_size, visit, limit);
+  if (listed) return std::vector<fetch::UnreadableStudy>{};
+  if (listed.error().code != Error::Code::unreadable) return std::move(listed).error();
+  fetch::QueryParams ids_only;
+  std::string fields;
+  for (const auto& param : params) {
+    if (param.first == "fields")
+      fields = param.second;
+    else
+      ids_only.push_back(param);
+  }
+  ids_only.emplace_back("fields", "NCTId");
+  std::vector<core::NctId> ids;
+  auto collected = registry.list(
+      ids_only, k_search_page_size,
+      [&](const std::string& json) -> core::Result<core::Ok> {
+        auto facts = diff::read_study_facts(json);
+        if (!facts) return std::move(facts).error();
+        if (auto id = core::NctId::parse(facts->nct_id)) ids.push_back(*id);
+        return core::Ok{};
+      },
+      limit);
+  if (!collected) return std::move(collected).error();
+  auto visited = registry.by_ids(ids, fields, page_size, visit);
+  if (!visited) return std::move(visited).error();
+  return std::move(visited->unreadable);
 }
 
 }  // namespace
@@ -134,9 +174,9 @@ core::Result<int> Discovery::run_search(const core::SearchConfig& search, std::s
   std::vector<store::FoundStudy> found;
   std::unordered_set<std::string> found_ids;  // a study listed twice in one answer counts once
   bool over_cap = false;
-  auto visited = m_registry.list(params, k_search_page_size, [&](const std::string& json) -> core::Result<core::Ok> {
+  const auto visit = [&](const std::string& json) -> core::Result<core::Ok> {
     auto facts = diff::read_study_facts(json);
-    if (!facts) return std::move(facts).error();
+    if (!facts) return unreadable(facts.error());
     const auto id = core::NctId::parse(facts->nct_id);
     if (!id) return Error{Error::Code::bad_response, fmt::format("the registry listed a study '{}'", facts->nct_id)};
     if (listed.count(id->str()) > 0) return core::Ok{};  // tracked, or untracked on purpose: leave it as it is
@@ -154,7 +194,9 @@ core::Result<int> Discovery::run_search(const core::SearchConfig& search, std::s
     }
     found.push_back(std::move(study));
     return core::Ok{};
-  });
+  };
+  auto visited =
+      list_past_poison(m_registry, params, k_search_page_size, visit, std::numeric_limits<std::size_t>::max());
   if (!visited) {
     if (visited.error().code != Error::Code::invalid_input) return std::move(visited).error();
     // The registry rejected the expression: say so, keep the window, and try again after the next refresh.
@@ -168,8 +210,16 @@ core::Result<int> Discovery::run_search(const core::SearchConfig& search, std::s
                  "saved search '{}' matches more studies than its max_matches ({}); the rest are not tracked: "
                  "narrow the search or raise max_matches",
                  search.name, search.max_matches);
-  const store::SearchState done{
-      search.name, fingerprint, std::string(data_timestamp), registry_date(data_timestamp, m_clock.now()), {}, {}};
+  for (const auto& study : *visited)
+    m_logger.log(core::LogLevel::warning,
+                 "saved search '{}' skipped {}: {}; the search keeps its window and looks again after the next "
+                 "registry refresh",
+                 search.name, study.id.str(), study.reason);
+  // A skipped match is not lost: the window moves only when every match could be read.
+  const std::string window = visited->empty()      ? registry_date(data_timestamp, m_clock.now())
+                             : state && !first_run ? state->window_date
+                                                   : std::string();
+  const store::SearchState done{search.name, fingerprint, std::string(data_timestamp), window, {}, {}};
   const auto stored = m_discoveries.complete_search(done, found, data_timestamp, m_clock.now());
   for (const auto& study : found) listed.insert(study.id.str());
   for (std::size_t i = 0; i < found.size(); ++i)
@@ -233,11 +283,11 @@ core::Result<std::vector<Discovery::Candidate>> Discovery::find_candidates(const
   const auto suggested = m_discoveries.suggested(subject);
   std::map<std::string, Candidate> candidates;  // by NCT ID: each candidate once, whichever query found it
   for (const auto& query : diff::candidate_queries(profile)) {
-    auto visited = m_registry.list(
-        query, diff::k_candidates_per_query,
+    auto visited = list_past_poison(
+        m_registry, query, diff::k_candidates_per_query,
         [&](const std::string& json) -> core::Result<core::Ok> {
           auto candidate = diff::read_profile(json);
-          if (!candidate) return std::move(candidate).error();
+          if (!candidate) return unreadable(candidate.error());
           const std::string id = candidate->nct_id;  // a copy: the profile is moved into the map below
           if (id == subject.str() || listed.count(id) > 0 || suggested.count(id) > 0 || candidates.count(id) > 0)
             return core::Ok{};
@@ -251,7 +301,11 @@ core::Result<std::vector<Discovery::Candidate>> Discovery::find_candidates(const
       if (visited.error().code != Error::Code::invalid_input) return std::move(visited).error();
       m_logger.log(core::LogLevel::warning, "a related-trial search for {} was rejected: {}", subject.str(),
                    visited.error().message);
+      continue;
     }
+    for (const auto& study : *visited)
+      m_logger.log(core::LogLevel::warning, "related trials of {}: {} was skipped: {}", subject.str(), study.id.str(),
+                   study.reason);
   }
   std::vector<Candidate> ranked;
   for (auto& [id, candidate] : candidates) ranked.push_back(std::move(candidate));

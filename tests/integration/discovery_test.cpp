@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Saved searches and related-trial discovery: trialwatchd --once with PRODUCT.md's example configuration, against
+// Saved searches and related-trial discovery: trialwatchd --once with the documented example configuration, against
 // the fake registry serving the recorded documents plus the constructed field around NCT06613490.
 #include "tests/integration/daemon_fixture.hpp"
 
@@ -36,7 +36,8 @@ fr::Scenario field_scenario() {
   return scenario;
 }
 
-// PRODUCT.md's example: the saved search and related-trial suggestions (tracking NCT06613490 is the fixture's).
+// The example of examples/trialwatch.toml: the saved search and related-trial suggestions (tracking NCT06613490 is
+// the fixture's).
 const std::string k_example = R"toml(
 [[search]]
 name = "car-cell-therapy-autoimmune"
@@ -246,4 +247,33 @@ TEST_CASE("a configuration that puts bare NCT IDs in a search is refused", "[int
   CHECK(result.exit_code == 78);
   CHECK(result.output.find("holds only NCT IDs") != std::string::npos);
   CHECK(f.registry.registry.requests().empty());
+}
+
+TEST_CASE("a saved search's unreadable match is skipped, the others tracked, and the window kept for it",
+          "[integration][discovery][poison]") {
+  fr::Scenario scenario = field_scenario();
+  // Day 1 posts NCT09900010 with a title no JSON parser accepts (a lone surrogate); day 2 fixes it.
+  scenario.days[1].edit("NCT09900010", [](fr::Json& study) {
+    study.ensure_path("protocolSection.identificationModule")
+        .set("briefTitle", fr::Json::raw_string(R"(CAR-T \ud800 lupus)"));
+  });
+  const auto field = fr::load_documents(test_data_dir() / "field");
+  scenario.days[2].put(*field.find("NCT09900010"));
+  DaemonFixture f(std::move(scenario), {"NCT06613490"}, example("off"));
+  Run run{f};
+  run.once();
+
+  // Day 1: the windowed search meets the poison record: it is skipped with a warning, the window stays at day 0.
+  REQUIRE(f.registry.registry.advance_day());
+  const auto day1 = f.run_once();
+  INFO(day1.output);
+  REQUIRE(day1.exit_code == 0);
+  CHECK(day1.output.find("saved search 'car-cell-therapy-autoimmune' skipped NCT09900010: ") != std::string::npos);
+  CHECK(typed(f.events(), 0, EventType::search_matched).empty());
+
+  // Day 2: the record is fixed; the search looks again from day 0 and finds both new trials.
+  REQUIRE(f.registry.registry.advance_day());
+  const auto requests = run.once();
+  CHECK(count_with(requests, "RANGE%5B2026-08-19,MAX%5D") == 1);
+  CHECK(run.new_events(EventType::search_matched) == std::vector<std::string>{"NCT09900010", "NCT09900011"});
 }
