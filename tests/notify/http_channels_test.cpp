@@ -168,6 +168,29 @@ TEST_CASE("Slack text from the registry cannot ping, link or cut a character in 
   }
 }
 
+TEST_CASE("ntfy and webhooks carry hostile text in their bodies only, never in a header", "[notify][hostile]") {
+  Receiver receiver;
+  fetch::CurlHttpClient http = client();
+  auto n = results_posted();
+  n.title = "T\r\nX-Injected: 1\r\n\r\n<b>\x1b[2J";
+  n.summary = "S\nPriority: min";
+  notify::NtfyChannel ntfy(http, receiver.url("/topic"), std::nullopt);
+  REQUIRE(ntfy.deliver(n).delivered);
+  testing::ManualClock clock;
+  notify::WebhookChannel webhook(http, clock, receiver.url("/hook"), std::nullopt);
+  REQUIRE(webhook.deliver(n).delivered);
+  const auto requests = receiver.requests();
+  REQUIRE(requests.size() == 2);
+  for (const auto& request : requests) {
+    CHECK_FALSE(request.has_header("X-Injected"));
+    for (const auto& [name, value] : request.headers) CHECK(value.find("T\r") == std::string::npos);
+  }
+  CHECK(requests[0].get_header_value("Title") == "NCT06613490: results_posted");
+  CHECK(requests[0].get_header_value("Priority") == "high");
+  CHECK(requests[0].body == n.summary + "\n" + n.title);  // plain text, as written: ntfy shows it, runs nothing
+  CHECK_THAT(requests[1].body, Catch::Contains(R"("title":"T\r\nX-Injected: 1\r\n\r\n<b>\u001b[2J")"));
+}
+
 TEST_CASE("credentials come from a folder, owner-readable only outside systemd", "[notify][credentials]") {
   testing::TempDir dir;
   std::ofstream(dir.path() / "lab_webhook") << "https://hooks.example/T0/B0/XXXX\n";
