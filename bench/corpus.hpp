@@ -12,7 +12,7 @@ namespace trialwatch::bench {
 // How the recorded documents are replicated.
 enum class Mix {
   uniform,         // each recorded document equally often (mean ~77 KB: a few 0.5-1.5 MB records dominate)
-  registry_sized,  // weights size^-a, a chosen so the mean is the registry's 17,301 bytes (API-NOTES §14)
+  registry_sized,  // weights size^-a, a chosen so the mean is the registry's 17,301 bytes (docs/registry-api.md)
 };
 
 // Return how many copies of each of `sizes` make `n` studies under `mix`.

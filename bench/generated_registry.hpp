@@ -22,8 +22,8 @@ struct DayChanges {
   std::size_t first_posted = 0;     // new studies (not tracked by the benchmark)
 };
 
-// The change model: shares of the studies edited per weekday (API-NOTES §14: ~3,000 sponsor updates a weekday in
-// ~600,000 studies is 0.5 %).
+// The change model: shares of the studies edited per weekday (docs/registry-api.md: ~3,000 sponsor updates a weekday
+// in ~600,000 studies is 0.5 %).
 struct ChangeModel {
   double sponsor_updates = 0.005;
   double reprocessed = 0.02;

@@ -150,8 +150,8 @@ UPDATE deliveries SET event_id =
   (SELECT substr(e.nct_id, 4) FROM events e WHERE e.id = deliveries.event_id) || substr(event_id, 1, 24);
 UPDATE events SET id = substr(nct_id, 4) || substr(id, 1, 24);
 )sql",
-    // 7: the zstd dictionaries standalone versions are compressed with; `id` is the dictionary ID each frame names.
-    // A dictionary is never deleted while a version may name it.
+    // 7: the zstd dictionaries standalone versions were compressed with; `id` is the dictionary ID each frame names.
+    // None is written any more, but frames that name one are read with it: a dictionary is never deleted.
     R"sql(
 CREATE TABLE dictionaries (
   id INTEGER PRIMARY KEY,
@@ -277,8 +277,7 @@ std::unique_ptr<SQLite::Database> open_read_only(const std::filesystem::path& pa
   auto db = std::make_unique<SQLite::Database>(
       path, SQLite::OPEN_READONLY | SQLite::OPEN_NOFOLLOW | SQLite::OPEN_NOMUTEX, Database::k_busy_timeout_ms);
   db->exec("PRAGMA query_only = 1");
-  // A client reads each page about once: SQLite's default 2 MiB page cache only costs page faults (a week of
-  // 9,590 events: 1,321 → 892 faults, ~1.7 ms of ~21; docs/performance.md).
+  // A client reads each page about once: SQLite's default 2 MiB page cache would only cost page faults.
   db->exec("PRAGMA cache_size = -256");
   if (check_ownership(*db, path))
     throw StoreError(Kind::missing,

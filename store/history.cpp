@@ -3,7 +3,6 @@
 
 #include "core/event.hpp"
 #include "store/detail/connection.hpp"
-#include "store/detail/dictionaries.hpp"
 #include "store/detail/event_rows.hpp"
 #include "store/detail/rows.hpp"
 #include "store/detail/version_codec.hpp"
@@ -30,12 +29,9 @@ constexpr std::size_t k_recent_bytes = 32u << 20;
 
 }  // namespace
 
-// The version codec, its dictionaries, and the latest documents read for a diff, which become the prefix of the
-// next delta.
+// The version codec and the latest documents read for a diff, which become the prefix of the next delta.
 struct History::Codec {
-  explicit Codec(Database& db) : dictionaries(db, codec) {}
   detail::VersionCodec codec;
-  detail::Dictionaries dictionaries;
   std::unordered_map<std::string, std::pair<int, std::string>> recent;  // NCT ID -> (version, exact bytes)
   std::size_t recent_bytes = 0;
 
@@ -58,7 +54,7 @@ struct History::Codec {
   }
 };
 
-History::History(Database& db) : m_db(db), m_codec(std::make_unique<Codec>(db)) {}
+History::History(Database& db) : m_db(db), m_codec(std::make_unique<Codec>()) {}
 
 History::~History() = default;
 
@@ -212,6 +208,22 @@ StoredStudy read_study(SQLite::Statement& query) {
   return study;
 }
 
+// Give `codec` the dictionary `frame` names, from the `dictionaries` table: schema 7 compressed standalone frames
+// with a dictionary it trained, and they stay readable (none is written any more). Throw StoreError (corrupt) with a
+// sentence naming `what` when the database does not hold it.
+void load_dictionary(const Database& db, detail::VersionCodec& codec, std::string_view frame, std::string_view what) {
+  const std::uint32_t id = detail::VersionCodec::dictionary_of(frame);
+  if (id == 0 || codec.knows_dictionary(id)) return;
+  auto query = detail::statement(db, "SELECT content FROM dictionaries WHERE id = ?");
+  query->bind(1, static_cast<std::int64_t>(id));
+  if (!query->executeStep())
+    throw StoreError(StoreError::Kind::corrupt,
+                     fmt::format("the stored copy of {} needs compression dictionary {}, which the database does not "
+                                 "hold; restore a backup",
+                                 what, id));
+  codec.add_dictionary(id, detail::blob_view(query->getColumn(0)));
+}
+
 }  // namespace
 
 std::optional<StoredStudy> History::study(const core::NctId& id) const {
@@ -283,7 +295,7 @@ std::optional<std::string> History::decode_version(const std::string& nct_id, in
       throw StoreError(StoreError::Kind::corrupt,
                        fmt::format("the stored copy of {} is damaged; restore a backup", what));
     const std::string_view frame = detail::blob_view(chain->getColumn(2));
-    if (!raw) m_codec->dictionaries.before_decode(frame, what);
+    if (!raw) load_dictionary(m_db, m_codec->codec, frame, what);
     raw = m_codec->codec.decode(frame, raw ? std::string_view(*raw) : std::string_view(), what);
     decoded = at;
   }
@@ -295,7 +307,6 @@ std::optional<int> History::record_version(const NewVersion& version) { return r
 
 std::vector<std::optional<int>> History::record_versions(const std::vector<NewVersion>& versions) {
   return detail::in_transaction(m_db, [&] {
-    m_codec->dictionaries.transaction_started();
     std::vector<std::optional<int>> numbers;
     for (const auto& version : versions) numbers.push_back(store_version(version));
     return numbers;
@@ -315,7 +326,6 @@ std::optional<int> History::store_version(const NewVersion& version) {
   }
   const std::string fetched_at = core::format_rfc3339(version.fetched_at);
   const std::optional<std::string> previous = delta_base(id, number);
-  if (!previous) m_codec->dictionaries.before_standalone(version.raw_json, fetched_at);
   const std::string blob = m_codec->codec.encode(version.raw_json, previous ? *previous : std::string_view());
   auto insert = detail::statement(
       m_db,

@@ -76,7 +76,7 @@ struct WatchListChanges {
   std::vector<core::NctId> untracked;  // tracked because of the source, and no longer listed
 };
 
-// A change event as stored (the PRODUCT.md event object).
+// A change event as stored (the event object of docs/events.md).
 struct StoredEvent {
   std::string id;
   std::string nct_id;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Versions are stored as zstd deltas against the version before, in chains of at most 16 frames.
+#include "store/detail/version_codec.hpp"
 #include "store/history.hpp"
 #include "store/store_error.hpp"
 #include "tests/support/manual_clock.hpp"
@@ -11,6 +12,7 @@
 #include <catch2/catch.hpp>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 using namespace trialwatch;
@@ -57,6 +59,12 @@ struct Frame {
   int base;
   std::size_t bytes;
 };
+
+std::string with_replaced(std::string text, std::string_view from, std::string_view to) {
+  const auto at = text.find(from);
+  REQUIRE(at != std::string::npos);
+  return text.replace(at, from.size(), to);
+}
 
 std::vector<Frame> frames(const std::filesystem::path& path) {
   SQLite::Database db(path.string(), SQLite::OPEN_READONLY);
@@ -119,4 +127,28 @@ TEST_CASE("a version whose delta base is gone is reported as damaged, not return
     CHECK(e.kind() == store::StoreError::Kind::corrupt);
     CHECK_THAT(e.what(), Catch::Contains("NCT04280705 version 4") && Catch::Contains("restore a backup"));
   }
+}
+
+TEST_CASE("a delta stays small for an edit and for a version that brings much new text", "[store][delta]") {
+  const std::string record = testing::read_test_file("ctgov/studies/NCT00763412.json");
+  const std::string results = testing::read_test_file("ctgov/studies/NCT04267848.json");
+  store::detail::VersionCodec codec;
+
+  const std::string edited = with_replaced(record, "\"COMPLETED\"", "\"TERMINATED\"");
+  const std::string edit_frame = codec.encode(edited, record);
+  CHECK(codec.decode(edit_frame, record, "the edit") == edited);
+  CHECK(edit_frame.size() < 200);
+
+  // 369 KB of new JSON, matched within itself as well as against the version before.
+  const std::string grown =
+      with_replaced(record, "\"protocolSection\": {", "\"resultsSection\": " + results + ", \"protocolSection\": {");
+  const std::string grown_frame = codec.encode(grown, record);
+  CHECK(codec.decode(grown_frame, record, "the grown version") == grown);
+  CHECK(grown_frame.size() < results.size() / 4);
+
+  // A standalone frame, and the same codec back to a delta: nothing of one carries into the next.
+  const std::string alone = codec.encode(record, {});
+  CHECK(codec.decode(alone, {}, "the standalone version") == record);
+  CHECK(store::detail::VersionCodec::dictionary_of(alone) == 0);
+  CHECK(codec.encode(edited, record) == edit_frame);
 }

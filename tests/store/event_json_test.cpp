@@ -3,7 +3,7 @@
 
 #include <catch2/catch.hpp>
 
-TEST_CASE("an event becomes the PRODUCT.md JSON object, with JSON values and nulls where absent",
+TEST_CASE("an event becomes the documented JSON object, with JSON values and nulls where absent",
           "[store][event_json]") {
   trialwatch::store::StoredEvent event;
   event.id = "e1";
