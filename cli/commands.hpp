@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// The commands of `trialwatch` (PRODUCT.md). Each writes to stdout and returns the exit code; errors are thrown
+// The commands of `trialwatch` (trialwatch(1)). Each writes to stdout and returns the exit code; errors are thrown
 // (UsageError, store::StoreError) and turned into one sentence on stderr by main.
 #pragma once
 

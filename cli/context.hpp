@@ -17,7 +17,7 @@ class UsageError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// The global flags of PRODUCT.md.
+// The global flags of trialwatch(1).
 struct GlobalOptions {
   std::string db;
   std::string config;

@@ -8,10 +8,8 @@
 
 namespace trialwatch::cli {
 
-// The most lines (removed plus added) line_diff() pairs up one by one. Its time grows with the lines times the
-// changes, so registry text written by strangers is bounded here: at this limit two 40,000-line texts take well
-// under a second in a release build (docs/performance.md, "Line diff"); a change this big reads no better line
-// by line than as a whole.
+// The most lines (removed plus added) line_diff() pairs up one by one: its time grows with the lines times the
+// changes, so text written by strangers is bounded here; a change this big reads no better line by line anyway.
 inline constexpr std::size_t k_line_diff_max_changes = 2000;
 
 // The sentence to show before a diff that compared its texts as a whole.

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // trialwatch: the command line client. It reads the database trialwatchd writes (read-only, safe while the daemon
-// runs) and changes only the watch list. The command table is PRODUCT.md's.
+// runs) and changes only the watch list. The command table is trialwatch(1)'s.
 
 #include "cli/commands.hpp"
 #include "core/exit_code.hpp"

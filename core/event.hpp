@@ -7,7 +7,7 @@
 
 namespace trialwatch::core {
 
-// The change event types of PRODUCT.md; their names are part of the contract.
+// The change event types of docs/events.md; their names are part of the contract.
 enum class EventType {
   study_tracked,
   last_updated,
@@ -32,7 +32,7 @@ enum class EventType {
   related_found,
 };
 
-// Where a change came from (PRODUCT.md `provenance`).
+// Where a change came from (`provenance` in docs/events.md).
 enum class Provenance { sponsor_update, registry_reprocessing, tracking };
 
 // Return the contract name of `type`, e.g. "results_posted".

@@ -3,7 +3,7 @@
 
 namespace trialwatch::core {
 
-// The documented process exit codes of both programs (sysexits.h values, PRODUCT.md).
+// The documented process exit codes of both programs (sysexits.h values, docs/events.md).
 enum class ExitCode : int {
   ok = 0,
   failure = 1,

@@ -14,7 +14,7 @@ using Environment = std::function<std::optional<std::string>(const char* name)>;
 // The process environment.
 std::optional<std::string> process_environment(const char* name);
 
-// Where the database lives when --db is not given (PRODUCT.md): $TRIALWATCH_DB, else
+// Where the database lives when --db is not given (trialwatch(1)): $TRIALWATCH_DB, else
 // $STATE_DIRECTORY/trialwatch.db under systemd, else ${XDG_STATE_HOME:-~/.local/state}/trialwatch/trialwatch.db.
 std::filesystem::path default_database_path(const Environment& env);
 

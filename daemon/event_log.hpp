@@ -8,7 +8,7 @@
 namespace trialwatch::daemon {
 
 // The optional JSON Lines event log ([log] event_file): every committed change event appended as the
-// PRODUCT.md event object, one per line, for tools that tail a file.
+// event object of docs/events.md, one per line, for tools that tail a file.
 class EventLogFile {
  public:
   // Open (create, mode 0640) `path` for appending; throw std::runtime_error with a sentence saying what to do.

@@ -7,7 +7,7 @@
 
 namespace trialwatch::notify {
 
-// What a channel sends: one change event, in words and as the PRODUCT.md JSON object.
+// What a channel sends: one change event, in words and as the JSON event object (docs/events.md).
 struct Notification {
   std::string event_id;  // the idempotency key: a resend after a crash carries the same one
   std::string type;      // e.g. results_posted

@@ -84,7 +84,7 @@ struct NotifyConfig {
   std::optional<std::pair<int, int>> quiet_hours;     // local minutes after midnight [start, end), may wrap
 };
 
-// The whole configuration file (PRODUCT.md); every member has the documented default.
+// The whole configuration file (docs/configuration.md); every member has the documented default.
 struct Config {
   ApiConfig api;
   SyncConfig sync;

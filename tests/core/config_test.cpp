@@ -26,7 +26,7 @@ TEST_CASE("an empty configuration gives the documented defaults", "[core][config
   CHECK(config.related.mode == RelatedConfig::Mode::suggest);
 }
 
-TEST_CASE("the PRODUCT.md example configuration is read in full", "[core][config]") {
+TEST_CASE("the documented example configuration is read in full", "[core][config]") {
   const Config config = parse_config(R"(
 [api]
 base_url = "https://clinicaltrials.gov/api/v2/"
