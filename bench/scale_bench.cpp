@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Issue #8: trialwatchd --once at registry scale, day by day, against a generated registry served over loopback,
-// and side by side with the naive strategy of the same binary.
+// and side by side with the naive baseline (bench/naive_sync.cpp).
 //   1. scale: N tracked studies, the initial load, DAYS weekdays of changes, then a day the registry was not refreshed;
 //      then DAYS more weekdays with trialwatchd running as a service (its CPU per daily cycle, without the start);
-//   2. comparison: M studies, initial load and one day, with --strategy sync and --strategy naive;
+//   2. comparison: M studies, initial load and one day, with trialwatchd and with the naive baseline;
 //   3. the client's query latencies on the database of step 1.
 // Usage: trialwatch-scale-bench DATA_DIR N DAYS M WORK_DIR. Prints Markdown; exits 1 if a target is missed.
 
@@ -122,7 +122,8 @@ CycleCost spawn_and_measure(const std::vector<std::string>& argv, const fs::path
   return cost;
 }
 
-// A database and a configuration tracking `ids`; each cycle() is one trialwatchd --once with `strategy`.
+// A database and a configuration tracking `ids`; each cycle() is one trialwatchd --once, or one naive sync when
+// `strategy` is "naive".
 class Daemon {
  public:
   Daemon(const fs::path& dir, const std::string& name, const std::vector<std::string>& ids, std::string strategy,
@@ -143,9 +144,12 @@ class Daemon {
 
   CycleCost cycle(const std::string& name, std::size_t registry_changes) {
     const auto before = database_bytes(m_db);
-    std::vector<std::string> argv{TRIALWATCHD_PATH, "--once",   "--api-base",      m_api_base,    "--db",
-                                  m_db.string(),    "--config", m_config.string(), "--log-level", "warning"};
-    if (m_strategy != "sync") argv.insert(argv.end(), {"--strategy", m_strategy});
+    const std::vector<std::string> argv =
+        m_strategy == "naive"
+            ? std::vector<std::string>{NAIVE_SYNC_PATH, "--api-base", m_api_base,       "--db",
+                                       m_db.string(),   "--config",   m_config.string()}
+            : std::vector<std::string>{TRIALWATCHD_PATH, "--once",   "--api-base",      m_api_base,    "--db",
+                                       m_db.string(),    "--config", m_config.string(), "--log-level", "warning"};
     CycleCost cost = spawn_and_measure(argv, m_log);
     cost.name = name;
     cost.registry_changes = registry_changes;

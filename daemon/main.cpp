@@ -10,7 +10,6 @@
 #include "daemon/cycle_client.hpp"
 #include "daemon/delivery.hpp"
 #include "daemon/journal.hpp"
-#include "daemon/naive_cycle.hpp"
 #include "daemon/service.hpp"
 #include "daemon/service_notifier.hpp"
 #include "daemon/signals.hpp"
@@ -20,7 +19,6 @@
 #include "store/database.hpp"
 #include "store/discoveries.hpp"
 #include "store/history.hpp"
-#include "store/naive_versions.hpp"
 #include "store/outbox.hpp"
 
 #include <CLI/CLI.hpp>
@@ -50,9 +48,8 @@ struct Flags {
   std::string api_base;
   bool once = false;
   bool reconcile = false;
-  std::string notify_test;        // a channel name: send it a test notification and exit
-  std::string log_level;          // empty: log.level of the configuration
-  std::string strategy = "sync";  // bench only: "naive" runs the baseline of docs/performance.md (with --once)
+  std::string notify_test;  // a channel name: send it a test notification and exit
+  std::string log_level;    // empty: log.level of the configuration
 };
 
 core::Config load_configuration(const Flags& flags) {
@@ -101,19 +98,6 @@ void guard_standard_descriptors() {
     if (fcntl(fd, F_GETFD) < 0) open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
 }
 
-// Run one cycle of the benchmark's naive baseline (docs/performance.md) and return 0, or 75 when it failed.
-int run_naive(const core::Config& config, store::Database& database, store::History& history, fetch::HttpClient& http,
-              const std::function<double()>& unit_random, const core::Clock& clock, core::Logger& logger,
-              daemon::SignalWatcher& signals) {
-  daemon::track_from_config(config.sync.track, history, clock.now(), logger);
-  daemon::CycleClient client(http, config.api, clock, unit_random, &signals.stop_flag());
-  store::NaiveVersions versions(database);
-  const auto report = daemon::NaiveCycle(client.registry(), history, versions, clock, logger).run();
-  if (report.outcome != daemon::CycleOutcome::failed) return 0;
-  logger.log(core::LogLevel::error, "naive sync failed: {}", report.run.error);
-  return to_int(ExitCode::temp_failure);
-}
-
 int run(const Flags& flags, core::Logger& logger, daemon::SignalWatcher& signals) {
   core::Config config = effective_configuration(flags);
   logger = core::Logger(*core::parse_log_level(config.log.level), logger.format());
@@ -140,9 +124,6 @@ int run(const Flags& flags, core::Logger& logger, daemon::SignalWatcher& signals
 
   logger.log(core::LogLevel::info, "trialwatchd {} using {} and {}", core::k_version, database.path().string(),
              fetch::redact_url(config.api.base_url));
-  if (flags.strategy == "naive")
-    return run_naive(
-        config, database, history, http, [&] { return uniform(engine); }, clock, logger, signals);
   daemon::ServiceParts parts{history,
                              outbox,
                              discoveries,
@@ -187,16 +168,10 @@ int main(int argc, char** argv) {
                  "send a test notification through the [[notify]] channel NAME and exit (0 sent, 69 not)");
   app.add_flag("--reconcile", flags.reconcile,
                "check every tracked study in full in the first cycle (it also happens every sync.full_reconcile)");
-  app.add_option("--strategy", flags.strategy,
-                 "bench only: naive = one GET per tracked study, whole-text comparison, uncompressed storage "
-                 "(docs/performance.md)")
-      ->check(CLI::IsMember({"sync", "naive"}));
   app.add_option("--log-level", flags.log_level, "debug, info, warning or error (default: log.level, info)")
       ->check(CLI::IsMember({"debug", "info", "warning", "error"}));
   try {
     app.parse(argc, argv);
-    if (flags.strategy == "naive" && !flags.once)
-      throw CLI::ValidationError("--strategy naive", "the naive baseline runs one cycle only, so it needs --once");
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
     return code == 0 ? to_int(ExitCode::ok) : to_int(ExitCode::usage);

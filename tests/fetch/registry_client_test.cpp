@@ -194,7 +194,7 @@ TEST_CASE("by_ids() narrows a page that does not parse to the studies at fault a
   CHECK(requests == 7);
 }
 
-TEST_CASE("by_ids() narrows a study the visitor refuses as unreadable to its ID; other errors still fail the pass",
+TEST_CASE("by_ids() narrows a study the visitor refuses as unreadable to its ID, and other errors still fail the pass",
           "[fetch][registry_client][poison]") {
   ClientFixture f;
   const std::vector<NctId> ids{id("NCT06613490"), id("NCT04280705"), id("NCT00763412"), id("NCT00973089")};
