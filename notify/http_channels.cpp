@@ -4,7 +4,6 @@
 #include "core/json_text.hpp"
 #include "core/safe_text.hpp"
 #include "fetch/curl_http_client.hpp"
-#include "notify/template.hpp"
 
 #include <fmt/format.h>
 #include <openssl/evp.h>
