@@ -10,7 +10,8 @@
 #include "daemon/cycle_client.hpp"
 #include "fetch/curl_http_client.hpp"
 #include "store/database.hpp"
-#include "store/history.hpp"
+#include "store/runs.hpp"
+#include "store/watch_list.hpp"
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
@@ -56,9 +57,9 @@ class NaiveVersions {
 };
 
 // Fetch every tracked study in full and store each changed document; fill the run's counters.
-core::Result<core::Ok> check_all(fetch::RegistryClient& registry, store::History& history, NaiveVersions& versions,
-                                 const core::Clock& clock, store::RunRecord& record) {
-  for (const auto& entry : history.watchlist()) {
+core::Result<core::Ok> check_all(fetch::RegistryClient& registry, const store::WatchList& watch_list,
+                                 NaiveVersions& versions, const core::Clock& clock, store::RunRecord& record) {
+  for (const auto& entry : watch_list.entries()) {
     ++record.checked;
     auto lookup = registry.study(entry.id);
     if (!lookup) return std::move(lookup).error();
@@ -87,8 +88,9 @@ int main(int argc, char** argv) {
   const core::SystemClock clock;
   const core::Logger logger(core::LogLevel::warning);
   auto database = store::Database::open(db_path, store::OpenMode::read_write);
-  store::History history(database);
-  daemon::track_from_config(config.sync.track, history, clock.now(), logger);
+  store::WatchList watch_list(database);
+  store::Runs runs(database);
+  daemon::track_from_config(config.sync.track, watch_list, clock.now(), logger);
   NaiveVersions versions(db_path);
   fetch::CurlOptions options;
   options.user_agent = "trialwatch-naive-sync";
@@ -100,15 +102,15 @@ int main(int argc, char** argv) {
 
   store::RunRecord record;
   const auto started = clock.now();
-  record.id = history.begin_run(started);
+  record.id = runs.begin(started);
   record.started_at = core::format_rfc3339(started);
-  auto result = check_all(client.registry(), history, versions, clock, record);
+  auto result = check_all(client.registry(), watch_list, versions, clock, record);
   record.requests = client.registry().stats().requests;
   record.bytes = client.registry().stats().bytes;
   record.finished_at = core::format_rfc3339(clock.now());
   record.outcome = result ? "ok" : "failed";
   if (!result) record.error = result.error().message;
-  history.finish_run(record);
+  runs.finish(record);
   if (!result) {
     std::fprintf(stderr, "naive sync failed: %s\n", record.error.c_str());
     return 75;

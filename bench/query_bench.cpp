@@ -7,7 +7,8 @@
 
 #include "core/clock.hpp"
 #include "store/database.hpp"
-#include "store/history.hpp"
+#include "store/versions.hpp"
+#include "store/watch_list.hpp"
 
 #include <fmt/format.h>
 
@@ -39,8 +40,9 @@ core::NctId study_id(int n) { return *core::NctId::parse(fmt::format("NCT{:08}",
 void build(const std::filesystem::path& path) {
   std::filesystem::remove(path);
   auto db = store::Database::open(path, store::OpenMode::read_write);
-  store::History history(db);
-  for (int s = 0; s < k_studies; ++s) history.track(study_id(s), "cli", "", k_start);
+  store::WatchList watch_list(db);
+  store::Versions versions(db);
+  for (int s = 0; s < k_studies; ++s) watch_list.track(study_id(s), "cli", "", k_start);
   // The 100,000 versions are spread evenly over the two years (about 137 a day, as ~0.5 % of 10,000 studies
   // changing each weekday plus reprocessing), each study's versions in order; the last ends the span.
   for (int v = 1; v <= k_versions_per_study; ++v) {
@@ -54,7 +56,7 @@ void build(const std::filesystem::path& path) {
           R"({{"protocolSection":{{"identificationModule":{{"nctId":"{}","briefTitle":"Study {}"}},)"
           R"("statusModule":{{"overallStatus":"RECRUITING","lastUpdatePostDateStruct":{{"date":"v{}"}}}}}}}})",
           id.str(), s, v);
-      store::NewVersion version{id, doc, fmt::format("{}-{}", s, v), {}, "t", when, {}, {}, {}, {}};
+      store::NewVersion version{id, doc, fmt::format("{}-{}", s, v), {}, "t", when, {}, {}, {}, {}, {}};
       version.summary.overall_status = "RECRUITING";
       for (int e = 0; e < k_events_per_version; ++e) {
         version.changes.push_back(core::FieldChange{core::FieldChange::Op::replace,
@@ -67,11 +69,11 @@ void build(const std::filesystem::path& path) {
       }
       page.push_back(std::move(version));
       if (page.size() == 500) {
-        history.record_versions(page);
+        versions.record_versions(page);
         page.clear();
       }
     }
-    if (!page.empty()) history.record_versions(page);
+    if (!page.empty()) versions.record_versions(page);
   }
 }
 

@@ -10,7 +10,7 @@
 #include "bench/generated_registry.hpp"
 #include "bench/registry_server.hpp"
 #include "store/database.hpp"
-#include "store/history.hpp"
+#include "store/runs.hpp"
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
@@ -157,7 +157,7 @@ class Daemon {
     cost.db_bytes_added = after > before ? after - before : 0;
     if (fs::exists(m_db)) {
       auto db = store::Database::open(m_db, store::OpenMode::read_only);
-      if (auto run = store::History(db).last_run()) cost.run = *run;
+      if (auto run = store::Runs(db).last()) cost.run = *run;
     }
     return cost;
   }

@@ -14,7 +14,8 @@
 #include "diff/normalise.hpp"
 #include "diff/study_facts.hpp"
 #include "store/database.hpp"
-#include "store/history.hpp"
+#include "store/versions.hpp"
+#include "store/watch_list.hpp"
 #include "tests/fakeregistry/edits.hpp"
 #include "tests/fakeregistry/registry.hpp"
 
@@ -106,12 +107,12 @@ struct Measured {
 // Store each study's first version the way an initial load does, minus the network and the page parse: read the
 // facts, hash, make the "tracking started" event, and write in the cycle's batches. The watch list is written first,
 // in one transaction, as the daemon does from its configuration. Returns the CPU seconds of this thread.
-double store_baseline(const Corpus& corpus, store::History& history, diff::Normaliser& normaliser,
-                      std::chrono::system_clock::time_point now) {
+double store_baseline(const Corpus& corpus, store::WatchList& watch_list, store::Versions& versions,
+                      diff::Normaliser& normaliser, std::chrono::system_clock::time_point now) {
   std::vector<core::NctId> ids;
   for (const auto& doc : corpus.before) ids.push_back(*core::NctId::parse(diff::read_study_facts(doc)->nct_id));
   std::sort(ids.begin(), ids.end());
-  history.track_exactly(ids, "config", now);
+  watch_list.track_exactly(ids, "config", now);
   diff::StudyDiffer differ;
   const daemon::CycleOptions cycle;
   std::vector<store::NewVersion> baseline;
@@ -122,14 +123,14 @@ double store_baseline(const Corpus& corpus, store::History& history, diff::Norma
     const auto facts = differ.read(doc);
     const auto id = *core::NctId::parse(facts->nct_id);
     const auto hash = *normaliser.hash(doc);
-    store::NewVersion version{id, doc, hash, daemon::summary_of(*facts), "t0", now, {}, {}, {}, {}};
+    store::NewVersion version{id, doc, hash, daemon::summary_of(*facts), "t0", now, {}, {}, {}, {}, {}};
     version.events.push_back(daemon::tracking_started(*facts));
     version.event_ids.push_back(diff::event_id(id.str(), "", hash, core::EventType::study_tracked, ""));
     pending_bytes += doc.size();
     baseline.push_back(std::move(version));
     if (baseline.size() >= cycle.commit_studies || pending_bytes >= cycle.commit_bytes ||
         i + 1 == corpus.before.size()) {
-      history.record_versions(baseline);
+      versions.record_versions(baseline);
       baseline.clear();
       pending_bytes = 0;
     }
@@ -146,8 +147,8 @@ struct ChangedPass {
 
 // The whole per-study path of a sync cycle for each changed document, minus the network. Not inlined, so a profiler
 // (valgrind --tool=callgrind --toggle-collect='*changed_path*') can count this pass alone.
-[[gnu::noinline]] ChangedPass changed_path(const Corpus& corpus, store::History& history, diff::Normaliser& normaliser,
-                                           std::chrono::system_clock::time_point now) {
+[[gnu::noinline]] ChangedPass changed_path(const Corpus& corpus, store::Versions& versions,
+                                           diff::Normaliser& normaliser, std::chrono::system_clock::time_point now) {
   diff::StudyDiffer differ;
   const daemon::CycleOptions cycle;  // commit as the sync cycle does: by count or by document bytes
   std::size_t pending_bytes = 0;
@@ -163,13 +164,15 @@ struct ChangedPass {
     const auto facts = differ.read(after);
     const auto id = *core::NctId::parse(facts->nct_id);
     phases.add(phases.normalise, mark);
-    const auto stored = history.study(id);
-    const auto before = history.document(id);
+    const auto stored = versions.study(id);
+    auto before = versions.latest(id);
     phases.add(phases.load, mark);
-    auto comparison = differ.compare(*before, after);
+    auto comparison = differ.compare(before->raw_json, after);
     phases.add(phases.diff, mark);
     const auto classification = diff::classify(comparison->changes, comparison->before, comparison->after);
-    store::NewVersion v{id, after, *hash, {}, "t1", now, std::move(comparison->changes), classification.events, {}, {}};
+    // The new version follows the bytes just compared: its delta is built against them.
+    store::NewVersion v{id, after, *hash, {}, "t1", now, {}, classification.events, {}, {}, std::move(before)};
+    v.changes = std::move(comparison->changes);
     for (const auto& e : v.events) v.event_ids.push_back(diff::event_id(id.str(), stored->hash, *hash, e.type, e.path));
     pass.events += v.events.size();
     pass.changes += v.changes.size();
@@ -177,7 +180,7 @@ struct ChangedPass {
     pending.push_back(std::move(v));
     phases.add(phases.classify, mark);
     if (pending.size() >= cycle.commit_studies || pending_bytes >= cycle.commit_bytes || i + 1 == corpus.after.size()) {
-      history.record_versions(pending);
+      versions.record_versions(pending);
       pending.clear();
       pending_bytes = 0;
       phases.add(phases.store, mark);
@@ -201,12 +204,13 @@ Measured measure(const Corpus& corpus, const std::filesystem::path& db_dir) {
   const auto db_path = db_dir / "trialwatch-sync-bench.db";
   std::filesystem::remove(db_path);
   auto db = store::Database::open(db_path, store::OpenMode::read_write);
-  store::History history(db);
+  store::WatchList watch_list(db);
+  store::Versions versions(db);
   const auto now = std::chrono::system_clock::now();
-  const double baseline_cpu_seconds = store_baseline(corpus, history, normaliser, now);
+  const double baseline_cpu_seconds = store_baseline(corpus, watch_list, versions, normaliser, now);
   const auto baseline_bytes = std::filesystem::file_size(db_path);
   // 2. Changed documents.
-  const ChangedPass pass = changed_path(corpus, history, normaliser, now);
+  const ChangedPass pass = changed_path(corpus, versions, normaliser, now);
   const auto total_bytes = std::filesystem::file_size(db_path);
 
   std::filesystem::remove(db_path);

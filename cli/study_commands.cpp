@@ -9,8 +9,8 @@
 #include "diff/json_diff.hpp"
 #include "diff/study_facts.hpp"
 #include "store/event_json.hpp"
-#include "store/history.hpp"
 #include "store/queries.hpp"
+#include "store/versions.hpp"
 
 #include <fmt/format.h>
 
@@ -121,7 +121,7 @@ int show(const Context& context, const std::string& text, int version, bool raw)
   auto db = context.open_for_reading();
   const auto versions = versions_or_fail(store::Queries(db), id);
   const int wanted = version == 0 ? versions.back().version : version;
-  const auto document = store::History(db).document(id, wanted);
+  const auto document = store::Versions(db).document(id, wanted);
   if (!document)
     throw UsageError(
         fmt::format("{} has no version {}; it has versions 1 to {}", id.str(), wanted, versions.back().version));
@@ -169,9 +169,9 @@ int diff(const Context& context, const std::string& text, std::optional<int> fro
   if (newer == older + 1) {
     changes = queries.changes(id, newer);  // exactly what was recorded when the version was stored
   } else {
-    store::History history(db);
-    const auto before = history.document(id, older);
-    const auto after = history.document(id, newer);
+    const store::Versions stored(db);
+    const auto before = stored.document(id, older);
+    const auto after = stored.document(id, newer);
     diff::StudyDiffer differ;
     auto computed = differ.diff(*before, *after);
     if (!computed) throw std::runtime_error(computed.error().message);

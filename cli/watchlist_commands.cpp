@@ -5,8 +5,8 @@
 #include "core/clock.hpp"
 #include "core/json_text.hpp"
 #include "store/event_json.hpp"
-#include "store/history.hpp"
 #include "store/queries.hpp"
+#include "store/watch_list.hpp"
 
 #include <fmt/format.h>
 
@@ -33,9 +33,9 @@ std::vector<core::NctId> parse_ids(const std::vector<std::string>& texts) {
 int track(const Context& context, const std::vector<std::string>& texts, const std::string& note) {
   const auto ids = parse_ids(texts);
   auto db = context.open_for_writing();
-  store::History history(db);
+  store::WatchList watch_list(db);
   for (const auto& id : ids) {
-    const bool added = history.track(id, "cli", note, core::SystemClock{}.now());
+    const bool added = watch_list.track(id, "cli", note, core::SystemClock{}.now());
     std::printf("%s %s\n", id.str().c_str(),
                 added ? "tracked; trialwatchd fetches it at its next watch-list poll" : "was already tracked");
   }
@@ -45,10 +45,10 @@ int track(const Context& context, const std::vector<std::string>& texts, const s
 int untrack(const Context& context, const std::vector<std::string>& texts) {
   const auto ids = parse_ids(texts);
   auto db = context.open_for_writing();
-  store::History history(db);
+  store::WatchList watch_list(db);
   for (const auto& id : ids)
     std::printf("%s %s\n", id.str().c_str(),
-                history.untrack(id) ? "untracked; its history is kept" : "was not tracked");
+                watch_list.untrack(id) ? "untracked; its history is kept" : "was not tracked");
   return 0;
 }
 

@@ -16,6 +16,7 @@ struct Error {
     network,        // a transport failure: connect, timeout, reset (retryable)
     http_status,    // the server answered with an unexpected status
     bad_response,   // the server answered with a body we cannot use
+    too_large,      // an answer over the client's size cap: ask for less
     unreadable,     // one record arrived whole but cannot be read (a lone surrogate, too deep): skip it, keep the rest
     cancelled,      // the caller asked to stop
     io,             // a local file or database operation failed
@@ -58,3 +59,9 @@ class [[nodiscard]] Result {
 struct Ok {};
 
 }  // namespace trialwatch::core
+
+// Declare `name` as the Result of `expression`, and return its error from the enclosing function (which returns a
+// Result) when it holds one: `TW_TRY(page, client.list(...));` then use `*page`. (ccache's TRY, with a name.)
+#define TW_TRY(name, expression) \
+  auto name = (expression);      \
+  if (!name) return std::move(name).error()

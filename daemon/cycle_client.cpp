@@ -3,9 +3,9 @@
 
 namespace trialwatch::daemon {
 
-void track_from_config(const std::vector<core::NctId>& track, store::History& history, core::Clock::TimePoint now,
+void track_from_config(const std::vector<core::NctId>& track, store::WatchList& watch_list, core::Clock::TimePoint now,
                        const core::Logger& logger) {
-  const auto changes = history.track_exactly(track, "config", now);  // one transaction, one read of the watch list
+  const auto changes = watch_list.track_exactly(track, "config", now);  // one transaction, one read of the watch list
   if (changes.tracked.size() <= 20)
     for (const auto& id : changes.tracked) logger.log(core::LogLevel::info, "now tracking {}", id.str());
   else

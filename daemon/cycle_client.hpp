@@ -8,7 +8,7 @@
 #include "fetch/rate_limiter.hpp"
 #include "fetch/registry_client.hpp"
 #include "fetch/sleeper.hpp"
-#include "store/history.hpp"
+#include "store/watch_list.hpp"
 
 #include <atomic>
 #include <functional>
@@ -48,7 +48,7 @@ class CycleClient {
 
 // Make the watch list match the configuration's `track`: listed IDs are tracked (source config, in one transaction),
 // IDs tracked only because an earlier configuration listed them are untracked (history is kept). Logs what changed.
-void track_from_config(const std::vector<core::NctId>& track, store::History& history, core::Clock::TimePoint now,
+void track_from_config(const std::vector<core::NctId>& track, store::WatchList& watch_list, core::Clock::TimePoint now,
                        const core::Logger& logger);
 
 }  // namespace trialwatch::daemon

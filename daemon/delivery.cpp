@@ -22,12 +22,12 @@ constexpr std::chrono::seconds k_longest_retry{3600};
 
 }  // namespace
 
-DeliveryWorker::DeliveryWorker(store::Outbox& outbox, const store::History& history, const core::Clock& clock,
+DeliveryWorker::DeliveryWorker(store::Outbox& outbox, const store::Versions& versions, const core::Clock& clock,
                                const core::Logger& logger, std::function<double()> unit_random,
                                fetch::CurlOptions http_options, notify::Credentials credentials,
                                core::CrashPoints* crash_points)
     : m_outbox(outbox),
-      m_history(history),
+      m_versions(versions),
       m_clock(clock),
       m_logger(logger),
       m_unit_random(std::move(unit_random)),
@@ -99,7 +99,7 @@ notify::Notification DeliveryWorker::notification_of(const store::StoredEvent& e
   if (event.type == core::EventType::results_posted || event.type == core::EventType::results_updated)
     n.study_url += "?tab=results";
   if (const auto id = core::NctId::parse(event.nct_id))
-    if (const auto study = m_history.study(*id)) n.title = study->summary.title;
+    if (const auto study = m_versions.study(*id)) n.title = study->summary.title;
   n.event_json = store::event_json(event);
   return n;
 }

@@ -8,8 +8,8 @@
 #include "fetch/curl_http_client.hpp"
 #include "notify/channel.hpp"
 #include "notify/credentials.hpp"
-#include "store/history.hpp"
 #include "store/outbox.hpp"
+#include "store/versions.hpp"
 
 #include <functional>
 #include <map>
@@ -26,10 +26,10 @@ namespace trialwatch::daemon {
 // detection never is). Runs in the daemon's main loop, after each cycle and while it waits.
 class DeliveryWorker {
  public:
-  // Work on the outbox and history of one database, with `clock` and `unit_random` (uniform in [0, 1)) for timing.
-  // HTTP channels post through clients made with `http_options` (user agent, stop flag), each limited to its
-  // channel's timeout; secrets come from `credentials`.
-  DeliveryWorker(store::Outbox& outbox, const store::History& history, const core::Clock& clock,
+  // Work on the outbox and study versions (for titles) of one database, with `clock` and `unit_random` (uniform in
+  // [0, 1)) for timing. HTTP channels post through clients made with `http_options` (user agent, stop flag), each
+  // limited to its channel's timeout; secrets come from `credentials`.
+  DeliveryWorker(store::Outbox& outbox, const store::Versions& versions, const core::Clock& clock,
                  const core::Logger& logger, std::function<double()> unit_random, fetch::CurlOptions http_options,
                  notify::Credentials credentials, core::CrashPoints* crash_points = nullptr);
   ~DeliveryWorker();
@@ -60,7 +60,7 @@ class DeliveryWorker {
   notify::Notification notification_of(const store::StoredEvent& event) const;
 
   store::Outbox& m_outbox;
-  const store::History& m_history;
+  const store::Versions& m_versions;
   const core::Clock& m_clock;
   const core::Logger& m_logger;
   Entry make_channel(const core::NotifyConfig& config) const;

@@ -78,15 +78,13 @@ core::Result<std::vector<fetch::UnreadableStudy>> list_past_poison(fetch::Regist
   auto collected = registry.list(
       ids_only, k_search_page_size,
       [&](const std::string& json) -> core::Result<core::Ok> {
-        auto facts = diff::read_study_facts(json);
-        if (!facts) return std::move(facts).error();
+        TW_TRY(facts, diff::read_study_facts(json));
         if (auto id = core::NctId::parse(facts->nct_id)) ids.push_back(*id);
         return core::Ok{};
       },
       limit);
   if (!collected) return std::move(collected).error();
-  auto visited = registry.by_ids(ids, fields, page_size, visit);
-  if (!visited) return std::move(visited).error();
+  TW_TRY(visited, registry.by_ids(ids, fields, page_size, visit));
   return std::move(visited->unreadable);
 }
 
@@ -120,12 +118,12 @@ std::string search_fingerprint(const core::SearchConfig& search) {
   return out;
 }
 
-Discovery::Discovery(fetch::RegistryClient& registry, store::Discoveries& discoveries, store::History& history,
+Discovery::Discovery(fetch::RegistryClient& registry, store::Discoveries& discoveries, const store::Versions& versions,
                      const core::Clock& clock, const core::Logger& logger, DiscoveryOptions options, EventRouter route,
                      EventPublisher publish)
     : m_registry(registry),
       m_discoveries(discoveries),
-      m_history(history),
+      m_versions(versions),
       m_clock(clock),
       m_logger(logger),
       m_options(std::move(options)),
@@ -154,8 +152,7 @@ core::Result<int> Discovery::run_searches(std::string_view data_timestamp) {
     if (state && state->fingerprint == search_fingerprint(search) && state->completed_data_timestamp == data_timestamp)
       continue;
     if (!listed) listed = m_discoveries.listed();  // read once, kept current below
-    auto found = run_search(search, data_timestamp, *listed);
-    if (!found) return std::move(found).error();
+    TW_TRY(found, run_search(search, data_timestamp, *listed));
     tracked += *found;
   }
   return tracked;
@@ -243,8 +240,7 @@ core::Result<int> Discovery::discover_related(std::string_view data_timestamp) {
   }
   auto listed = m_discoveries.listed();  // read once for all subjects, kept current by discover_for
   for (const auto& subject : subjects) {
-    auto found = discover_for(subject, data_timestamp, listed);
-    if (!found) return std::move(found).error();
+    TW_TRY(found, discover_for(subject, data_timestamp, listed));
     tracked += *found;
   }
   return tracked;
@@ -252,12 +248,10 @@ core::Result<int> Discovery::discover_related(std::string_view data_timestamp) {
 
 core::Result<int> Discovery::discover_for(const core::NctId& subject, std::string_view data_timestamp,
                                           std::set<std::string>& listed) {
-  const auto document = m_history.document(subject);
+  const auto document = m_versions.latest(subject);
   if (!document) return Error{Error::Code::io, fmt::format("the stored version of {} cannot be read", subject.str())};
-  auto profile = diff::read_profile(*document);
-  if (!profile) return std::move(profile).error();
-  auto candidates = find_candidates(subject, *profile, listed);
-  if (!candidates) return std::move(candidates).error();
+  TW_TRY(profile, diff::read_profile(document->raw_json));
+  TW_TRY(candidates, find_candidates(subject, *profile, listed));
 
   const std::string source = "related:" + subject.str();
   const bool track = m_options.related.mode == core::RelatedConfig::Mode::track;

@@ -10,7 +10,8 @@
 #include "diff/related.hpp"
 #include "fetch/registry_client.hpp"
 #include "store/discoveries.hpp"
-#include "store/history.hpp"
+#include "store/stored_event.hpp"
+#include "store/versions.hpp"
 
 #include <chrono>
 #include <functional>
@@ -50,7 +51,7 @@ std::string search_fingerprint(const core::SearchConfig& search);
 class Discovery {
  public:
   // Wire discovery to its parts; all must outlive it. `route` and `publish` may be empty.
-  Discovery(fetch::RegistryClient& registry, store::Discoveries& discoveries, store::History& history,
+  Discovery(fetch::RegistryClient& registry, store::Discoveries& discoveries, const store::Versions& versions,
             const core::Clock& clock, const core::Logger& logger, DiscoveryOptions options, EventRouter route,
             EventPublisher publish);
 
@@ -93,7 +94,7 @@ class Discovery {
 
   fetch::RegistryClient& m_registry;
   store::Discoveries& m_discoveries;
-  store::History& m_history;
+  const store::Versions& m_versions;
   const core::Clock& m_clock;
   const core::Logger& m_logger;
   DiscoveryOptions m_options;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "store/history.hpp"
+#include "store/stored_event.hpp"
 
 #include <filesystem>
 

@@ -2,7 +2,7 @@
 #pragma once
 
 #include "core/event.hpp"
-#include "store/history.hpp"
+#include "store/stored_event.hpp"
 
 #include <string>
 #include <string_view>

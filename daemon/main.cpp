@@ -18,8 +18,10 @@
 #include "notify/credentials.hpp"
 #include "store/database.hpp"
 #include "store/discoveries.hpp"
-#include "store/history.hpp"
 #include "store/outbox.hpp"
+#include "store/runs.hpp"
+#include "store/versions.hpp"
+#include "store/watch_list.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -103,7 +105,9 @@ int run(const Flags& flags, core::Logger& logger, daemon::SignalWatcher& signals
   logger = core::Logger(*core::parse_log_level(config.log.level), logger.format());
 
   auto database = store::Database::open(database_path(flags), store::OpenMode::read_write);
-  store::History history(database);
+  store::WatchList watch_list(database);
+  store::Versions versions(database);
+  store::Runs runs(database);
   store::Outbox outbox(database);
   store::Discoveries discoveries(database);
   const core::SystemClock clock;
@@ -124,7 +128,9 @@ int run(const Flags& flags, core::Logger& logger, daemon::SignalWatcher& signals
 
   logger.log(core::LogLevel::info, "trialwatchd {} using {} and {}", core::k_version, database.path().string(),
              fetch::redact_url(config.api.base_url));
-  daemon::ServiceParts parts{history,
+  daemon::ServiceParts parts{watch_list,
+                             versions,
+                             runs,
                              outbox,
                              discoveries,
                              http,
@@ -139,7 +145,7 @@ int run(const Flags& flags, core::Logger& logger, daemon::SignalWatcher& signals
                              &crash_points};
   if (!flags.notify_test.empty()) {
     daemon::DeliveryWorker worker(
-        outbox, history, clock, logger, [] { return 0.5; }, curl_options,
+        outbox, versions, clock, logger, [] { return 0.5; }, curl_options,
         notify::Credentials::from_environment(core::process_environment));
     worker.configure(config.notify);
     const auto result = worker.send_test(flags.notify_test);

@@ -39,7 +39,7 @@ Service::Service(ServiceParts parts, core::Config config, bool force_reconcile)
     : m_parts(std::move(parts)),
       m_config(std::move(config)),
       m_force_reconcile(force_reconcile),
-      m_delivery(m_parts.outbox, m_parts.history, m_parts.clock, m_parts.logger, m_parts.unit_random,
+      m_delivery(m_parts.outbox, m_parts.versions, m_parts.clock, m_parts.logger, m_parts.unit_random,
                  m_parts.notify_http, notify::Credentials::from_environment(core::process_environment),
                  m_parts.crash_points) {
   apply_config();
@@ -50,7 +50,7 @@ Service::~Service() = default;
 // Make the database's watch list and the sinks match the configuration: IDs in sync.track are tracked (source
 // config); IDs tracked only because an earlier configuration listed them are untracked (history is kept).
 void Service::apply_config() {
-  track_from_config(m_config.sync.track, m_parts.history, m_parts.clock.now(), m_parts.logger);
+  track_from_config(m_config.sync.track, m_parts.watch_list, m_parts.clock.now(), m_parts.logger);
   m_delivery.configure(m_config.notify);
   if (m_config.log.event_file.empty())
     m_event_log.reset();
@@ -98,11 +98,11 @@ Service::CycleResult Service::cycle() {
     return notify::channels_for(m_config.notify, type, nct_id, source);
   };
   options.discovery = DiscoveryOptions{m_config.searches, m_config.related, m_config.sync.full_reconcile};
-  m_parts.notifier.status(fmt::format("Syncing {} tracked studies", m_parts.history.watchlist().size()));
-  const auto report =
-      SyncCycle(client.registry(), m_parts.history, m_parts.discoveries, m_parts.clock, m_parts.logger, options).run();
+  m_parts.notifier.status(fmt::format("Syncing {} tracked studies", m_parts.watch_list.entries().size()));
+  const CycleStore store{m_parts.watch_list, m_parts.versions, m_parts.runs, m_parts.discoveries};
+  const auto report = SyncCycle(client.registry(), store, m_parts.clock, m_parts.logger, options).run();
   if (report.outcome != CycleOutcome::failed) m_force_reconcile = false;
-  m_waiting = m_parts.history.tracked_without_version();
+  m_waiting = m_parts.watch_list.tracked_without_version();
   m_delivery.run();  // what this cycle found, and retries that came due
   return CycleResult{report.outcome, report.run.error, report.skipped.size()};
 }
@@ -116,15 +116,15 @@ int Service::run_once() {
 
 int Service::run_until_stopped() {
   auto& logger = m_parts.logger;
-  m_parts.notifier.ready(fmt::format("Tracking {} studies; first check now", m_parts.history.watchlist().size()));
+  m_parts.notifier.ready(fmt::format("Tracking {} studies; first check now", m_parts.watch_list.entries().size()));
   int failures = 0;
   while (!m_parts.signals.stop_requested()) {
     if (m_parts.signals.take_reload()) reload();
     const auto result = cycle();
     if (m_parts.signals.stop_requested()) break;
     StatusFacts facts;
-    facts.tracked = m_parts.history.watchlist().size();
-    facts.last_run = m_parts.history.last_run();
+    facts.tracked = m_parts.watch_list.entries().size();
+    facts.last_run = m_parts.runs.last();
     std::chrono::seconds wait{};
     if (result.outcome == CycleOutcome::failed) {
       ++failures;
@@ -164,7 +164,7 @@ void Service::wait_for_next_check(std::chrono::seconds wait, const std::string& 
       reload();
       return;  // check at once with the new configuration: its new studies need their baseline
     }
-    if (m_parts.history.tracked_without_version() != m_waiting) {
+    if (m_parts.watch_list.tracked_without_version() != m_waiting) {
       m_parts.logger.log(core::LogLevel::info, "a newly tracked study is waiting; checking now");
       return;
     }

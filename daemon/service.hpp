@@ -9,7 +9,11 @@
 #include "daemon/signals.hpp"
 #include "fetch/http_client.hpp"
 #include "store/discoveries.hpp"
-#include "store/history.hpp"
+#include "store/outbox.hpp"
+#include "store/runs.hpp"
+#include "store/stored_event.hpp"
+#include "store/versions.hpp"
+#include "store/watch_list.hpp"
 
 #include <functional>
 #include <memory>
@@ -20,7 +24,9 @@ class EventLogFile;
 
 // What the service runs on; everything must outlive the Service.
 struct ServiceParts {
-  store::History& history;
+  store::WatchList& watch_list;
+  store::Versions& versions;        // the same database's study versions, changes and events
+  store::Runs& runs;                // the same database's sync runs and watermarks
   store::Outbox& outbox;            // the same database's notification outbox
   store::Discoveries& discoveries;  // the same database's saved-search and related-trial state
   fetch::HttpClient& http;          // the registry's; its transfers abort when signals.stop_flag() is set

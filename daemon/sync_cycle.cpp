@@ -65,14 +65,14 @@ std::string skipped_sentence(const std::vector<fetch::UnreadableStudy>& skipped)
 // The work of one run: everything it learns on the way, and its counters.
 class CycleRun {
  public:
-  CycleRun(fetch::RegistryClient& registry, store::History& history, store::Discoveries& discoveries,
-           const core::Clock& clock, const core::Logger& logger, const CycleOptions& options)
+  CycleRun(fetch::RegistryClient& registry, CycleStore store, const core::Clock& clock, const core::Logger& logger,
+           const CycleOptions& options)
       : m_registry(registry),
-        m_history(history),
+        m_store(store),
         m_clock(clock),
         m_logger(logger),
         m_options(options),
-        m_discovery(registry, discoveries, history, clock, logger, options.discovery, options.route,
+        m_discovery(registry, store.discoveries, store.versions, clock, logger, options.discovery, options.route,
                     [this](const store::StoredEvent& event) {
                       ++m_record.events;
                       if (m_options.on_event) m_options.on_event(event);
@@ -80,7 +80,7 @@ class CycleRun {
 
   CycleReport run() {
     const auto started = m_clock.now();
-    m_record.id = m_history.begin_run(started);
+    m_record.id = m_store.runs.begin(started);
     m_record.started_at = core::format_rfc3339(started);
     const auto result = steps(started);
     m_record.requests = m_registry.stats().requests;
@@ -98,21 +98,21 @@ class CycleRun {
                                                             : "ok";
       if (outcome == CycleOutcome::partial) m_record.error = skipped_sentence(m_skipped);
     }
-    m_history.finish_run(m_record);
+    m_store.runs.finish(m_record);
     if (outcome == CycleOutcome::completed || outcome == CycleOutcome::partial) {
       crash_point("before_watermark");
       // Skipped studies leave this data unsynced: the next cycle checks again and retries them.
-      if (outcome == CycleOutcome::completed) m_history.set_completed_data_timestamp(m_data_timestamp);
+      if (outcome == CycleOutcome::completed) m_store.runs.set_completed_data_timestamp(m_data_timestamp);
       // The first complete cycle fetched every study in full: it counts as the first reconcile. A partial one counts
       // too, or a due reconcile would fetch everything again every cycle until the skipped records are fixed.
-      if (m_reconciled) m_history.set_last_reconcile(started);
+      if (m_reconciled) m_store.runs.set_last_reconcile(started);
     }
     return CycleReport{outcome, m_record, m_skipped};
   }
 
  private:
   fetch::RegistryClient& m_registry;
-  store::History& m_history;
+  CycleStore m_store;
   const core::Clock& m_clock;
   const core::Logger& m_logger;
   const CycleOptions& m_options;
@@ -121,6 +121,7 @@ class CycleRun {
   diff::StudyDiffer m_differ;
   diff::Normaliser m_normaliser;
   std::unordered_map<std::string, std::string> m_sources;  // NCT ID -> why tracked
+  std::unordered_set<std::string> m_plain;                 // seen in the watermark pass without results
   // What the store held when this run first asked (every stored state in one query, not one per tracked study; a
   // study missing from it had nothing stored). Each study is stored at most once per run.
   std::optional<store::StoredStudies> m_stored;
@@ -132,13 +133,12 @@ class CycleRun {
   std::size_t m_pending_bytes = 0;
 
   core::Result<CycleOutcome> steps(core::Clock::TimePoint started) {
-    auto version = m_registry.version();
-    if (!version) return std::move(version).error();
+    TW_TRY(version, m_registry.version());
     m_data_timestamp = version->data_timestamp;
     m_record.data_timestamp = m_data_timestamp;
     // Data older than the last synced (a rollback, a stale mirror behind a load balancer) would make every change
     // since look reverted: record nothing until the registry catches up.
-    if (const auto synced = m_history.completed_data_timestamp(); synced && m_data_timestamp < *synced) {
+    if (const auto synced = m_store.runs.completed_data_timestamp(); synced && m_data_timestamp < *synced) {
       m_logger.log(core::LogLevel::warning,
                    "registry data {} is older than {}, the last synced; nothing recorded until it catches up",
                    m_data_timestamp, *synced);
@@ -146,18 +146,18 @@ class CycleRun {
     }
 
     const bool reconcile_due = m_options.force_reconcile || reconcile_is_due(started);
-    if (m_history.completed_data_timestamp() == m_data_timestamp && m_history.tracked_without_version().empty() &&
-        !reconcile_due && !m_discovery.searches_due(m_data_timestamp) && !m_discovery.subjects_due()) {
+    if (m_store.runs.completed_data_timestamp() == m_data_timestamp &&
+        m_store.watch_list.tracked_without_version().empty() && !reconcile_due &&
+        !m_discovery.searches_due(m_data_timestamp) && !m_discovery.subjects_due()) {
       m_logger.log(core::LogLevel::info, "registry data {} already synced; nothing to do", m_data_timestamp);
       return CycleOutcome::unchanged;
     }
 
     // Saved searches first: the studies they track are checked and fetched with the others below.
-    auto searched = m_discovery.run_searches(m_data_timestamp);
-    if (!searched) return std::move(searched).error();
+    TW_TRY(searched, m_discovery.run_searches(m_data_timestamp));
 
     std::vector<NctId> tracked;
-    const auto watchlist = m_history.watchlist();
+    const auto watchlist = m_store.watch_list.entries();
     m_sources.reserve(watchlist.size());
     for (const auto& entry : watchlist) {
       m_sources[entry.id.str()] = entry.source;
@@ -181,6 +181,7 @@ class CycleRun {
                               return Error{Error::Code::bad_response, "the registry listed a study without an NCT ID"};
                             for (const auto& alias : facts->aliases) canonical_of_alias[alias] = facts->nct_id;
                             seen.insert(facts->nct_id);
+                            if (facts->has_results == false) m_plain.insert(facts->nct_id);
                             const auto id = NctId::parse(facts->nct_id);
                             if (!id || needs_full_fetch(stored_state(*id), *facts, reconcile_due))
                               moved.insert(facts->nct_id);
@@ -211,32 +212,27 @@ class CycleRun {
         continue;
       }
       if (const auto alias = canonical_of_alias.find(id.str()); alias != canonical_of_alias.end()) {
-        auto recorded = record_alias(id, alias->second);
-        if (!recorded) return std::move(recorded).error();
+        TW_TRY(recorded, record_alias(id, alias->second));
         continue;
       }
-      auto confirmed = confirm_missing(id, to_fetch, wanted);
-      if (!confirmed) return std::move(confirmed).error();
+      TW_TRY(confirmed, confirm_missing(id, to_fetch, wanted));
     }
 
     // Newly tracked canonical records of aliases are fetched in the same pass.
     add_newly_tracked(to_fetch, wanted);
-    auto fetched = fetch_in_full(to_fetch, wanted);
-    if (!fetched) return std::move(fetched).error();
+    TW_TRY(fetched, fetch_in_full(to_fetch, wanted));
 
     // Related trials of the studies now stored; the ones it tracks (mode track) are fetched in this cycle too.
-    auto discovered = m_discovery.discover_related(m_data_timestamp);
-    if (!discovered) return std::move(discovered).error();
+    TW_TRY(discovered, m_discovery.discover_related(m_data_timestamp));
     if (*discovered > 0) {
       std::vector<NctId> related;
       std::set<std::string> related_wanted;
       add_newly_tracked(related, related_wanted);
-      auto fetched_related = fetch_in_full(related, related_wanted);
-      if (!fetched_related) return std::move(fetched_related).error();
+      TW_TRY(fetched_related, fetch_in_full(related, related_wanted));
     }
 
     // The watermarks advance in run(), after the run is recorded.
-    m_reconciled = reconcile_due || !m_history.last_reconcile();
+    m_reconciled = reconcile_due || !m_store.runs.last_reconcile();
     m_logger.log(core::LogLevel::info, "sync of {} {}: {} studies checked, {} fetched, {} changed, {} events{}",
                  m_data_timestamp, m_skipped.empty() ? "complete" : "partial", m_record.checked, m_record.fetched,
                  m_record.changed, m_record.events,
@@ -260,7 +256,7 @@ class CycleRun {
 
   // Add the watch-list entries this run has not seen yet to `to_fetch` and `wanted`.
   void add_newly_tracked(std::vector<NctId>& to_fetch, std::set<std::string>& wanted) {
-    for (const auto& entry : m_history.watchlist()) {
+    for (const auto& entry : m_store.watch_list.entries()) {
       if (m_sources.count(entry.id.str()) > 0) continue;
       m_sources[entry.id.str()] = entry.source;
       if (wanted.insert(entry.id.str()).second) to_fetch.push_back(entry.id);
@@ -270,8 +266,11 @@ class CycleRun {
   // Fetch `ids` in full and store what changed, skipping studies whose records cannot be read; studies handled before
   // a failure are kept (a re-run will not store them again).
   core::Result<core::Ok> fetch_in_full(const std::vector<NctId>& ids, const std::set<std::string>& wanted) {
-    auto fetched = m_registry.by_ids(ids, "", m_options.full_page_size,
-                                     [&](std::string json) { return store_study(std::move(json), wanted); });
+    std::vector<fetch::ExpectedStudy> studies;  // a study not seen in the watermark pass may have results
+    for (const auto& id : ids)
+      studies.push_back({id, m_plain.count(id.str()) > 0 ? m_options.plain_bytes : m_options.results_bytes});
+    auto fetched = m_registry.documents(studies, m_options.page_bytes,
+                                        [&](std::string json) { return store_study(std::move(json), wanted); });
     flush();
     if (!fetched) return std::move(fetched).error();
     for (const auto& id : fetched->rejected) reject(id);
@@ -281,12 +280,12 @@ class CycleRun {
 
   // Return what the store held for `id` at this run's first look, or nullptr if it held nothing.
   const store::StoredStudy* stored_state(const NctId& id) {
-    if (!m_stored) m_stored = m_history.studies();
+    if (!m_stored) m_stored = m_store.versions.studies();
     return m_stored->find(id);
   }
 
   bool reconcile_is_due(core::Clock::TimePoint now) const {
-    const auto last = m_history.last_reconcile();
+    const auto last = m_store.runs.last_reconcile();
     if (!last) return false;  // the first full load is the first reconcile
     const auto at = core::parse_utc_time(*last);
     return !at || now - *at >= m_options.full_reconcile;
@@ -311,18 +310,18 @@ class CycleRun {
     const auto* stored = stored_state(*id);
     if (stored && stored->hash == *hash) return core::Ok{};
     store::NewVersion version{
-        *id, std::move(json), *hash, summary_of(*facts), m_data_timestamp, m_clock.now(), {}, {}, {}, {}};
+        *id, std::move(json), *hash, summary_of(*facts), m_data_timestamp, m_clock.now(), {}, {}, {}, {}, {}};
     if (!stored) {
       version.events.push_back(tracking_started(*facts));
     } else {
-      const auto before = m_history.document(*id);
+      auto before = m_store.versions.latest(*id);
       if (!before) return Error{Error::Code::io, fmt::format("the stored version of {} cannot be read", id->str())};
-      auto comparison = m_differ.compare(*before, version.raw_json);
-      if (!comparison) return std::move(comparison).error();
+      TW_TRY(comparison, m_differ.compare(before->raw_json, version.raw_json));
       if (comparison->changes.empty()) return core::Ok{};  // only formatting or order moved: nothing to record
       auto classification = diff::classify(comparison->changes, comparison->before, comparison->after);
       version.changes = std::move(comparison->changes);
       version.events = std::move(classification.events);
+      version.previous = std::move(before);  // the new version is stored as a delta against these bytes
     }
     for (const auto& event : version.events) {
       version.event_ids.push_back(diff::event_id(id->str(), stored ? stored->hash : "", *hash, event.type, event.path));
@@ -343,7 +342,7 @@ class CycleRun {
   void flush() {
     if (m_pending.empty()) return;
     crash_point("before_commit");
-    const auto numbers = m_history.record_versions(m_pending);
+    const auto numbers = m_store.versions.record_versions(m_pending);
     crash_point("after_commit");
     for (std::size_t i = 0; i < m_pending.size(); ++i) {
       if (!numbers[i]) continue;
@@ -374,8 +373,8 @@ class CycleRun {
   void record_state(const NctId& id, std::string_view state, std::string_view alias_of, const core::ChangeEvent& event,
                     const std::string& event_id) {
     const auto now = m_clock.now();
-    const int stored = m_history.record_study_state(id, state, alias_of, {event}, {event_id}, m_data_timestamp, now,
-                                                    {channels_for(id, event.type)});
+    const int stored = m_store.versions.record_study_state(id, state, alias_of, {event}, {event_id}, m_data_timestamp,
+                                                           now, {channels_for(id, event.type)});
     m_record.events += stored;
     if (stored > 0) {
       const auto* latest = stored_state(id);
@@ -410,13 +409,12 @@ class CycleRun {
     record_state(alias, "aliased", canonical->str(), event,
                  diff::event_id(alias.str(), from, "aliased:" + canonical->str(), EventType::study_aliased, ""));
     const auto source = m_sources.count(alias.str()) ? m_sources[alias.str()] : std::string("cli");
-    m_history.track(*canonical, source, fmt::format("canonical record of {}", alias.str()), m_clock.now());
+    m_store.watch_list.track(*canonical, source, fmt::format("canonical record of {}", alias.str()), m_clock.now());
     return core::Ok{};
   }
 
   core::Result<core::Ok> confirm_missing(const NctId& id, std::vector<NctId>& to_fetch, std::set<std::string>& wanted) {
-    auto lookup = m_registry.study(id);
-    if (!lookup) return std::move(lookup).error();
+    TW_TRY(lookup, m_registry.study(id));
     switch (lookup->kind) {
       case fetch::StudyLookup::Kind::found:
         // Listed nowhere but served on its own: fetch it with the others rather than invent a removal.
@@ -469,17 +467,10 @@ core::ChangeEvent tracking_started(const diff::StudyFacts& facts) {
                                        facts.last_update_post_date.empty() ? "never" : facts.last_update_post_date)};
 }
 
-SyncCycle::SyncCycle(fetch::RegistryClient& registry, store::History& history, store::Discoveries& discoveries,
-                     const core::Clock& clock, const core::Logger& logger, CycleOptions options)
-    : m_registry(registry),
-      m_history(history),
-      m_discoveries(discoveries),
-      m_clock(clock),
-      m_logger(logger),
-      m_options(std::move(options)) {}
+SyncCycle::SyncCycle(fetch::RegistryClient& registry, CycleStore store, const core::Clock& clock,
+                     const core::Logger& logger, CycleOptions options)
+    : m_registry(registry), m_store(store), m_clock(clock), m_logger(logger), m_options(std::move(options)) {}
 
-CycleReport SyncCycle::run() {
-  return CycleRun(m_registry, m_history, m_discoveries, m_clock, m_logger, m_options).run();
-}
+CycleReport SyncCycle::run() { return CycleRun(m_registry, m_store, m_clock, m_logger, m_options).run(); }
 
 }  // namespace trialwatch::daemon

@@ -7,7 +7,10 @@
 #include "diff/study_facts.hpp"
 #include "fetch/registry_client.hpp"
 #include "store/discoveries.hpp"
-#include "store/history.hpp"
+#include "store/runs.hpp"
+#include "store/stored_event.hpp"
+#include "store/versions.hpp"
+#include "store/watch_list.hpp"
 
 #include <chrono>
 #include <cstddef>
@@ -29,8 +32,12 @@ core::ChangeEvent tracking_started(const diff::StudyFacts& facts);
 struct CycleOptions {
   std::chrono::seconds full_reconcile{7 * 24 * 3600};
   int watermark_page_size = 1000;  // studies per page in the watermark pass (the API's maximum)
-  int full_page_size = 20;         // full documents per page (results-bearing records reach 1.5 MB)
-  bool force_reconcile = false;    // fetch every tracked study in full now, whatever the schedule says
+  // Full documents are asked for in pages of about this many bytes, by what each is expected to weigh: a study
+  // with results (up to 1.5 MB) as `results_bytes`, any other as `plain_bytes` (docs/registry-api.md has sizes).
+  std::size_t page_bytes = 8u << 20;
+  std::size_t results_bytes = 100u << 10;
+  std::size_t plain_bytes = 20u << 10;
+  bool force_reconcile = false;  // fetch every tracked study in full now, whatever the schedule says
   // Handled studies are committed together, in one transaction and one disk flush, once this many are pending
   // or their documents reach `commit_bytes`, and at the end of the fetch. A crash loses no change: the cycle's
   // watermark has not advanced, so the next cycle fetches the uncommitted studies again.
@@ -66,22 +73,29 @@ struct CycleReport {
   std::vector<fetch::UnreadableStudy> skipped;  // the studies a partial cycle skipped, and why
 };
 
+// The parts of one database a cycle reads and writes; each must outlive the cycle.
+struct CycleStore {
+  store::WatchList& watch_list;
+  store::Versions& versions;
+  store::Runs& runs;
+  store::Discoveries& discoveries;
+};
+
 // One complete, correct sync cycle (docs/sync.md): the /version gate, saved searches, the watermark pass, full
 // fetches of new, changed and missing studies, diff and classification, batched transactions (each study's version,
 // changes and events together), related-trial discovery, and the completed-cycle watermark written last.
 class SyncCycle {
  public:
   // Wire a cycle to its parts; all must outlive it.
-  SyncCycle(fetch::RegistryClient& registry, store::History& history, store::Discoveries& discoveries,
-            const core::Clock& clock, const core::Logger& logger, CycleOptions options);
+  SyncCycle(fetch::RegistryClient& registry, CycleStore store, const core::Clock& clock, const core::Logger& logger,
+            CycleOptions options);
 
   // Run one cycle and record it as a run.
   CycleReport run();
 
  private:
   fetch::RegistryClient& m_registry;
-  store::History& m_history;
-  store::Discoveries& m_discoveries;
+  CycleStore m_store;
   const core::Clock& m_clock;
   const core::Logger& m_logger;
   CycleOptions m_options;

@@ -335,8 +335,7 @@ StudyDiffer::~StudyDiffer() = default;
 core::Result<StudyFacts> StudyDiffer::read(std::string_view after) {
   Parsers& p = *m_parsers;
   p.after_read = false;
-  auto root = detail::parse_study(p.after, after);
-  if (!root) return std::move(root).error();
+  TW_TRY(root, detail::parse_study(p.after, after));
   p.after_text.assign(after);
   p.after_root = *root;
   p.after_read = true;
@@ -360,8 +359,7 @@ core::Result<StudyDiffer::Comparison> StudyDiffer::compare(std::string_view befo
 }
 
 core::Result<std::vector<FieldChange>> StudyDiffer::diff(std::string_view before, std::string_view after) {
-  auto comparison = compare(before, after);
-  if (!comparison) return std::move(comparison).error();
+  TW_TRY(comparison, compare(before, after));
   return std::move(comparison->changes);
 }
 

@@ -132,8 +132,7 @@ core::Result<std::string> Normaliser::hash(std::string_view study_json) {
 
 core::Result<NormalisedStudy> normalise(std::string_view study_json) {
   Normaliser normaliser;
-  auto hash = normaliser.hash(study_json);
-  if (!hash) return std::move(hash).error();
+  TW_TRY(hash, normaliser.hash(study_json));
   return NormalisedStudy{std::string(normaliser.canonical()), std::move(*hash)};
 }
 

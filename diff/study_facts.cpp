@@ -27,8 +27,7 @@ DatedField dated_at(dom::element root, std::string_view pointer) {
 
 core::Result<StudyFacts> read_study_facts(std::string_view json) {
   dom::parser parser;
-  auto root = detail::parse_study(parser, json);
-  if (!root) return std::move(root).error();
+  TW_TRY(root, detail::parse_study(parser, json));
   return detail::facts_of(*root);
 }
 

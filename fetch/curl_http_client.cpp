@@ -161,7 +161,7 @@ HttpOutcome CurlHttpClient::perform(const std::string& url, const HttpPost* post
   m_bytes_received += transfer.body.size();
   if (code != CURLE_OK) {
     if (transfer.too_large)
-      return TransportError{TransportFailure::partial_body,
+      return TransportError{TransportFailure::too_large,
                             fmt::format("the answer from {} exceeded the {} MiB size cap", redact_url(url),
                                         m_options.max_body_bytes / (1024 * 1024))};
     if (code == CURLE_ABORTED_BY_CALLBACK)

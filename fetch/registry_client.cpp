@@ -96,7 +96,9 @@ core::Result<HttpResponse> RegistryClient::get(const std::string& path, const Qu
     switch (decision.action) {
       case RetryAction::accept:
       case RetryAction::fail:
-        if (std::holds_alternative<TransportError>(outcome)) return Error{Error::Code::network, what};
+        if (const auto* failure = std::get_if<TransportError>(&outcome))
+          return Error{failure->kind == TransportFailure::too_large ? Error::Code::too_large : Error::Code::network,
+                       what};
         return std::move(std::get<HttpResponse>(outcome));
       case RetryAction::give_up:
         return Error{std::holds_alternative<TransportError>(outcome) ? Error::Code::network : Error::Code::http_status,
@@ -118,19 +120,16 @@ core::Result<HttpResponse> RegistryClient::get(const std::string& path, const Qu
 }
 
 core::Result<VersionInfo> RegistryClient::version() {
-  auto response = get("/version", {});
-  if (!response) return std::move(response).error();
+  TW_TRY(response, get("/version", {}));
   if (response->status != 200)
     return Error{Error::Code::http_status,
                  fmt::format("the registry answered /version with HTTP {}", response->status)};
-  auto parsed = parse_version(response->body);
-  if (!parsed) return std::move(parsed).error();
+  TW_TRY(parsed, parse_version(response->body));
   return VersionInfo{parsed->first, parsed->second};
 }
 
 core::Result<StudyLookup> RegistryClient::study(const core::NctId& id) {
-  auto response = get("/studies/" + id.str(), {});
-  if (!response) return std::move(response).error();
+  TW_TRY(response, get("/studies/" + id.str(), {}));
   StudyLookup lookup;
   if (response->status == 200) {
     lookup.kind = StudyLookup::Kind::found;
@@ -153,37 +152,25 @@ core::Result<StudyLookup> RegistryClient::study(const core::NctId& id) {
   return lookup;
 }
 
-RegistryClient::PageParserLease::PageParserLease(RegistryClient& client) noexcept : m_client(client) {
-  ++m_client.m_page_parser_users;
-}
-
-RegistryClient::PageParserLease::~PageParserLease() {
-  if (--m_client.m_page_parser_users == 0) m_client.m_page_parser.release();
-}
-
 core::Result<std::size_t> RegistryClient::list(const QueryParams& params, int page_size, const StudyVisitor& visit,
                                                std::size_t limit) {
   std::size_t visited = 0;
   std::optional<std::string> token;
-  const PageParserLease lease(*this);
   do {
     QueryParams page_params = params;
     page_params.emplace_back("pageSize", std::to_string(page_size));
     if (token) page_params.emplace_back("pageToken", *token);
-    auto response = get("/studies", page_params);
-    if (!response) return std::move(response).error();
+    TW_TRY(response, get("/studies", page_params));
     if (response->status == 400)
       return Error{Error::Code::invalid_input,
                    fmt::format("the registry rejected the search: {}", first_line(response->body))};
     if (response->status != 200)
       return Error{Error::Code::http_status, fmt::format("the registry answered /studies with HTTP {}: {}",
                                                          response->status, first_line(response->body))};
-    auto page = m_page_parser.parse(response->body);
-    if (!page) return std::move(page).error();
+    TW_TRY(page, parse_study_page(response->body));
     for (auto& study : page->studies) {
       if (visited == limit) return visited;
-      auto visited_ok = visit(std::move(study));
-      if (!visited_ok) return std::move(visited_ok).error();
+      TW_TRY(visited_ok, visit(std::move(study)));
       ++visited;
     }
     token = std::move(page->next_page_token);  // only a missing token ends paging; an empty page does not
@@ -201,6 +188,12 @@ core::Result<core::Ok> RegistryClient::batch(std::vector<core::NctId> ids, const
   const Error& error = result.error();
   const bool rejected =
       error.code == Error::Code::invalid_input && error.message.find("filter.ids") != std::string::npos;
+  if (error.code == Error::Code::too_large && ids.size() > 1) {  // a page larger than expected: ask in halves
+    const auto half = ids.begin() + static_cast<std::ptrdiff_t>(ids.size() / 2);
+    auto left = batch(std::vector<core::NctId>(ids.begin(), half), fields, (page_size + 1) / 2, visit, skipped);
+    if (!left) return left;
+    return batch(std::vector<core::NctId>(half, ids.end()), fields, (page_size + 1) / 2, visit, skipped);
+  }
   if (!rejected && error.code != Error::Code::unreadable) return Error(error);
   // One item of the batch is at fault: isolate it, keep the rest.
   if (const auto item = rejected ? rejected_item(error.message) : std::nullopt;
@@ -225,7 +218,6 @@ core::Result<core::Ok> RegistryClient::batch(std::vector<core::NctId> ids, const
 core::Result<SkippedIds> RegistryClient::by_ids(const std::vector<core::NctId>& ids, const std::string& fields,
                                                 int page_size, const StudyVisitor& visit) {
   SkippedIds skipped;
-  const PageParserLease lease(*this);  // one parser for every batch's pages
   for (std::size_t start = 0; start < ids.size(); start += m_options.ids_per_batch) {
     const auto end = std::min(ids.size(), start + m_options.ids_per_batch);
     auto result = batch(std::vector<core::NctId>(ids.begin() + static_cast<std::ptrdiff_t>(start),
@@ -233,6 +225,30 @@ core::Result<SkippedIds> RegistryClient::by_ids(const std::vector<core::NctId>& 
                         fields, page_size, visit, skipped);
     if (!result) return std::move(result).error();
   }
+  return skipped;
+}
+
+core::Result<SkippedIds> RegistryClient::documents(const std::vector<ExpectedStudy>& studies, std::size_t page_bytes,
+                                                   const StudyVisitor& visit) {
+  SkippedIds skipped;
+  std::vector<core::NctId> ids;
+  std::size_t expected = 0;
+  const auto flush = [&]() -> core::Result<core::Ok> {
+    if (ids.empty()) return core::Ok{};
+    // One more than the batch holds, so the page is never full and carries no token to an empty next page.
+    const int page_size = static_cast<int>(ids.size()) + 1;
+    auto result = batch(std::exchange(ids, {}), "", page_size, visit, skipped);
+    expected = 0;
+    return result;
+  };
+  for (const auto& study : studies) {
+    if (!ids.empty() && (expected + study.bytes > page_bytes || ids.size() == m_options.ids_per_batch)) {
+      TW_TRY(result, flush());
+    }
+    ids.push_back(study.id);
+    expected += study.bytes;
+  }
+  TW_TRY(result, flush());
   return skipped;
 }
 

@@ -63,6 +63,12 @@ struct SkippedIds {
   std::vector<UnreadableStudy> unreadable;
 };
 
+// A study to fetch in full, with the size its document is expected to have (the caller's estimate, in bytes).
+struct ExpectedStudy {
+  core::NctId id;
+  std::size_t bytes;
+};
+
 // Limits of one client.
 struct RegistryClientOptions {
   std::string base_url = "https://clinicaltrials.gov/api/v2";
@@ -101,6 +107,12 @@ class RegistryClient {
   core::Result<SkippedIds> by_ids(const std::vector<core::NctId>& ids, const std::string& fields, int page_size,
                                   const StudyVisitor& visit);
 
+  // Visit the full documents of `studies` as by_ids() does, sizing the pages by bytes rather than by count: the IDs
+  // are taken in order into batches whose expected sizes add up to at most `page_bytes` (at most ids_per_batch IDs
+  // a batch), each asked for on one page. A page over the client's size cap is asked for again in halves.
+  core::Result<SkippedIds> documents(const std::vector<ExpectedStudy>& studies, std::size_t page_bytes,
+                                     const StudyVisitor& visit);
+
   // Return the traffic counters so far.
   const RegistryStats& stats() const noexcept { return m_stats; }
 
@@ -115,21 +127,6 @@ class RegistryClient {
   std::function<double()> m_random;
   RegistryClientOptions m_options;
   RegistryStats m_stats;
-  // Keeps the page parser for the pages of an outermost list() or by_ids() (all its batches), and empties it when
-  // that call ends: it holds memory sized by the largest page, which a running service should not keep.
-  class PageParserLease {
-   public:
-    explicit PageParserLease(RegistryClient& client) noexcept;
-    ~PageParserLease();
-    PageParserLease(const PageParserLease&) = delete;
-    PageParserLease& operator=(const PageParserLease&) = delete;
-
-   private:
-    RegistryClient& m_client;
-  };
-
-  StudyPageParser m_page_parser;  // reused while a PageParserLease is held
-  int m_page_parser_users = 0;    // PageParserLeases alive (list() runs inside by_ids())
 };
 
 // Percent-encode `text` for a URL query (RFC 3986 unreserved characters and ',' stay as they are).

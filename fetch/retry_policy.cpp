@@ -14,7 +14,8 @@ namespace {
 enum class Kind { success, transient, blocked, permanent };
 
 Kind classify(const AttemptOutcome& outcome) {
-  if (std::holds_alternative<TransportFailure>(outcome)) return Kind::transient;  // every transport failure
+  if (const auto* failure = std::get_if<TransportFailure>(&outcome))
+    return *failure == TransportFailure::too_large ? Kind::permanent : Kind::transient;
   const int code = std::get<HttpStatus>(outcome).code;
   if (code >= 200 && code <= 299) return Kind::success;
   if (code == 403) return Kind::blocked;
@@ -72,6 +73,8 @@ std::string describe(const AttemptOutcome& outcome) {
       return "host name lookup failed";
     case TransportFailure::partial_body:
       return "response body cut short";
+    case TransportFailure::too_large:
+      return "response over the size cap";
   }
   return "unknown transport failure";
 }

@@ -24,6 +24,7 @@ enum class TransportFailure {
   connection_refused,  // nothing accepted the connection
   dns,                 // the host name did not resolve
   partial_body,        // the body ended before its announced length (or a chunked stream was cut)
+  too_large,           // the body exceeded the client's size cap: asking again cannot help, asking for less can
 };
 
 // What one attempt produced, as far as retrying is concerned.

@@ -5,7 +5,6 @@
 
 #include <simdjson.h>
 
-#include <algorithm>
 #include <optional>
 
 namespace trialwatch::fetch {
@@ -52,26 +51,11 @@ bool exact_texts(simdjson::ondemand::parser& parser, simdjson::padded_string_vie
 
 }  // namespace
 
-struct StudyPageParser::Impl {
-  dom::parser strict;                    // validates the whole page
-  simdjson::ondemand::parser splitting;  // takes each study's exact text
-  std::vector<char> padded;              // the page, followed by the padding simdjson reads past its end
-};
-
-StudyPageParser::StudyPageParser() = default;
-StudyPageParser::~StudyPageParser() = default;
-StudyPageParser::StudyPageParser(StudyPageParser&&) noexcept = default;
-StudyPageParser& StudyPageParser::operator=(StudyPageParser&&) noexcept = default;
-
-core::Result<StudyPage> StudyPageParser::parse(std::string_view body) {
-  if (!m_impl) m_impl = std::make_unique<Impl>();
-  // One padded copy serves both parsers (each would otherwise make its own).
-  auto& padded = m_impl->padded;
-  if (padded.size() < body.size() + simdjson::SIMDJSON_PADDING) padded.resize(body.size() + simdjson::SIMDJSON_PADDING);
-  std::copy(body.begin(), body.end(), padded.begin());
-  std::fill_n(padded.begin() + static_cast<std::ptrdiff_t>(body.size()), simdjson::SIMDJSON_PADDING, '\0');
+core::Result<StudyPage> parse_study_page(std::string_view body) {
+  const simdjson::padded_string padded(body);  // one padded copy serves both parsers
+  dom::parser strict;                          // validates the whole page
   dom::element root;
-  if (const auto error = m_impl->strict.parse(padded.data(), body.size(), false).get(root)) {
+  if (const auto error = strict.parse(padded).get(root)) {
     if (const auto what = unreadable_value(error))
       return core::Error{core::Error::Code::unreadable, std::string("the registry's study list ") + *what};
     return bad(std::string("the registry's study list is not valid JSON (") + simdjson::error_message(error) + ")");
@@ -82,11 +66,10 @@ core::Result<StudyPage> StudyPageParser::parse(std::string_view body) {
   StudyPage page;
   for (const auto study : studies)
     if (study.type() != dom::element_type::OBJECT) return bad("the registry's study list holds something not a study");
-  // The page is valid: take each study's exact text (no re-serialisation), skipping values at SIMD speed.
+  // The page is valid: take each study's exact text (no re-serialisation).
+  simdjson::ondemand::parser splitting;
   page.studies.reserve(studies.size());
-  if (studies.size() > 0 &&
-      !exact_texts(m_impl->splitting, simdjson::padded_string_view(padded.data(), body.size(), padded.size()),
-                   page.studies))
+  if (studies.size() > 0 && !exact_texts(splitting, padded, page.studies))
     return bad("the registry's study list could not be split into studies");
   std::string_view token;
   if (root.at_key("nextPageToken").get(token) == simdjson::SUCCESS) page.next_page_token = std::string(token);
@@ -94,10 +77,6 @@ core::Result<StudyPage> StudyPageParser::parse(std::string_view body) {
   if (root.at_key("totalCount").get(total) == simdjson::SUCCESS) page.total_count = total;
   return page;
 }
-
-void StudyPageParser::release() noexcept { m_impl.reset(); }
-
-core::Result<StudyPage> parse_study_page(std::string_view body) { return StudyPageParser().parse(body); }
 
 core::Result<std::pair<std::string, std::string>> parse_version(std::string_view body) {
   dom::parser parser;

@@ -14,28 +14,34 @@ using detail::text_or_empty;
 Discoveries::Discoveries(Database& db) : m_db(db) {}
 
 std::optional<SearchState> Discoveries::search(std::string_view name) const {
-  auto query = detail::statement(m_db,
-                                 "SELECT name, fingerprint, completed_data_timestamp, window_date, completed_at, "
-                                 "last_error FROM searches WHERE name = ?");
-  query->bind(1, std::string(name));
-  if (!query->executeStep()) return std::nullopt;
-  return SearchState{query->getColumn(0).getString(),    query->getColumn(1).getString(),
-                     text_or_empty(query->getColumn(2)), text_or_empty(query->getColumn(3)),
-                     text_or_empty(query->getColumn(4)), text_or_empty(query->getColumn(5))};
+  return detail::reading(m_db, [&]() -> std::optional<SearchState> {
+    auto query = detail::statement(m_db,
+                                   "SELECT name, fingerprint, completed_data_timestamp, window_date, completed_at, "
+                                   "last_error FROM searches WHERE name = ?");
+    query->bind(1, std::string(name));
+    if (!query->executeStep()) return std::nullopt;
+    return SearchState{query->getColumn(0).getString(),    query->getColumn(1).getString(),
+                       text_or_empty(query->getColumn(2)), text_or_empty(query->getColumn(3)),
+                       text_or_empty(query->getColumn(4)), text_or_empty(query->getColumn(5))};
+  });
 }
 
 int Discoveries::listed_from(std::string_view source) const {
-  auto query = detail::statement(m_db, "SELECT count(*) FROM watchlist WHERE source = ?");
-  query->bind(1, std::string(source));
-  query->executeStep();
-  return query->getColumn(0).getInt();
+  return detail::reading(m_db, [&] {
+    auto query = detail::statement(m_db, "SELECT count(*) FROM watchlist WHERE source = ?");
+    query->bind(1, std::string(source));
+    query->executeStep();
+    return query->getColumn(0).getInt();
+  });
 }
 
 std::set<std::string> Discoveries::listed() const {
-  auto query = detail::statement(m_db, "SELECT nct_id FROM watchlist");
-  std::set<std::string> ids;
-  while (query->executeStep()) ids.insert(query->getColumn(0).getString());
-  return ids;
+  return detail::reading(m_db, [&] {
+    auto query = detail::statement(m_db, "SELECT nct_id FROM watchlist");
+    std::set<std::string> ids;
+    while (query->executeStep()) ids.insert(query->getColumn(0).getString());
+    return ids;
+  });
 }
 
 bool Discoveries::add_to_watchlist(const core::NctId& id, const std::string& source, const std::string& note,
@@ -110,36 +116,44 @@ constexpr const char* k_due_subjects =
 std::vector<core::NctId> Discoveries::due_subjects(core::Clock::TimePoint cutoff, std::size_t limit) const {
   static const std::string sql =
       std::string("SELECT w.nct_id ") + k_due_subjects + " ORDER BY coalesce(d.discovered_at, ''), w.nct_id LIMIT ?2";
-  auto query = detail::statement(m_db, sql);
-  query->bind(1, core::format_rfc3339(cutoff));
-  query->bind(2, static_cast<std::int64_t>(limit));
-  std::vector<core::NctId> ids;
-  while (query->executeStep())
-    if (auto id = core::NctId::parse(query->getColumn(0).getString())) ids.push_back(*id);
-  return ids;
+  return detail::reading(m_db, [&] {
+    auto query = detail::statement(m_db, sql);
+    query->bind(1, core::format_rfc3339(cutoff));
+    query->bind(2, static_cast<std::int64_t>(limit));
+    std::vector<core::NctId> ids;
+    while (query->executeStep())
+      if (auto id = core::NctId::parse(query->getColumn(0).getString())) ids.push_back(*id);
+    return ids;
+  });
 }
 
 std::size_t Discoveries::count_due_subjects(core::Clock::TimePoint cutoff) const {
   static const std::string sql = std::string("SELECT count(*) ") + k_due_subjects;
-  auto query = detail::statement(m_db, sql);
-  query->bind(1, core::format_rfc3339(cutoff));
-  query->executeStep();
-  return static_cast<std::size_t>(query->getColumn(0).getInt64());
+  return detail::reading(m_db, [&] {
+    auto query = detail::statement(m_db, sql);
+    query->bind(1, core::format_rfc3339(cutoff));
+    query->executeStep();
+    return static_cast<std::size_t>(query->getColumn(0).getInt64());
+  });
 }
 
 std::optional<std::string> Discoveries::discovered_at(const core::NctId& subject) const {
-  auto query = detail::statement(m_db, "SELECT discovered_at FROM discoveries WHERE subject = ?");
-  query->bind(1, subject.str());
-  if (!query->executeStep()) return std::nullopt;
-  return query->getColumn(0).getString();
+  return detail::reading(m_db, [&]() -> std::optional<std::string> {
+    auto query = detail::statement(m_db, "SELECT discovered_at FROM discoveries WHERE subject = ?");
+    query->bind(1, subject.str());
+    if (!query->executeStep()) return std::nullopt;
+    return query->getColumn(0).getString();
+  });
 }
 
 std::set<std::string> Discoveries::suggested(const core::NctId& subject) const {
-  auto query = detail::statement(m_db, "SELECT nct_id FROM related WHERE subject = ?");
-  query->bind(1, subject.str());
-  std::set<std::string> ids;
-  while (query->executeStep()) ids.insert(query->getColumn(0).getString());
-  return ids;
+  return detail::reading(m_db, [&] {
+    auto query = detail::statement(m_db, "SELECT nct_id FROM related WHERE subject = ?");
+    query->bind(1, subject.str());
+    std::set<std::string> ids;
+    while (query->executeStep()) ids.insert(query->getColumn(0).getString());
+    return ids;
+  });
 }
 
 std::vector<bool> Discoveries::complete_discovery(const core::NctId& subject, const std::vector<FoundStudy>& found,

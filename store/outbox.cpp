@@ -7,7 +7,7 @@
 namespace trialwatch::store {
 
 std::vector<PendingDelivery> Outbox::due(core::Clock::TimePoint now, int limit) const {
-  try {
+  return detail::reading(m_db, [&] {
     auto query = detail::statement(
         m_db,
         "SELECT e.id, e.nct_id, e.type, e.detected_at, e.data_timestamp, e.version, e.provenance, e.path, e.old, "
@@ -21,11 +21,7 @@ std::vector<PendingDelivery> Outbox::due(core::Clock::TimePoint now, int limit) 
       pending.push_back(PendingDelivery{detail::read_event(*query), query->getColumn(12).getString(),
                                         query->getColumn(13).getInt(), query->getColumn(14).getString()});
     return pending;
-  } catch (const StoreError&) {
-    throw;
-  } catch (const std::exception& error) {
-    detail::rethrow_as_store_error(error, m_db, "reading the notification outbox");
-  }
+  });
 }
 
 // Run one UPDATE of a delivery in its own transaction: ?1 = `a`, ?2 = `b` (unbound when empty), ?3 and ?4 the key.
@@ -64,16 +60,18 @@ void Outbox::mark_dead(const std::string& event_id, const std::string& channel, 
 }
 
 OutboxCounts count_deliveries(const Database& db) {
-  auto query = detail::statement(db, "SELECT state, count(*) FROM deliveries GROUP BY state");
-  OutboxCounts counts;
-  while (query->executeStep()) {
-    const auto state = query->getColumn(0).getString();
-    const auto n = query->getColumn(1).getInt64();
-    if (state == "pending") counts.pending = n;
-    if (state == "delivered") counts.delivered = n;
-    if (state == "dead") counts.dead = n;
-  }
-  return counts;
+  return detail::reading(db, [&] {
+    auto query = detail::statement(db, "SELECT state, count(*) FROM deliveries GROUP BY state");
+    OutboxCounts counts;
+    while (query->executeStep()) {
+      const auto state = query->getColumn(0).getString();
+      const auto n = query->getColumn(1).getInt64();
+      if (state == "pending") counts.pending = n;
+      if (state == "delivered") counts.delivered = n;
+      if (state == "dead") counts.dead = n;
+    }
+    return counts;
+  });
 }
 
 }  // namespace trialwatch::store

@@ -3,7 +3,7 @@
 
 #include "core/clock.hpp"
 #include "store/database.hpp"
-#include "store/history.hpp"
+#include "store/stored_event.hpp"
 
 #include <cstdint>
 #include <string>
@@ -29,9 +29,9 @@ struct OutboxCounts {
 // Return how many deliveries of `db` are pending, delivered and dead (read-only).
 OutboxCounts count_deliveries(const Database& db);
 
-// The notification outbox. Rows are written by History in the same transaction as their event; the daemon's
-// delivery worker reads the due ones, sends them, and marks each in a transaction of its own, so a crash between
-// sending and marking sends again (at least once; the event id is the idempotency key).
+// The notification outbox. Rows are written by Versions and Discoveries in the same transaction as their event; the
+// daemon's delivery worker reads the due ones, sends them, and marks each in a transaction of its own, so a crash
+// between sending and marking sends again (at least once; the event id is the idempotency key).
 class Outbox {
  public:
   // Work on `db` (opened read_write for the marking calls), which must outlive this object.

@@ -10,21 +10,10 @@
 namespace trialwatch::store {
 
 using detail::read_event;
+using detail::reading;
 using detail::text_or_empty;
 
 namespace {
-
-// Run `body` and turn a SQLite failure into the StoreError an operator can act on.
-template <typename Body>
-auto reading(const Database& db, Body&& body) {
-  try {
-    return body();
-  } catch (const StoreError&) {
-    throw;
-  } catch (const std::exception& error) {
-    detail::rethrow_as_store_error(error, db, "reading");
-  }
-}
 
 std::string joined_types(const std::vector<core::EventType>& types) {
   std::string out;

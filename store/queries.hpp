@@ -4,8 +4,11 @@
 #include "core/event.hpp"
 #include "core/nct_id.hpp"
 #include "store/database.hpp"
-#include "store/history.hpp"
 #include "store/outbox.hpp"
+#include "store/runs.hpp"
+#include "store/stored_event.hpp"
+#include "store/versions.hpp"
+#include "store/watch_list.hpp"
 
 #include <cstdint>
 #include <functional>

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <memory>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
 
 namespace trialwatch::store {
@@ -66,6 +67,11 @@ inline CachedStatement statement(const Database& db, std::string_view sql) {
 template <typename Body>
 auto in_transaction(Database& db, Body&& body);
 
+// Run `body`, which only reads `db`, translating SQLite failures (a damaged page, an I/O error, a lock held too long)
+// into StoreError: every read in store/ goes through here or through in_transaction().
+template <typename Body>
+auto reading(const Database& db, Body&& body);
+
 // Translate a SQLite failure while doing `what` into the StoreError an operator can act on.
 [[noreturn]] void rethrow_as_store_error(const std::exception& error, const Database& db, const char* what);
 
@@ -91,6 +97,17 @@ auto in_transaction(Database& db, Body&& body) {
     throw;
   } catch (const std::exception& error) {
     rethrow_as_store_error(error, db, "writing");
+  }
+}
+
+template <typename Body>
+auto reading(const Database& db, Body&& body) {
+  try {
+    return body();
+  } catch (const StoreError&) {
+    throw;
+  } catch (const std::exception& error) {
+    rethrow_as_store_error(error, db, "reading");
   }
 }
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Internal to store/: writing change events and their outbox rows, shared by History and Discoveries.
+// Internal to store/: writing change events and their outbox rows, shared by Versions and Discoveries.
 #pragma once
 
 #include "core/event.hpp"

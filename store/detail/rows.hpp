@@ -3,10 +3,13 @@
 #pragma once
 
 #include "core/event.hpp"
-#include "store/history.hpp"
+#include "store/detail/connection.hpp"
+#include "store/runs.hpp"
+#include "store/stored_event.hpp"
 
 #include <SQLiteCpp/Statement.h>
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -35,6 +38,12 @@ inline std::string_view blob_view(const SQLite::Column& column) {
 inline void assign_text(std::string& out, const SQLite::Column& column) {
   const char* text = column.getText("");  // first: SQLite sizes the value as text once it is asked for text
   out.assign(text, static_cast<std::size_t>(column.getBytes()));
+}
+
+// Return the count a `SELECT count(*) ...` gives: the room to reserve before reading a whole table.
+inline std::size_t count_rows(const Database& db, std::string_view count_sql) {
+  auto count = statement(db, count_sql);
+  return count->executeStep() ? static_cast<std::size_t>(count->getColumn(0).getInt64()) : 0;
 }
 
 // Read an event row selected as: id, nct_id, type, detected_at, data_timestamp, version, provenance, path, old, new,

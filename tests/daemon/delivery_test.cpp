@@ -8,6 +8,8 @@
 #include "notify/http_channels.hpp"
 #include "store/database.hpp"
 #include "store/outbox.hpp"
+#include "store/versions.hpp"
+#include "store/watch_list.hpp"
 #include "tests/support/loopback_server.hpp"
 #include "tests/support/manual_clock.hpp"
 #include "tests/support/ports.hpp"
@@ -60,27 +62,27 @@ struct Receiver {
 };
 
 struct Fixture {
-  Fixture() : db(store::Database::open(dir.path() / "t.db", store::OpenMode::read_write)), history(db), outbox(db) {
-    history.track(k_id, "config", "", clock.now());
+  Fixture() : db(store::Database::open(dir.path() / "t.db", store::OpenMode::read_write)), versions(db), outbox(db) {
+    store::WatchList(db).track(k_id, "config", "", clock.now());
   }
   // Store a version of the study with one results_posted event routed to channel "lab"; return the event id.
   std::string store_results_posted(int n) { return store_event(n, core::EventType::results_posted); }
   // Store a version of the study with one event of `type` routed to channel "lab"; return the event id.
   std::string store_event(int n, core::EventType type) {
-    store::NewVersion v{k_id, fmt::format(R"({{"n":{}}})", n), fmt::format("h{}", n), {}, "t", clock.now(), {}, {}, {},
-                        {}};
+    store::NewVersion v{
+        k_id, fmt::format(R"({{"n":{}}})", n), fmt::format("h{}", n), {}, "t", clock.now(), {}, {}, {}, {}, {}};
     v.summary.title = "CD19 CAR-NK cells";
     v.events.push_back(core::ChangeEvent{type, core::Provenance::sponsor_update,
                                          "protocolSection.statusModule.resultsFirstPostDateStruct", "",
                                          "\"2026-09-04\"", "Results were posted on 2026-09-04"});
     v.event_ids.push_back("event-" + std::to_string(n));
     v.channels.push_back({"lab"});
-    REQUIRE(history.record_version(v).has_value());
+    REQUIRE(versions.record_version(v).has_value());
     return v.event_ids.back();
   }
   daemon::DeliveryWorker worker(const Receiver& receiver, std::chrono::milliseconds timeout = 5s) {
     daemon::DeliveryWorker w(
-        outbox, history, clock, logger, [] { return 0.999999; }, fetch::CurlOptions{},
+        outbox, versions, clock, logger, [] { return 0.999999; }, fetch::CurlOptions{},
         notify::Credentials(dir.path(), true));
     w.add_channel(
         "lab", std::make_unique<notify::ExecChannel>(std::vector<std::string>{"/bin/sh", receiver.script()}, timeout),
@@ -92,7 +94,7 @@ struct Fixture {
   testing::ManualClock clock;
   core::Logger logger{core::LogLevel::error};
   store::Database db;
-  store::History history;
+  store::Versions versions;
   store::Outbox outbox;
 };
 
@@ -183,7 +185,7 @@ TEST_CASE("a webhook answering 503 then 200 is delivered once, both tries with t
   options.user_agent = "trialwatch-test";
   fetch::CurlHttpClient http(options);
   daemon::DeliveryWorker worker(
-      f.outbox, f.history, f.clock, f.logger, [] { return 0.0; }, options, notify::Credentials(f.dir.path(), true));
+      f.outbox, f.versions, f.clock, f.logger, [] { return 0.0; }, options, notify::Credentials(f.dir.path(), true));
   worker.add_channel("lab",
                      std::make_unique<notify::WebhookChannel>(http, f.clock, receiver.url("/hook"), std::nullopt), 24h);
   const auto id = f.store_results_posted(1);
@@ -218,7 +220,7 @@ TEST_CASE("a receiver slower than the channel's timeout is a failed try, retried
   fetch::CurlOptions options;
   options.user_agent = "trialwatch-test";
   daemon::DeliveryWorker worker(
-      f.outbox, f.history, f.clock, f.logger, [] { return 0.0; }, options, notify::Credentials(credentials, true));
+      f.outbox, f.versions, f.clock, f.logger, [] { return 0.0; }, options, notify::Credentials(credentials, true));
   worker.configure({config});
   f.store_results_posted(1);
   CHECK(worker.run() == 0);  // timed out after 1 s
@@ -266,7 +268,7 @@ TEST_CASE("a daily digest holds other events for one message at its hour, result
   config.daily_digest = true;
   config.digest_hour = 8;
   daemon::DeliveryWorker worker(
-      f.outbox, f.history, f.clock, f.logger, [] { return 0.0; }, fetch::CurlOptions{},
+      f.outbox, f.versions, f.clock, f.logger, [] { return 0.0; }, fetch::CurlOptions{},
       notify::Credentials(f.dir.path(), true));
   worker.configure({config});
   f.store_event(1, core::EventType::status_changed);
@@ -296,7 +298,7 @@ TEST_CASE("quiet hours defer everything but results, which go at once", "[daemon
   auto config = exec_config(receiver);
   config.quiet_hours = std::pair<int, int>{22 * 60, 7 * 60};
   daemon::DeliveryWorker worker(
-      f.outbox, f.history, f.clock, f.logger, [] { return 0.0; }, fetch::CurlOptions{},
+      f.outbox, f.versions, f.clock, f.logger, [] { return 0.0; }, fetch::CurlOptions{},
       notify::Credentials(f.dir.path(), true));
   worker.configure({config});
   const auto status = f.store_event(1, core::EventType::status_changed);
@@ -324,7 +326,7 @@ TEST_CASE("a webhook receiver that is down, then up, gets the notification exact
   options.user_agent = "trialwatch-test";
   fetch::CurlHttpClient http(options);
   daemon::DeliveryWorker worker(
-      f.outbox, f.history, f.clock, f.logger, [] { return 0.0; }, options, notify::Credentials(f.dir.path(), true));
+      f.outbox, f.versions, f.clock, f.logger, [] { return 0.0; }, options, notify::Credentials(f.dir.path(), true));
   worker.add_channel("lab",
                      std::make_unique<notify::WebhookChannel>(
                          http, f.clock, "http://127.0.0.1:" + std::to_string(port) + "/hook", std::nullopt),

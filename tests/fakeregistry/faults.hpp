@@ -23,7 +23,7 @@ struct Fault {
 
   // Regular expression (ECMAScript) the request path must match, e.g. "^/api/v2/studies$"; empty matches all.
   std::string path{};
-  // Text the raw query string must contain, e.g. "pageToken="; empty matches all.
+  // Regular expression (ECMAScript) searched for in the raw query string, e.g. "pageToken="; empty matches all.
   std::string query_contains{};
   // Let this many matching requests through untouched first.
   int skip = 0;

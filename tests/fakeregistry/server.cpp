@@ -25,6 +25,7 @@ namespace {
 struct ArmedFault {
   Fault fault;
   std::regex path;
+  std::regex query;
   int seen = 0;
 };
 
@@ -98,7 +99,7 @@ struct FakeRegistry::State {
   std::optional<Fault> take_fault(const std::string& path, const std::string& query) {
     for (auto& armed : faults) {
       if (!armed.fault.path.empty() && !std::regex_search(path, armed.path)) continue;
-      if (!armed.fault.query_contains.empty() && query.find(armed.fault.query_contains) == std::string::npos) continue;
+      if (!armed.fault.query_contains.empty() && !std::regex_search(query, armed.query)) continue;
       const int index = armed.seen++;
       if (index < armed.fault.skip) return std::nullopt;
       if (armed.fault.times >= 0 && index >= armed.fault.skip + armed.fault.times) continue;
@@ -273,7 +274,7 @@ void FakeRegistry::State::install_control_routes() {
     try {
       Fault fault = Fault::from_json(Json::parse(request.body));
       std::lock_guard lock(mutex);
-      faults.push_back(ArmedFault{fault, std::regex(fault.path), 0});
+      faults.push_back(ArmedFault{fault, std::regex(fault.path), std::regex(fault.query_contains), 0});
       reply(response, 200, "{}");
     } catch (const std::exception& e) {
       reply(response, 400, e.what());
@@ -353,7 +354,8 @@ void FakeRegistry::modify(const std::function<void(RegistryData&)>& change) {
 void FakeRegistry::add_fault(Fault fault) {
   std::lock_guard lock(m_state->mutex);
   std::regex path(fault.path);
-  m_state->faults.push_back(ArmedFault{std::move(fault), std::move(path), 0});
+  std::regex query(fault.query_contains);
+  m_state->faults.push_back(ArmedFault{std::move(fault), std::move(path), std::move(query), 0});
 }
 
 void FakeRegistry::clear_faults() {

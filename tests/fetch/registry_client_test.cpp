@@ -338,38 +338,3 @@ TEST_CASE("the page envelope is read strictly", "[fetch][study_page]") {
     CHECK_FALSE(parse_study_page(bad).has_value());
   }
 }
-
-TEST_CASE("one page parser reads page after page: a long page leaves nothing behind for a shorter one",
-          "[fetch][study_page]") {
-  StudyPageParser parser;
-  const std::string long_page =
-      R"({"studies":[{"a":")" + std::string(100000, 'x') + R"("},{"b":2}],"nextPageToken":"t1","totalCount":3})";
-  const auto first = parser.parse(long_page);
-  REQUIRE(first.has_value());
-  REQUIRE(first->studies.size() == 2);
-  CHECK(first->studies[0].size() == 100008);
-  CHECK(first->next_page_token == "t1");
-  // Shorter than the first: a parser that read past this page's end would see the long page's bytes.
-  const auto second = parser.parse(R"({"studies":[{"c":3}]})");
-  REQUIRE(second.has_value());
-  CHECK(second->studies == std::vector<std::string>{"{\"c\":3}"});
-  CHECK_FALSE(second->next_page_token.has_value());
-  CHECK_FALSE(second->total_count.has_value());
-  // Cut short where the long page had more: still an error, not the long page's remainder.
-  CHECK_FALSE(parser.parse(R"({"studies":[{"a":"xx)").has_value());
-  CHECK_FALSE(parser.parse(R"({"studies":[{"c":3}])").has_value());
-  const auto third = parser.parse(R"({"studies":[]})");
-  REQUIRE(third.has_value());
-  CHECK(third->studies.empty());
-}
-
-TEST_CASE("a released page parser reads the next page as a new one would", "[fetch][study_page]") {
-  StudyPageParser parser;
-  parser.release();  // before any page: nothing to free
-  REQUIRE(parser.parse(R"({"studies":[{"a":1}]})").has_value());
-  parser.release();
-  const auto page = parser.parse(R"({"studies":[{"b":2}],"totalCount":1})");
-  REQUIRE(page.has_value());
-  CHECK(page->studies == std::vector<std::string>{"{\"b\":2}"});
-  CHECK(page->total_count == 1);
-}

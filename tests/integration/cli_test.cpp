@@ -129,7 +129,7 @@ TEST_CASE("history, show and diff tell one study's story", "[cli]") {
   REQUIRE(raw.exit_code == 0);
   auto db = trialwatch::store::Database::open(story.f.db_path(), trialwatch::store::OpenMode::read_only);
   CHECK(raw.output ==
-        *trialwatch::store::History(db).document(*trialwatch::core::NctId::parse("NCT06613490"), 1) + "\n");
+        *trialwatch::store::Versions(db).document(*trialwatch::core::NctId::parse("NCT06613490"), 1) + "\n");
 
   const auto summary = story.cli({"show", "NCT06613490"});
   CHECK_THAT(summary.output, Catch::Contains("version 5 of 5") && Catch::Contains("results posted      2026-09-04") &&

@@ -2,7 +2,10 @@
 #pragma once
 
 #include "store/database.hpp"
-#include "store/history.hpp"
+#include "store/queries.hpp"
+#include "store/runs.hpp"
+#include "store/versions.hpp"
+#include "store/watch_list.hpp"
 #include "tests/fakeregistry/registry_fixture.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -31,6 +34,13 @@ inline const std::string k_without_discovery = "[related]\nmode = \"off\"\n";
 // The studies the car-nk-results scenario's tests track: NCT06613490 (the story), NCT04280705 (reprocessed on day 5)
 // and NCT00763412.
 inline const std::vector<std::string> k_scenario_studies{"NCT06613490", "NCT04280705", "NCT00763412"};
+
+// The raw query of a page of full documents (a filter.ids batch without a fields= projection), as a regular
+// expression for faults; is_full_fetch() says whether a logged query is one.
+inline const std::string k_full_fetch_query = "^filter\\.ids=[^&]*&pageSize=";
+inline bool is_full_fetch(const std::string& query) {
+  return query.rfind("filter.ids=", 0) == 0 && query.find("&fields=") == std::string::npos;
+}
 
 // Return what PRAGMA integrity_check says of the database at `db_path` ("ok" when it is sound).
 inline std::string integrity_of(const std::string& db_path) {
@@ -89,8 +99,7 @@ struct DaemonFixture {
   // Return every stored event, oldest first.
   std::vector<store::StoredEvent> events() const {
     auto db = store::Database::open(db_path(), store::OpenMode::read_only);
-    store::History history(db);
-    auto all = history.events(1000000);
+    auto all = store::Queries(db).events({});
     return std::vector<store::StoredEvent>(all.rbegin(), all.rend());
   }
 

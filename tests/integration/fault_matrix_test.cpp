@@ -38,13 +38,12 @@ struct Snapshot {
 
 Snapshot snapshot(const DaemonFixture& f) {
   auto db = trialwatch::store::Database::open(f.db_path(), trialwatch::store::OpenMode::read_only);
-  trialwatch::store::History history(db);
   Snapshot s;
-  for (const auto& e : history.events(1000000)) s.event_ids.insert(e.id);
-  const auto studies = history.studies();
+  for (const auto& e : trialwatch::store::Queries(db).events({})) s.event_ids.insert(e.id);
+  const auto studies = trialwatch::store::Versions(db).studies();
   for (std::size_t i = 0; i < studies.numbers.size(); ++i)
     s.latest[fmt::format("NCT{:08}", studies.numbers[i])] = {studies.states[i].latest_version, studies.states[i].hash};
-  s.watermark = history.completed_data_timestamp();
+  s.watermark = trialwatch::store::Runs(db).completed_data_timestamp();
   return s;
 }
 
@@ -77,6 +76,16 @@ void update_big_records(DaemonFixture& f) {
   f.registry.registry.modify([](fr::RegistryData& data) {
     for (const char* id : {"NCT02513394", "NCT04267848"})
       fr::edits::bump_last_update(*data.find_mutable(id), "2026-09-02");
+  });
+}
+
+// The same, and the 777 KB record grows past 1 MiB on its own (a 400 KB description).
+void grow_big_record(DaemonFixture& f) {
+  update_big_records(f);
+  f.registry.registry.modify([](fr::RegistryData& data) {
+    data.find_mutable("NCT02513394")
+        ->ensure_path("protocolSection.descriptionModule")
+        .set("detailedDescription", fr::Json::string(std::string(400 * 1024, 'x')));
   });
 }
 
@@ -120,6 +129,7 @@ struct FaultCase {
   std::function<ProcessResult(DaemonFixture&)> faulty_cycle;  // inject the fault and run one cycle
   int exit_code;                                              // of the faulty cycle
   std::string says{};                                         // text the faulty cycle must log, if any
+  std::function<void(DaemonFixture&)> edit{};                 // registry edits both twins see before the cycle
 };
 
 ProcessResult with_fault(DaemonFixture& f, fr::Fault fault) {
@@ -144,7 +154,10 @@ std::vector<FaultCase> matrix() {
        0},
       {"500 on the full fetch", one_try,
        [](DaemonFixture& f) {
-         return with_fault(f, {.path = k_studies, .query_contains = "pageSize=20", .times = -1, .status = 500});
+         return with_fault(f, {.path = k_studies,
+                               .query_contains = trialwatch::testing::k_full_fetch_query,
+                               .times = -1,
+                               .status = 500});
        },
        75},
       {"503 on /version", one_try,
@@ -157,7 +170,7 @@ std::vector<FaultCase> matrix() {
       {"a stalled body (below 1 KiB/s for the stall timeout)", one_try + "\nstall_timeout = \"1s\"",
        [](DaemonFixture& f) {
          return with_fault(f, {.path = k_studies,
-                               .query_contains = "pageSize=20",
+                               .query_contains = trialwatch::testing::k_full_fetch_query,
                                .times = -1,
                                .kind = K::drip,
                                .drip_bytes = 16,
@@ -167,7 +180,7 @@ std::vector<FaultCase> matrix() {
       {"a slow drip that keeps moving", one_try + "\nstall_timeout = \"1s\"",
        [](DaemonFixture& f) {
          return with_fault(f, {.path = k_studies,
-                               .query_contains = "pageSize=20",
+                               .query_contains = trialwatch::testing::k_full_fetch_query,
                                .times = -1,
                                .kind = K::drip,
                                .drip_bytes = 16384,
@@ -177,7 +190,7 @@ std::vector<FaultCase> matrix() {
       {"a truncated body", one_try,
        [](DaemonFixture& f) {
          return with_fault(f, {.path = k_studies,
-                               .query_contains = "pageSize=20",
+                               .query_contains = trialwatch::testing::k_full_fetch_query,
                                .times = -1,
                                .kind = K::truncate,
                                .truncate_to = 300});
@@ -195,8 +208,10 @@ std::vector<FaultCase> matrix() {
        75},
       {"invalid JSON with 200", one_try,
        [](DaemonFixture& f) {
-         return with_fault(f,
-                           {.path = k_studies, .query_contains = "pageSize=20", .times = -1, .kind = K::invalid_json});
+         return with_fault(f, {.path = k_studies,
+                               .query_contains = trialwatch::testing::k_full_fetch_query,
+                               .times = -1,
+                               .kind = K::invalid_json});
        },
        75},
       {"a page that silently omits a study (it is fetched alone, not recorded as removed)", one_try,
@@ -234,13 +249,12 @@ std::vector<FaultCase> matrix() {
        75},
       {"a name that does not resolve", one_try + "\nconnect_timeout = \"5s\"",
        [](DaemonFixture& f) { return run_against(f, "https://registry.invalid/api/v2"); }, 75},
-      {"an answer over the size cap", one_try + "\nmax_response_mib = 1",
-       [](DaemonFixture& f) {
-         // A sponsor update of the 777 KB record: the full-fetch page with it and NCT04267848 exceeds 1 MiB.
-         update_big_records(f);
-         return f.run_once();
-       },
-       75},
+      // A sponsor update of the 777 KB record: the full-fetch page with it and NCT04267848 exceeds 1 MiB, and is
+      // asked for again in halves.
+      {"a page over the size cap", one_try + "\nmax_response_mib = 1", [](DaemonFixture& f) { return f.run_once(); }, 0,
+       "", update_big_records},
+      {"a document over the size cap", one_try + "\nmax_response_mib = 1",
+       [](DaemonFixture& f) { return f.run_once(); }, 75, "exceeded the 1 MiB size cap", grow_big_record},
   };
 }
 
@@ -263,11 +277,12 @@ TEST_CASE("every fault of the matrix records nothing false and the next cycle co
       const Snapshot before = snapshot(faulty);
 
       configure(faulty, tracked, fault.api);
+      if (fault.edit) fault.edit(faulty);
       const auto result = fault.faulty_cycle(faulty);
       INFO(result.output);
       CHECK(result.exit_code == fault.exit_code);
       if (!fault.says.empty()) CHECK_THAT(result.output, Catch::Contains(fault.says));
-      if (big) update_big_records(clean);  // the clean run sees the same sponsor updates
+      if (fault.edit) fault.edit(clean);  // the clean run sees the same registry
       REQUIRE(clean.run_once().exit_code == 0);
       if (fault.exit_code != 0) {
         CHECK(snapshot(faulty) == before);  // nothing recorded, the watermark where it was

@@ -30,8 +30,8 @@ std::vector<std::string> types_since(const DaemonFixture& f, std::size_t from) {
 // The last run record and the completed dataTimestamp, as `trialwatch status` reads them.
 std::pair<trialwatch::store::RunRecord, std::optional<std::string>> last_run(const DaemonFixture& f) {
   auto db = trialwatch::store::Database::open(f.db_path(), trialwatch::store::OpenMode::read_only);
-  trialwatch::store::History history(db);
-  return {*history.last_run(), history.completed_data_timestamp()};
+  const trialwatch::store::Runs runs(db);
+  return {*runs.last(), runs.completed_data_timestamp()};
 }
 
 }  // namespace
@@ -124,7 +124,7 @@ TEST_CASE("a record that cannot be read in the watermark pass is skipped there, 
   CHECK(watermark == "2026-09-01T09:00:05");
   const auto log = f.registry.registry.requests();
   CHECK(std::none_of(log.begin(), log.end(), [](const auto& r) {
-    const bool full_fetch = r.query.find("pageSize=20") != std::string::npos;
+    const bool full_fetch = trialwatch::testing::is_full_fetch(r.query);
     return r.path == "/api/v2/studies/NCT00973089" || (full_fetch && r.query.find("NCT00973089") != std::string::npos);
   }));
   const auto warnings = [&] {

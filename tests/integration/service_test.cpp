@@ -65,8 +65,8 @@ TEST_CASE("READY comes once the database is open, before the first sync, then ST
   {
     auto db = trialwatch::store::Database::open(f.db_path(), trialwatch::store::OpenMode::read_only);
     CHECK(db.schema_version() == trialwatch::store::Database::latest_schema_version());
-    trialwatch::store::History history(db);
-    CHECK_FALSE(history.study(*trialwatch::core::NctId::parse("NCT06613490")).has_value());  // not synced yet
+    const trialwatch::store::Versions versions(db);
+    CHECK_FALSE(versions.study(*trialwatch::core::NctId::parse("NCT06613490")).has_value());  // not synced yet
   }
   const auto status = notify.wait_for("last sync", 20s);
   REQUIRE(status.has_value());
@@ -90,9 +90,9 @@ TEST_CASE("a study tracked while the daemon waits is fetched without a restart",
   const auto versions_before = f.registry.registry.requests().size();
   {
     auto db = trialwatch::store::Database::open(f.db_path(), trialwatch::store::OpenMode::read_write);
-    trialwatch::store::History history(db);
-    REQUIRE(history.track(*trialwatch::core::NctId::parse("NCT04280705"), "cli", "",
-                          trialwatch::core::SystemClock{}.now()));
+    trialwatch::store::WatchList watch_list(db);
+    REQUIRE(watch_list.track(*trialwatch::core::NctId::parse("NCT04280705"), "cli", "",
+                             trialwatch::core::SystemClock{}.now()));
   }
   INFO(daemon->output());
   CHECK(wait_for_tracked(f, "NCT04280705", 20s));
@@ -132,7 +132,7 @@ TEST_CASE("SIGHUP reloads the configuration and a broken file keeps the old one 
   CHECK(daemon->wait_for_exit(5s) == 0);
   // The old configuration stayed: both studies are still tracked from it.
   auto db = trialwatch::store::Database::open(f.db_path(), trialwatch::store::OpenMode::read_only);
-  CHECK(trialwatch::store::History(db).watchlist().size() == 2);
+  CHECK(trialwatch::store::WatchList(db).entries().size() == 2);
 }
 
 TEST_CASE("SIGTERM in the middle of a slow transfer exits 0 within 5 s and leaves nothing half-written",
@@ -141,7 +141,7 @@ TEST_CASE("SIGTERM in the middle of a slow transfer exits 0 within 5 s and leave
   f.write_config({"NCT06613490", "NCT04280705"}, "", k_quiet_sync);
   // The page of full documents trickles in: 64 bytes every 200 ms would take minutes.
   f.registry.registry.add_fault(fr::Fault{.path = "^/api/v2/studies$",
-                                          .query_contains = "pageSize=20",
+                                          .query_contains = trialwatch::testing::k_full_fetch_query,
                                           .times = -1,
                                           .kind = fr::Fault::Kind::drip,
                                           .drip_bytes = 64,
@@ -150,7 +150,7 @@ TEST_CASE("SIGTERM in the middle of a slow transfer exits 0 within 5 s and leave
   const auto deadline = std::chrono::steady_clock::now() + 20s;
   auto full_fetch_started = [&] {
     for (const auto& request : f.registry.registry.requests())
-      if (request.query.find("pageSize=20") != std::string::npos) return true;
+      if (trialwatch::testing::is_full_fetch(request.query)) return true;
     return false;
   };
   while (!full_fetch_started() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(50ms);
@@ -164,10 +164,10 @@ TEST_CASE("SIGTERM in the middle of a slow transfer exits 0 within 5 s and leave
   CHECK(trialwatch::testing::integrity_of(f.db_path()) == "ok");
   CHECK(f.events().empty());  // the interrupted cycle stored nothing, so it recorded no event
   auto db = trialwatch::store::Database::open(f.db_path(), trialwatch::store::OpenMode::read_only);
-  trialwatch::store::History history(db);
-  REQUIRE(history.last_run().has_value());
-  CHECK(history.last_run()->outcome == "failed");
-  CHECK_FALSE(history.completed_data_timestamp().has_value());  // no watermark moved
+  const trialwatch::store::Runs runs(db);
+  REQUIRE(runs.last().has_value());
+  CHECK(runs.last()->outcome == "failed");
+  CHECK_FALSE(runs.completed_data_timestamp().has_value());  // no watermark moved
 }
 
 TEST_CASE("every committed event is appended to the JSON Lines event log", "[integration][service]") {

@@ -1,18 +1,24 @@
 // SPDX-License-Identifier: MIT
 // Storage faults (issue #9) through the real trialwatchd: a full disk, a read-only database, a database locked by
-// another writer, a corrupt file and a file from a newer schema each give one clear sentence and the documented exit
-// code, and never damage what is already stored.
+// another writer, a corrupt file, a page damaged while a program reads the file (issue #20) and a file from a newer
+// schema each give one clear sentence and the documented exit code, and never damage what is already stored.
 
 #include "tests/integration/daemon_fixture.hpp"
 
 #include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
 #include <catch2/catch.hpp>
 
+#include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <string>
 #include <unistd.h>
+#include <vector>
 
 namespace fr = trialwatch::fakeregistry;
+using namespace std::chrono_literals;
 using trialwatch::testing::DaemonFixture;
 using trialwatch::testing::test_data_dir;
 
@@ -25,6 +31,37 @@ std::vector<std::string> event_ids(const DaemonFixture& f) {
   std::vector<std::string> ids;
   for (const auto& e : f.events()) ids.push_back(e.id);
   return ids;
+}
+
+// The page numbers of the versions table's b-tree (its rows) or of its overflow pages (the rest of long documents).
+enum class Pages { tree, overflow };
+std::vector<std::int64_t> versions_pages(const std::string& path, Pages which) {
+  SQLite::Database db(path, SQLite::OPEN_READONLY);
+  SQLite::Statement query(db, which == Pages::overflow
+                                  ? "SELECT pageno FROM dbstat WHERE name = 'versions' AND pagetype = 'overflow'"
+                                  : "SELECT pageno FROM dbstat WHERE name = 'versions' AND pagetype != 'overflow'");
+  std::vector<std::int64_t> numbers;
+  while (query.executeStep()) numbers.push_back(query.getColumn(0).getInt64());
+  return numbers;
+}
+
+// Overwrite `numbers` of the database file at `path` with garbage behind SQLite's back, then commit a small write
+// through a connection of our own: a program that has the file open sees the database changed, drops its page cache
+// and reads the damage the next time it needs those pages.
+void damage_pages(const std::string& path, const std::vector<std::int64_t>& numbers) {
+  REQUIRE_FALSE(numbers.empty());
+  const auto page_size = SQLite::Database(path, SQLite::OPEN_READONLY).execAndGet("PRAGMA page_size").getInt64();
+  {
+    std::fstream file(path, std::ios::in | std::ios::out | std::ios::binary);
+    const std::string garbage(static_cast<std::size_t>(page_size), '\xa5');
+    for (const auto page : numbers) {
+      file.seekp(static_cast<std::streamoff>((page - 1) * page_size));
+      file.write(garbage.data(), static_cast<std::streamsize>(garbage.size()));
+    }
+    REQUIRE(file.good());
+  }
+  SQLite::Database other(path, SQLite::OPEN_READWRITE, 5000);
+  other.exec("INSERT INTO meta(key, value) VALUES ('touched', 'by another connection')");
 }
 
 // A fixture synced over day 0, moved to day 1 (a status change waits), with its WAL checkpointed into the file.
@@ -117,6 +154,39 @@ TEST_CASE("a corrupt database file is refused with exit 65 and left as it was", 
   CHECK(result.exit_code == 65);
   CHECK_THAT(result.output, Catch::Contains("backup"));
   CHECK(read_file(s.f.db_path()) == damaged);  // nothing written over what may still be rescued
+}
+
+TEST_CASE("a page damaged while trialwatchd runs fails the cycle's read with exit 65 and a sentence",
+          "[integration][storage]") {
+  Synced s;  // day 1 waits: the cycle reads NCT06613490's stored version to diff the new one against it
+  // The cycle waits for /version, after the open-time quick_check passed: the versions table is damaged meanwhile.
+  s.f.registry.registry.add_fault(
+      fr::Fault{.path = "^/api/v2/version$", .times = 1, .kind = fr::Fault::Kind::delay, .delay_ms = 3000});
+  trialwatch::testing::ChildProcess daemon(s.f.once_argv(), isolated_env());
+  REQUIRE(daemon.wait_for_output(" using ", 20s));
+  damage_pages(s.f.db_path(), versions_pages(s.f.db_path(), Pages::tree));
+  const auto exit_code = daemon.wait_for_exit(60s);
+  INFO(daemon.output());
+  CHECK(exit_code == 65);
+  CHECK_THAT(daemon.output(), Catch::Contains("is corrupt") && Catch::Contains("restore it from a backup"));
+}
+
+TEST_CASE("a damaged stored document fails `trialwatch show` with exit 65 and a sentence", "[integration][storage]") {
+  Synced s;
+  // Only the documents' overflow pages: the versions' rows still list, their documents cannot be read.
+  damage_pages(s.f.db_path(), versions_pages(s.f.db_path(), Pages::overflow));
+  const auto cli = [&](const std::vector<std::string>& args) {
+    std::vector<std::string> argv{TRIALWATCH_CLI_PATH, "--db", s.f.db_path()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return trialwatch::testing::run_process(argv, isolated_env());
+  };
+  const auto listed = cli({"history", "NCT04280705"});
+  INFO(listed.output);
+  CHECK(listed.exit_code == 0);
+  const auto shown = cli({"show", "NCT04280705", "--raw"});
+  INFO(shown.output);
+  CHECK(shown.exit_code == 65);
+  CHECK_THAT(shown.output, Catch::Contains("is corrupt") && Catch::Contains("restore it from a backup"));
 }
 
 TEST_CASE("a database from a newer schema is refused with exit 65 and left as it was", "[integration][storage]") {

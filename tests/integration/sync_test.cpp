@@ -133,7 +133,7 @@ TEST_CASE("a faulty day writes nothing and the next good day catches up complete
   }
   SECTION("a truncated body on the full fetch") {
     faulty.registry.registry.add_fault(fr::Fault{.path = "^/api/v2/studies$",
-                                                 .query_contains = "pageSize=20",
+                                                 .query_contains = trialwatch::testing::k_full_fetch_query,
                                                  .times = -1,
                                                  .kind = fr::Fault::Kind::truncate,
                                                  .truncate_to = 200});
@@ -165,8 +165,8 @@ TEST_CASE("a faulty day writes nothing and the next good day catches up complete
   CHECK(faulty_types == clean_types);
   auto final_status = [](DaemonFixture& f) {
     auto db = trialwatch::store::Database::open(f.db_path(), trialwatch::store::OpenMode::read_only);
-    trialwatch::store::History history(db);
-    return history.study(*trialwatch::core::NctId::parse("NCT06613490"))->summary.overall_status;
+    const trialwatch::store::Versions versions(db);
+    return versions.study(*trialwatch::core::NctId::parse("NCT06613490"))->summary.overall_status;
   };
   CHECK(final_status(faulty) == "COMPLETED");
   CHECK(final_status(clean) == "COMPLETED");
@@ -197,9 +197,10 @@ TEST_CASE("1200 tracked studies with 3 changed cost no more than 1 + 3 + 3 reque
   REQUIRE(baseline.exit_code == 0);
   CHECK(f.events().size() == 1200);
   const auto before = f.registry.registry.requests().size();
-  // version, 3 watermark batches of <= 500, 60 pages of 20 documents, and 3 empty pages: like the real API, a
-  // full page carries a token even when nothing follows (batches of 500 and 200 end on full pages).
-  CHECK(before == 1 + 3 + 60 + 3);
+  // version, 3 watermark batches of <= 500, and 3 pages of full documents sized by bytes (1,200 studies without
+  // results, expected at 20 KB each: pages of 8 MiB hold 419), each page one larger than its batch, so no page is
+  // full and none is followed by an empty one.
+  CHECK(before == 1 + 3 + 3);
 
   REQUIRE(f.registry.registry.advance_day());
   REQUIRE(f.run_once().exit_code == 0);

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Versions are stored as zstd deltas against the version before, in chains of at most 16 frames.
 #include "store/detail/version_codec.hpp"
-#include "store/history.hpp"
 #include "store/store_error.hpp"
+#include "store/versions.hpp"
 #include "tests/support/manual_clock.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/test_data.hpp"
@@ -17,8 +17,8 @@
 
 using namespace trialwatch;
 using store::Database;
-using store::History;
 using store::OpenMode;
+using store::Versions;
 
 namespace {
 
@@ -37,19 +37,20 @@ std::vector<std::string> successive_versions(int count) {
 }
 
 store::NewVersion version_of(const std::string& raw, int n) {
-  return store::NewVersion{k_id, raw, "hash-" + std::to_string(n), {}, "t", testing::ManualClock().now(), {}, {},
+  return store::NewVersion{k_id, raw, "hash-" + std::to_string(n), {}, "t", testing::ManualClock().now(), {}, {}, {},
                            {},   {}};
 }
 
-// Store versions [from, to) of `versions` through a fresh History on the database at `path`; before every other
-// one, read the latest document as the sync cycle does before a diff (so both the cached and the decoded prefix
-// are exercised).
+// Store versions [from, to) of `versions` through fresh Versions on the database at `path`; every other one comes
+// with the latest stored document, read as the sync cycle reads it before a diff (so both the passed and the decoded
+// prefix are exercised).
 void store_versions(const std::filesystem::path& path, const std::vector<std::string>& versions, int from, int to) {
   auto db = Database::open(path, OpenMode::read_write);
-  History history(db);
+  Versions stored(db);
   for (int n = from; n < to; ++n) {
-    if (n % 2 == 0) (void)history.document(k_id);
-    CHECK(history.record_version(version_of(versions[n], n)) == n + 1);
+    auto version = version_of(versions[n], n);
+    if (n % 2 == 0) version.previous = stored.latest(k_id);
+    CHECK(stored.record_version(version) == n + 1);
   }
 }
 
@@ -83,13 +84,13 @@ TEST_CASE("every version reads back byte for byte across delta chains and restar
   const auto path = dir.path() / "t.db";
   const auto versions = successive_versions(40);
   store_versions(path, versions, 0, 20);
-  store_versions(path, versions, 20, 40);  // a restart: nothing cached
+  store_versions(path, versions, 20, 40);  // a restart: a new connection
   {
     auto db = Database::open(path, OpenMode::read_write);
-    History history(db);
-    for (int n = 0; n < 40; ++n) CHECK(history.document(k_id, n + 1) == versions[n]);
-    CHECK(history.document(k_id) == versions.back());
-    CHECK_FALSE(history.document(k_id, 41).has_value());
+    const Versions stored(db);
+    for (int n = 0; n < 40; ++n) CHECK(stored.document(k_id, n + 1) == versions[n]);
+    CHECK(stored.latest(k_id)->raw_json == versions.back());
+    CHECK_FALSE(stored.document(k_id, 41).has_value());
   }
   const auto stored = frames(path);
   REQUIRE(stored.size() == 40);
@@ -118,10 +119,10 @@ TEST_CASE("a version whose delta base is gone is reported as damaged, not return
     raw.exec("DELETE FROM versions WHERE version = 3");
   }
   auto db = Database::open(path, OpenMode::read_write);
-  History history(db);
-  CHECK(history.document(k_id, 2) == versions[1]);
+  const Versions stored(db);
+  CHECK(stored.document(k_id, 2) == versions[1]);
   try {
-    (void)history.document(k_id, 5);
+    (void)stored.document(k_id, 5);
     FAIL("a broken chain was decoded");
   } catch (const store::StoreError& e) {
     CHECK(e.kind() == store::StoreError::Kind::corrupt);

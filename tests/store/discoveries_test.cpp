@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "store/discoveries.hpp"
 
-#include "store/history.hpp"
 #include "store/queries.hpp"
+#include "store/versions.hpp"
+#include "store/watch_list.hpp"
 #include "tests/support/manual_clock.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -24,12 +25,13 @@ FoundStudy found(const char* nct, core::EventType type, std::string event_id) {
   return study;
 }
 
-// A fresh database with the two views discovery writes through.
+// A fresh database with the views discovery and its tests write through.
 struct Fixture {
   testing::TempDir dir;
   Database db = Database::open(dir.path() / "t.db", OpenMode::read_write);
   Discoveries discoveries{db};
-  store::History history{db};
+  store::WatchList watch_list{db};
+  store::Versions versions{db};
 };
 
 }  // namespace
@@ -37,9 +39,9 @@ struct Fixture {
 TEST_CASE("a completed search tracks what it found, with its events and outbox rows, and moves its window",
           "[store][discovery]") {
   Fixture f;
-  auto& [dir, db, discoveries, history] = f;
+  auto& [dir, db, discoveries, watch_list, versions] = f;
   const testing::ManualClock clock;
-  history.track(id("NCT00000002"), "cli", "", clock.now());
+  watch_list.track(id("NCT00000002"), "cli", "", clock.now());
   REQUIRE_FALSE(discoveries.search("s"));
 
   const store::SearchState state{"s", "query.cond=x\n", "", "2026-08-20", "", ""};
@@ -55,7 +57,7 @@ TEST_CASE("a completed search tracks what it found, with its events and outbox r
   CHECK(remembered->window_date == "2026-08-20");
   CHECK(discoveries.listed_from("search:s") == 1);
   CHECK(discoveries.listed() == std::set<std::string>{"NCT00000001", "NCT00000002"});
-  const auto events = history.events();
+  const auto events = store::Queries(db).events({});
   REQUIRE(events.size() == 1);
   CHECK(events[0].source == "search:s");
   CHECK(events[0].version == std::nullopt);
@@ -73,16 +75,16 @@ TEST_CASE("a completed search tracks what it found, with its events and outbox r
     CHECK(discoveries.search("s")->window_date.empty());
   }
   SECTION("an untracked study is not tracked again by a later run") {
-    REQUIRE(history.untrack(id("NCT00000001")));
+    REQUIRE(watch_list.untrack(id("NCT00000001")));
     discoveries.complete_search(state, {found("NCT00000001", core::EventType::search_matched, "e3")},
                                 "2026-08-21T09:00:05", clock.now());
-    CHECK(history.watchlist().size() == 1);
+    CHECK(watch_list.entries().size() == 1);
   }
 }
 
 TEST_CASE("a related trial is suggested once, with its reasons, tracked only when asked", "[store][discovery]") {
   Fixture f;
-  auto& [dir, db, discoveries, history] = f;
+  auto& [dir, db, discoveries, watch_list, versions] = f;
   const testing::ManualClock clock;
   const auto subject = id("NCT06613490");
   auto suggested = found("NCT07315503", core::EventType::related_found, "r1");
@@ -112,12 +114,12 @@ TEST_CASE("a related trial is suggested once, with its reasons, tracked only whe
 TEST_CASE("the subjects due for discovery are the stored, explicitly tracked ones, longest waiting first",
           "[store][discovery]") {
   Fixture f;
-  auto& [dir, db, discoveries, history] = f;
+  auto& [dir, db, discoveries, watch_list, versions] = f;
   testing::ManualClock clock;
   for (const char* nct : {"NCT00000001", "NCT00000002", "NCT00000003", "NCT00000004"}) {
-    history.track(id(nct), std::string(nct) == "NCT00000004" ? "search:s" : "cli", "", clock.now());
-    store::NewVersion v{id(nct), "{}", std::string("h") + nct, {}, "t", clock.now(), {}, {}, {}, {}};
-    if (std::string(nct) != "NCT00000003") history.record_version(v);  // 3 has no stored version yet
+    watch_list.track(id(nct), std::string(nct) == "NCT00000004" ? "search:s" : "cli", "", clock.now());
+    store::NewVersion v{id(nct), "{}", std::string("h") + nct, {}, "t", clock.now(), {}, {}, {}, {}, {}};
+    if (std::string(nct) != "NCT00000003") versions.record_version(v);  // 3 has no stored version yet
   }
   discoveries.complete_discovery(id("NCT00000001"), {}, "t", clock.now());
   clock.advance(std::chrono::hours(1));
@@ -129,6 +131,6 @@ TEST_CASE("the subjects due for discovery are the stored, explicitly tracked one
   CHECK(discoveries.due_subjects(clock.now() - std::chrono::minutes(30), 1) ==
         std::vector<core::NctId>{id("NCT00000002")});
   CHECK(discoveries.count_due_subjects(clock.now() - std::chrono::minutes(30)) == 2);
-  REQUIRE(history.untrack(id("NCT00000002")));
+  REQUIRE(watch_list.untrack(id("NCT00000002")));
   CHECK(discoveries.count_due_subjects(clock.now() - std::chrono::minutes(30)) == 1);
 }

@@ -2,8 +2,8 @@
 // A database written by the schema 7 store (standalone frames compressed with a trained dictionary, deltas built
 // from CopyFinder's copies; tests/data/store_schema7/README.md) reads back byte for byte and takes new versions.
 #include "store/detail/version_codec.hpp"
-#include "store/history.hpp"
 #include "store/store_error.hpp"
+#include "store/versions.hpp"
 #include "tests/support/manual_clock.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/test_data.hpp"
@@ -23,8 +23,8 @@
 
 using namespace trialwatch;
 using store::Database;
-using store::History;
 using store::OpenMode;
+using store::Versions;
 
 namespace {
 
@@ -71,7 +71,8 @@ core::NctId nct(const std::string& text) { return *core::NctId::parse(text); }
 
 store::NewVersion new_version(const std::string& id, const std::string& raw, int n) {
   return store::NewVersion{
-      nct(id), raw, fmt::format("new-{}", n), {}, "2026-12-02T09:00:00", testing::ManualClock().now(), {}, {}, {}, {}};
+      nct(id), raw, fmt::format("new-{}", n), {}, "2026-12-02T09:00:00", testing::ManualClock().now(), {}, {}, {},
+      {},      {}};
 }
 
 std::string with_replaced(std::string text, std::string_view from, std::string_view to) {
@@ -94,10 +95,10 @@ std::string frame_of(const std::filesystem::path& path, const std::string& id, i
 // Every version of the fixture reads back with the bytes it was stored with, through a new connection.
 void check_fixture_versions(const std::filesystem::path& path, OpenMode mode) {
   auto db = Database::open(path, mode);
-  History history(db);
+  const Versions versions(db);
   for (const auto& e : expected_versions()) {
     CAPTURE(e.nct_id, e.version, e.stored_as);
-    const auto raw = history.document(nct(e.nct_id), e.version);
+    const auto raw = versions.document(nct(e.nct_id), e.version);
     REQUIRE(raw);
     CHECK(sha256(*raw) == e.sha256);
   }
@@ -137,17 +138,19 @@ TEST_CASE("a schema 7 database reads back byte for byte and stores new versions 
   std::vector<std::pair<std::string, std::string>> added;
   {
     auto db = Database::open(path, OpenMode::read_write);
-    History history(db);
+    Versions versions(db);
     int n = 0;
     for (const auto& [id, number] :
          std::vector<std::pair<std::string, int>>{{"NCT00184067", 19}, {"NCT03934567", 5}, {"NCT02552212", 4}}) {
-      const auto latest = history.document(nct(id));
+      auto latest = versions.latest(nct(id));
       REQUIRE(latest);
-      const std::string raw = with_replaced(*latest, "\"briefSummary\"", "\"briefSummary\" ");
-      CHECK(history.record_version(new_version(id, raw, ++n)) == number);
+      const std::string raw = with_replaced(latest->raw_json, "\"briefSummary\"", "\"briefSummary\" ");
+      auto version = new_version(id, raw, ++n);
+      version.previous = std::move(latest);  // the delta is built against the bytes the old store wrote
+      CHECK(versions.record_version(version) == number);
       added.emplace_back(id, raw);
     }
-    CHECK(history.record_version(new_version("NCT04207047", fresh, ++n)) == 1);
+    CHECK(versions.record_version(new_version("NCT04207047", fresh, ++n)) == 1);
     added.emplace_back("NCT04207047", fresh);
   }
   // Written without a dictionary, and none trained.
@@ -164,10 +167,12 @@ TEST_CASE("a schema 7 database reads back byte for byte and stores new versions 
   // A new process reads the old versions and the new ones.
   check_fixture_versions(path, OpenMode::read_only);
   auto db = Database::open(path, OpenMode::read_only);
-  History history(db);
+  const Versions versions(db);
   for (const auto& [id, raw] : added) {
     CAPTURE(id);
-    CHECK(history.document(nct(id)) == raw);
+    const auto latest = versions.latest(nct(id));
+    REQUIRE(latest);
+    CHECK(latest->raw_json == raw);
   }
 }
 
@@ -179,10 +184,10 @@ TEST_CASE("a frame naming a dictionary the database lacks is reported as damaged
     raw.exec("DELETE FROM dictionaries");
   }
   auto db = Database::open(path, OpenMode::read_write);
-  History history(db);
-  CHECK(history.document(nct("NCT02552212"), 3).has_value());  // its chain names no dictionary
+  const Versions versions(db);
+  CHECK(versions.document(nct("NCT02552212"), 3).has_value());  // its chain names no dictionary
   try {
-    (void)history.document(nct("NCT03934567"), 2);
+    (void)versions.document(nct("NCT03934567"), 2);
     FAIL("a frame without its dictionary was read");
   } catch (const store::StoreError& error) {
     CHECK(error.kind() == store::StoreError::Kind::corrupt);
@@ -200,7 +205,7 @@ TEST_CASE("a damaged dictionary is reported as damaged", "[store][schema7]") {
     raw.exec("UPDATE dictionaries SET content = zeroblob(length(content))");
   }
   auto db = Database::open(path, OpenMode::read_write);
-  History history(db);
-  CHECK_THROWS_WITH(history.document(nct("NCT07157670")),
+  const Versions versions(db);
+  CHECK_THROWS_WITH(versions.latest(nct("NCT07157670")),
                     Catch::Contains("compression dictionary 422755452 is damaged; restore a backup"));
 }

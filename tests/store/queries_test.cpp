@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: MIT
+#include "store/queries.hpp"
+
+#include "store/versions.hpp"
+#include "store/watch_list.hpp"
+#include "tests/support/manual_clock.hpp"
+#include "tests/support/temp_dir.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace trialwatch;
+using store::Database;
+using store::OpenMode;
+
+namespace {
+
+core::NctId id(const char* text) { return *core::NctId::parse(text); }
+
+// Track NCT06613490 and store its first version, with one status_changed event, at `clock`'s time.
+void record_status_change(Database& db, const testing::ManualClock& clock) {
+  store::WatchList(db).track(id("NCT06613490"), "config", "", clock.now());
+  store::NewVersion changed{id("NCT06613490"), "{}", "h1", {}, "2026-09-01T09:00:05", clock.now(), {}, {}, {}, {}, {}};
+  changed.summary.overall_status = "RECRUITING";
+  changed.summary.last_update_post_date = "2025-04-30";
+  changed.events.push_back(core::ChangeEvent{core::EventType::status_changed, core::Provenance::sponsor_update, "path",
+                                             "\"a\"", "\"b\"", "s"});
+  changed.event_ids.push_back("h1-event-0");
+  CHECK(store::Versions(db).record_version(changed) == 1);
+}
+
+}  // namespace
+
+TEST_CASE("each_event visits events newest first, and a reused row never leaks into the next", "[store][queries]") {
+  testing::TempDir dir;
+  auto db = Database::open(dir.path() / "t.db", OpenMode::read_write);
+  testing::ManualClock clock;
+  // Older: a removal with no path, values or version; newer: a version's event with all of them. Visited newest
+  // first, the row reused for the removal must shed what the status change had.
+  const core::ChangeEvent removed{
+      core::EventType::study_removed, core::Provenance::registry_reprocessing, {}, {}, {}, "gone"};
+  CHECK(store::Versions(db).record_study_state(id("NCT00000105"), "removed", "", {removed}, {"removed-id"}, "t",
+                                               clock.now()) == 1);
+  clock.advance(std::chrono::hours(1));
+  record_status_change(db, clock);
+  std::vector<store::StoredEvent> seen;
+  store::Queries(db).each_event({}, [&](const store::StoredEvent& e) { seen.push_back(e); });
+  REQUIRE(seen.size() == 2);
+  CHECK(seen[0].type == core::EventType::status_changed);
+  CHECK(seen[0].path == "path");
+  CHECK(seen[0].new_json == "\"b\"");
+  CHECK(seen[0].version == 1);
+  CHECK(seen[1].type == core::EventType::study_removed);
+  CHECK(seen[1].nct_id == "NCT00000105");
+  CHECK(seen[1].path.empty());
+  CHECK(seen[1].old_json.empty());
+  CHECK(seen[1].new_json.empty());
+  CHECK_FALSE(seen[1].version.has_value());
+  CHECK(seen[1].summary == "gone");
+}
+
+TEST_CASE("a brief event read returns what a table shows and nothing else", "[store][queries]") {
+  testing::TempDir dir;
+  auto db = Database::open(dir.path() / "t.db", OpenMode::read_write);
+  testing::ManualClock clock;
+  record_status_change(db, clock);
+  store::EventQuery brief;
+  brief.brief = true;
+  for (const bool one_study : {false, true}) {
+    if (one_study) brief.nct_id = id("NCT06613490");
+    const auto full = store::Queries(db).events({});
+    const auto shown = store::Queries(db).events(brief);
+    REQUIRE(full.size() == 1);
+    REQUIRE(shown.size() == 1);
+    CHECK(shown[0].nct_id == full[0].nct_id);
+    CHECK(shown[0].type == full[0].type);
+    CHECK(shown[0].detected_at == full[0].detected_at);
+    CHECK(shown[0].old_json == full[0].old_json);
+    CHECK(shown[0].new_json == "\"b\"");
+    CHECK(shown[0].summary == full[0].summary);
+    CHECK(!full[0].id.empty());
+    CHECK(shown[0].id.empty());
+    CHECK(shown[0].path.empty());
+    CHECK(shown[0].data_timestamp.empty());
+    CHECK(shown[0].source.empty());
+    CHECK_FALSE(shown[0].version.has_value());
+  }
+}

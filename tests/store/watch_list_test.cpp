@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: MIT
+#include "store/watch_list.hpp"
+
+#include "tests/support/manual_clock.hpp"
+#include "tests/support/temp_dir.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <map>
+
+using namespace trialwatch;
+using store::Database;
+using store::OpenMode;
+using store::WatchList;
+
+namespace {
+
+core::NctId id(const char* text) { return *core::NctId::parse(text); }
+
+}  // namespace
+
+TEST_CASE("the watch list tracks, untracks and reactivates, keeping the source", "[store][watch_list]") {
+  testing::TempDir dir;
+  auto db = Database::open(dir.path() / "t.db", OpenMode::read_write);
+  WatchList watch_list(db);
+  testing::ManualClock clock;
+  CHECK(watch_list.track(id("NCT06613490"), "config", "", clock.now()));
+  CHECK_FALSE(watch_list.track(id("NCT06613490"), "cli", "again", clock.now()));  // already tracked: unchanged
+  CHECK(watch_list.track(id("NCT07315503"), "cli", "GC012F", clock.now()));
+  REQUIRE(watch_list.entries().size() == 2);
+  CHECK(watch_list.entries()[0].source == "config");
+  CHECK(watch_list.untrack(id("NCT07315503")));
+  CHECK_FALSE(watch_list.untrack(id("NCT07315503")));
+  CHECK(watch_list.entries().size() == 1);
+  CHECK(watch_list.entries(true).size() == 2);
+  CHECK(watch_list.track(id("NCT07315503"), "search:car", "", clock.now()));
+  CHECK(watch_list.entries()[1].source == "search:car");
+}
+
+TEST_CASE("track_exactly makes a list the studies tracked because of a source, in one go", "[store][watch_list]") {
+  testing::TempDir dir;
+  auto db = Database::open(dir.path() / "t.db", OpenMode::read_write);
+  WatchList watch_list(db);
+  const testing::ManualClock clock;
+  watch_list.track(id("NCT00000011"), "cli", "", clock.now());
+  watch_list.track(id("NCT00000012"), "cli", "", clock.now());
+  REQUIRE(watch_list.untrack(id("NCT00000012")));
+  watch_list.track(id("NCT00000014"), "config", "", clock.now());  // an earlier configuration listed it
+  watch_list.track(id("NCT00000016"), "config", "", clock.now());
+  watch_list.track(id("NCT00000017"), "search:car", "", clock.now());
+  // Unsorted, with a duplicate, and IDs before, between and after the stored ones.
+  const auto changes =
+      watch_list.track_exactly({id("NCT00000019"), id("NCT00000013"), id("NCT00000011"), id("NCT00000012"),
+                                id("NCT00000016"), id("NCT00000013"), id("NCT00000001")},
+                               "config", clock.now());
+  CHECK(changes.tracked ==
+        std::vector<core::NctId>{id("NCT00000001"), id("NCT00000012"), id("NCT00000013"), id("NCT00000019")});
+  CHECK(changes.untracked == std::vector<core::NctId>{id("NCT00000014")});  // not NCT00000017: another source's
+  std::map<std::string, std::string> sources;
+  for (const auto& entry : watch_list.entries()) sources[entry.id.str()] = entry.source;
+  CHECK(sources == std::map<std::string, std::string>{{"NCT00000001", "config"},
+                                                      {"NCT00000011", "cli"},  // already tracked: left as it was
+                                                      {"NCT00000012", "config"},
+                                                      {"NCT00000013", "config"},
+                                                      {"NCT00000016", "config"},
+                                                      {"NCT00000017", "search:car"},
+                                                      {"NCT00000019", "config"}});
+  // The same list again changes nothing.
+  const auto again = watch_list.track_exactly({id("NCT00000019"), id("NCT00000013"), id("NCT00000011"),
+                                               id("NCT00000012"), id("NCT00000016"), id("NCT00000001")},
+                                              "config", clock.now());
+  CHECK(again.tracked.empty());
+  CHECK(again.untracked.empty());
+}
+
+TEST_CASE("the studies tracked without a stored version or state are listed in NCT order", "[store][watch_list]") {
+  testing::TempDir dir;
+  auto db = Database::open(dir.path() / "t.db", OpenMode::read_write);
+  WatchList watch_list(db);
+  const testing::ManualClock clock;
+  for (const char* nct : {"NCT00000003", "NCT00000001", "NCT00000002"})
+    watch_list.track(id(nct), "cli", "", clock.now());
+  REQUIRE(watch_list.untrack(id("NCT00000002")));
+  CHECK(watch_list.tracked_without_version() == std::vector<core::NctId>{id("NCT00000001"), id("NCT00000003")});
+}
