@@ -40,7 +40,8 @@ DeliveryWorker::~DeliveryWorker() = default;
 // Build the channel `config` describes, or log why it cannot send (its deliveries wait in the outbox).
 DeliveryWorker::Entry DeliveryWorker::make_channel(const core::NotifyConfig& config) const {
   Entry entry{nullptr, nullptr, config.max_age, config.daily_digest, config.digest_hour, config.quiet_hours};
-  if (config.type == "exec") {
+  using Type = core::NotifyConfig::Type;
+  if (config.type == Type::exec) {
     entry.channel = std::make_unique<notify::ExecChannel>(config.command, config.timeout);
     return entry;
   }
@@ -50,7 +51,7 @@ DeliveryWorker::Entry DeliveryWorker::make_channel(const core::NotifyConfig& con
                  config.name, url.error().message, human_duration(config.max_age));
     return entry;
   }
-  if (config.type == "smtp") {
+  if (config.type == Type::smtp) {
     entry.channel = std::make_unique<notify::SmtpChannel>(*url, config.from, config.to, m_clock, config.timeout);
     return entry;
   }
@@ -67,10 +68,10 @@ DeliveryWorker::Entry DeliveryWorker::make_channel(const core::NotifyConfig& con
   options.total_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(config.timeout);
   options.connect_timeout = std::min(options.connect_timeout, options.total_timeout);
   entry.http = std::make_unique<fetch::CurlHttpClient>(options);
-  if (config.type == "webhook")
+  if (config.type == Type::webhook)
     entry.channel =
         std::make_unique<notify::WebhookChannel>(*entry.http, m_clock, *url, optional_secret(config.secret_credential));
-  else if (config.type == "ntfy")
+  else if (config.type == Type::ntfy)
     entry.channel = std::make_unique<notify::NtfyChannel>(*entry.http, *url, optional_secret(config.token_credential));
   else
     entry.channel = std::make_unique<notify::SlackChannel>(*entry.http, *url);

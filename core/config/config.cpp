@@ -8,6 +8,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 #include <utility>
@@ -232,24 +233,31 @@ NotifyConfig read_notify(const toml::table& table, const std::string& source) {
   NotifyConfig notify;
   reader.read("name", notify.name);
   if (notify.name.empty()) reader.fail(&table, "every [[notify]] needs a name");
-  reader.read("type", notify.type);
-  static const std::set<std::string> types{"webhook", "ntfy", "slack", "smtp", "exec"};
-  if (types.count(notify.type) == 0)
+  using Type = NotifyConfig::Type;
+  static const std::map<std::string, Type, std::less<>> types{{"webhook", Type::webhook},
+                                                              {"ntfy", Type::ntfy},
+                                                              {"slack", Type::slack},
+                                                              {"smtp", Type::smtp},
+                                                              {"exec", Type::exec}};
+  std::string type_name;
+  reader.read("type", type_name);
+  const auto type = types.find(type_name);
+  if (type == types.end())
     reader.fail(table.get("type") != nullptr ? table.get("type") : &table,
                 "notify.type must be one of webhook, ntfy, slack, smtp, exec");
+  notify.type = type->second;
   reader.read("url_credential", notify.url_credential);
   reader.read("secret_credential", notify.secret_credential);
   reader.read("token_credential", notify.token_credential);
   reader.read("from", notify.from);
   notify.to = reader.read_strings("to");
-  if (notify.type == "smtp" && (notify.from.empty() || notify.to.empty()))
+  if (notify.type == Type::smtp && (notify.from.empty() || notify.to.empty()))
     reader.fail(&table,
                 fmt::format("notify '{}': an smtp channel needs from = \"...\" and to = [\"...\"]", notify.name));
-  if ((notify.type == "webhook" || notify.type == "ntfy" || notify.type == "slack" || notify.type == "smtp") &&
-      notify.url_credential.empty())
+  if (notify.type != Type::exec && notify.url_credential.empty())
     reader.fail(&table, fmt::format("notify '{}': a {} channel needs url_credential = \"NAME\" (the URL is a secret, "
                                     "kept in a credential file, not here)",
-                                    notify.name, notify.type));
+                                    notify.name, type_name));
   if (const toml::node* events = table.get("events")) {
     notify.events = reader.read_strings("events");
     for (const auto& name : notify.events)
@@ -262,7 +270,7 @@ NotifyConfig read_notify(const toml::table& table, const std::string& source) {
   }
   notify.sources = reader.read_strings("sources");
   notify.command = reader.read_strings("command");
-  if (notify.type == "exec" && notify.command.empty())
+  if (notify.type == Type::exec && notify.command.empty())
     reader.fail(&table,
                 fmt::format("notify '{}': an exec channel needs command = [\"/path/to/program\", ...]", notify.name));
   if (!notify.command.empty() && notify.command.front().rfind('/', 0) != 0)

@@ -66,8 +66,10 @@ struct RelatedConfig {
 
 // One [[notify]] channel. Secrets are named (credentials), never held here.
 struct NotifyConfig {
+  // The kinds of channel, named in the configuration as written here.
+  enum class Type { webhook, ntfy, slack, smtp, exec };
   std::string name;
-  std::string type;                                   // webhook | ntfy | slack | smtp | exec
+  Type type = Type::webhook;
   std::string url_credential;                         // webhook, ntfy, slack: the credential holding the URL
   std::string secret_credential;                      // webhook: the credential holding the signing secret (optional)
   std::string token_credential;                       // ntfy: the credential holding an access token (optional)

@@ -55,6 +55,7 @@ events = ["results_posted", "status_changed"]
   CHECK(config.searches[0].intr == "CAR-T OR CAR-NK OR chimeric antigen receptor");
   CHECK(config.searches[0].max_matches == 1000);
   REQUIRE(config.notify.size() == 1);
+  CHECK(config.notify[0].type == trialwatch::core::NotifyConfig::Type::webhook);
   CHECK(config.notify[0].events == std::vector<std::string>{"results_posted", "status_changed"});
 }
 

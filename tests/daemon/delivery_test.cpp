@@ -214,7 +214,7 @@ TEST_CASE("a receiver slower than the channel's timeout is a failed try, retried
 
   core::NotifyConfig config;
   config.name = "lab";
-  config.type = "webhook";
+  config.type = core::NotifyConfig::Type::webhook;
   config.url_credential = "lab_url";
   config.timeout = 1s;
   fetch::CurlOptions options;
@@ -253,7 +253,7 @@ struct UtcZone {
 core::NotifyConfig exec_config(const Receiver& receiver) {
   core::NotifyConfig config;
   config.name = "lab";
-  config.type = "exec";
+  config.type = core::NotifyConfig::Type::exec;
   config.command = {"/bin/sh", receiver.script().string()};
   return config;
 }
