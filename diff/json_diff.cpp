@@ -22,6 +22,13 @@ struct StudyDiffer::Parsers {
   std::string after_text;
   dom::element after_root;
   bool after_read = false;
+
+  // A parser keeps memory for the largest document it read (several times its size); a daemon that met a 1.5 MB
+  // record should not keep that for the small ones that follow.
+  static constexpr std::size_t k_kept_capacity = 256 * 1024;
+  static void keep_small(dom::parser& parser) {
+    if (parser.capacity() > k_kept_capacity) (void)parser.allocate(k_kept_capacity);
+  }
 };
 
 namespace {
@@ -335,6 +342,8 @@ StudyDiffer::~StudyDiffer() = default;
 core::Result<StudyFacts> StudyDiffer::read(std::string_view after) {
   Parsers& p = *m_parsers;
   p.after_read = false;
+  Parsers::keep_small(p.after);
+  if (p.after_text.capacity() > Parsers::k_kept_capacity) std::string().swap(p.after_text);
   TW_TRY(root, detail::parse_study(p.after, after));
   p.after_text.assign(after);
   p.after_root = *root;
@@ -355,6 +364,7 @@ core::Result<StudyDiffer::Comparison> StudyDiffer::compare(std::string_view befo
   Walker(comparison.changes).compare(a, b);
   if (a.type() == dom::element_type::OBJECT) comparison.before = detail::facts_of(a);
   if (b.type() == dom::element_type::OBJECT) comparison.after = detail::facts_of(b);
+  Parsers::keep_small(p.before);
   return comparison;
 }
 
