@@ -27,7 +27,9 @@ struct StudyDiffer::Parsers {
   // record should not keep that for the small ones that follow.
   static constexpr std::size_t k_kept_capacity = 256 * 1024;
   static void keep_small(dom::parser& parser) {
-    if (parser.capacity() > k_kept_capacity) (void)parser.allocate(k_kept_capacity);
+    if (parser.capacity() <= k_kept_capacity) return;
+    const auto shrunk = parser.allocate(k_kept_capacity);  // on failure the next parse allocates what it needs
+    static_cast<void>(shrunk);
   }
 };
 
