@@ -4,12 +4,7 @@
 namespace trialwatch::core {
 
 std::string join(const std::vector<std::string>& items, std::string_view separator) {
-  std::string out;
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) out += separator;
-    out += items[i];
-  }
-  return out;
+  return join(items, separator, [](const std::string& item) -> const std::string& { return item; });
 }
 
 std::string_view trim_json_space_right(std::string_view text) noexcept {

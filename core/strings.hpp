@@ -10,6 +10,19 @@ namespace trialwatch::core {
 // Return `items` with `separator` between each two, e.g. join({"a", "b"}, "; ") == "a; b".
 std::string join(const std::vector<std::string>& items, std::string_view separator);
 
+// Return the text `text_of` gives for each of `items`, with `separator` between each two.
+template <typename Items, typename TextOf>
+std::string join(const Items& items, std::string_view separator, TextOf&& text_of) {
+  std::string out;
+  bool first = true;
+  for (const auto& item : items) {
+    if (!first) out += separator;
+    first = false;
+    out += text_of(item);
+  }
+  return out;
+}
+
 // Return `text` without the JSON white space (space, tab, CR, LF) at its end.
 std::string_view trim_json_space_right(std::string_view text) noexcept;
 

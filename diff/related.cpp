@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "diff/related.hpp"
 
+#include "core/strings.hpp"
+
 #include <simdjson.h>
 
 #include <algorithm>
@@ -121,17 +123,9 @@ std::string phrase(std::string_view value) {
   return out + "\"";
 }
 
-std::string any_of(const std::vector<std::string>& values) {
-  std::string out;
-  for (const auto& value : values) out += (out.empty() ? "" : " OR ") + phrase(value);
-  return out;
-}
+std::string any_of(const std::vector<std::string>& values) { return core::join(values, " OR ", phrase); }
 
-std::string all_of(const std::vector<std::string>& values) {
-  std::string out;
-  for (const auto& value : values) out += (out.empty() ? "" : " AND ") + phrase(value);
-  return out;
-}
+std::string all_of(const std::vector<std::string>& values) { return core::join(values, " AND ", phrase); }
 
 bool looks_like_nct_id(std::string_view text) {
   return text.size() >= 4 && lower(text.substr(0, 3)) == "nct" &&

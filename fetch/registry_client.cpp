@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "fetch/registry_client.hpp"
 
+#include "core/strings.hpp"
 #include "fetch/study_page.hpp"
 
 #include <fmt/format.h>
@@ -23,12 +24,7 @@ std::string first_line(const std::string& text) {
 }
 
 std::string join_ids(const std::vector<core::NctId>& ids) {
-  std::string out;
-  for (const auto& id : ids) {
-    if (!out.empty()) out.push_back(',');
-    out += id.str();
-  }
-  return out;
+  return core::join(ids, ",", [](const core::NctId& id) -> const std::string& { return id.str(); });
 }
 
 // The 1-based item number in "Item N in parameter `filter.ids` has incorrect format", if present.

@@ -2,6 +2,7 @@
 #include "notify/smtp_channel.hpp"
 
 #include "core/safe_text.hpp"
+#include "core/strings.hpp"
 #include "fetch/curl_handles.hpp"
 #include "fetch/curl_http_client.hpp"
 
@@ -50,8 +51,7 @@ std::string rfc5322_date(core::Clock::TimePoint at) {
 
 std::string email_message(const Notification& n, const std::string& from, const std::vector<std::string>& to,
                           const std::string& date) {
-  std::string recipients;
-  for (const auto& address : to) recipients += (recipients.empty() ? "" : ", ") + address;
+  const std::string recipients = core::join(to, ", ");
   std::string subject = fmt::format("{} {}", n.nct_id, n.type == "results_posted" ? "results posted" : n.type);
   if (!n.title.empty())
     subject += ": " + (n.title.size() > 120 ? std::string(core::cut_utf8(n.title, 117)) + "..." : n.title);

@@ -32,3 +32,9 @@ TEST_CASE("a JSON string literal is valid JSON whatever bytes it quotes", "[core
   CHECK(json_quote("bad \xff byte") == "\"bad \xEF\xBF\xBD byte\"");
   CHECK(json_quote("Étude") == "\"Étude\"");
 }
+
+TEST_CASE("join takes each item's text from a projection", "[core][strings]") {
+  const std::vector<int> numbers{1, 2, 3};
+  CHECK(trialwatch::core::join(numbers, "+", [](int n) { return std::to_string(n * 2); }) == "2+4+6");
+  CHECK(trialwatch::core::join(std::vector<int>{}, "+", [](int n) { return std::to_string(n); }).empty());
+}
