@@ -1,16 +1,15 @@
 // SPDX-License-Identifier: MIT
 // Sync-engine throughput on the real corpus replicated to N studies, one thread:
 //   1. normalise + hash of unchanged documents (what every reconcile does to every study),
-//   2. normalise + diff + classify + compress + store of changed documents (transactions batched as the cycle does),
+//   2. the cycle's own per-study step (daemon::StudyStep: facts, hash, diff, classify, event ids) + compress + store of
+//      changed documents (transactions batched as the cycle does),
 //   3. bytes stored per version against the raw JSON size.
 // Usage: trialwatch-sync-bench DATA_DIR [N] [DB_DIR] [REPEATS]. Each mix is measured REPEATS times (default 3) on a
 // fresh database; prints a Markdown table of medians and ranges; exits 1 if a median misses a target.
 
 #include "bench/corpus.hpp"
+#include "daemon/study_step.hpp"
 #include "daemon/sync_cycle.hpp"
-#include "diff/classify.hpp"
-#include "diff/event_id.hpp"
-#include "diff/json_diff.hpp"
 #include "diff/normalise.hpp"
 #include "diff/study_facts.hpp"
 #include "store/database.hpp"
@@ -75,7 +74,7 @@ Corpus build_corpus(const std::filesystem::path& data, std::size_t n, Mix mix) {
 
 // Where the changed path's time goes, summed over all studies.
 struct Phases {
-  double normalise = 0, load = 0, diff = 0, classify = 0, store = 0;
+  double read = 0, load = 0, compare = 0, store = 0;
   // Add the time since `mark` to `phase` and move `mark` to now.
   static void add(double& phase, Clock::time_point& mark) {
     const auto now = Clock::now();
@@ -104,30 +103,26 @@ struct Measured {
   Phases phases;
 };
 
-// Store each study's first version the way an initial load does, minus the network and the page parse: read the
-// facts, hash, make the "tracking started" event, and write in the cycle's batches. The watch list is written first,
-// in one transaction, as the daemon does from its configuration. Returns the CPU seconds of this thread.
+// Store each study's first version the way an initial load does, minus the network and the page parse: the cycle's
+// study step (facts, hash, the "tracking started" event and its id), written in the cycle's batches. The watch list is
+// written first, in one transaction, as the daemon does from its configuration. Returns the CPU seconds of this thread.
 double store_baseline(const Corpus& corpus, store::WatchList& watch_list, store::Versions& versions,
-                      diff::Normaliser& normaliser, std::chrono::system_clock::time_point now) {
+                      std::chrono::system_clock::time_point now) {
   std::vector<core::NctId> ids;
   for (const auto& doc : corpus.before) ids.push_back(*core::NctId::parse(diff::read_study_facts(doc)->nct_id));
   std::sort(ids.begin(), ids.end());
   watch_list.track_exactly(ids, "config", now);
-  diff::StudyDiffer differ;
+  daemon::StudyStep step;
   const daemon::CycleOptions cycle;
+  const daemon::StepContext context{"t0", now, "config"};
   std::vector<store::NewVersion> baseline;
   std::size_t pending_bytes = 0;
   const double cpu_start = thread_cpu_seconds();
   for (std::size_t i = 0; i < corpus.before.size(); ++i) {
-    const auto& doc = corpus.before[i];
-    const auto facts = differ.read(doc);
-    const auto id = *core::NctId::parse(facts->nct_id);
-    const auto hash = *normaliser.hash(doc);
-    store::NewVersion version{id, doc, hash, daemon::summary_of(*facts), "t0", now, {}, {}, {}, {}, {}};
-    version.events.push_back(daemon::tracking_started(*facts));
-    version.event_ids.push_back(diff::event_id(id.str(), "", hash, core::EventType::study_tracked, ""));
-    pending_bytes += doc.size();
-    baseline.push_back(std::move(version));
+    auto study = step.read(corpus.before[i]);
+    auto version = step.new_version(std::move(*study), nullptr, versions, context);
+    pending_bytes += (*version)->raw_json.size();
+    baseline.push_back(std::move(**version));
     if (baseline.size() >= cycle.commit_studies || pending_bytes >= cycle.commit_bytes ||
         i + 1 == corpus.before.size()) {
       versions.record_versions(baseline);
@@ -145,12 +140,14 @@ struct ChangedPass {
   Phases phases;
 };
 
-// The whole per-study path of a sync cycle for each changed document, minus the network. Not inlined, so a profiler
-// (valgrind --tool=callgrind --toggle-collect='*changed_path*') can count this pass alone.
+// The whole per-study path of a sync cycle for each changed document, minus the network: the cycle's study step, then
+// the cycle's batched commits. The stored state is read per study here (the cycle reads all of them in one query).
+// Not inlined, so a profiler (valgrind --tool=callgrind --toggle-collect='*changed_path*') can count this pass alone.
 [[gnu::noinline]] ChangedPass changed_path(const Corpus& corpus, store::Versions& versions,
-                                           diff::Normaliser& normaliser, std::chrono::system_clock::time_point now) {
-  diff::StudyDiffer differ;
+                                           std::chrono::system_clock::time_point now) {
+  daemon::StudyStep step;
   const daemon::CycleOptions cycle;  // commit as the sync cycle does: by count or by document bytes
+  const daemon::StepContext context{"t1", now, "config"};
   std::size_t pending_bytes = 0;
   std::vector<store::NewVersion> pending;
   ChangedPass pass;
@@ -158,27 +155,17 @@ struct ChangedPass {
   const auto start = Clock::now();
   const double cpu_start = thread_cpu_seconds();
   for (std::size_t i = 0; i < corpus.after.size(); ++i) {
-    const auto& after = corpus.after[i];
     auto mark = Clock::now();
-    const auto hash = normaliser.hash(after);
-    const auto facts = differ.read(after);
-    const auto id = *core::NctId::parse(facts->nct_id);
-    phases.add(phases.normalise, mark);
-    const auto stored = versions.study(id);
-    auto before = versions.latest(id);
+    auto study = step.read(corpus.after[i]);
+    phases.add(phases.read, mark);
+    const auto stored = versions.study(study->id);
     phases.add(phases.load, mark);
-    auto comparison = differ.compare(before->raw_json, after);
-    phases.add(phases.diff, mark);
-    const auto classification = diff::classify(comparison->changes, comparison->before, comparison->after);
-    // The new version follows the bytes just compared: its delta is built against them.
-    store::NewVersion v{id, after, *hash, {}, "t1", now, {}, classification.events, {}, {}, std::move(before)};
-    v.changes = std::move(comparison->changes);
-    for (const auto& e : v.events) v.event_ids.push_back(diff::event_id(id.str(), stored->hash, *hash, e.type, e.path));
-    pass.events += v.events.size();
-    pass.changes += v.changes.size();
-    pending_bytes += v.raw_json.size();
-    pending.push_back(std::move(v));
-    phases.add(phases.classify, mark);
+    auto version = step.new_version(std::move(*study), stored ? &*stored : nullptr, versions, context);
+    pass.events += (*version)->events.size();
+    pass.changes += (*version)->changes.size();
+    pending_bytes += (*version)->raw_json.size();
+    pending.push_back(std::move(**version));
+    phases.add(phases.compare, mark);
     if (pending.size() >= cycle.commit_studies || pending_bytes >= cycle.commit_bytes || i + 1 == corpus.after.size()) {
       versions.record_versions(pending);
       pending.clear();
@@ -207,10 +194,10 @@ Measured measure(const Corpus& corpus, const std::filesystem::path& db_dir) {
   store::WatchList watch_list(db);
   store::Versions versions(db);
   const auto now = std::chrono::system_clock::now();
-  const double baseline_cpu_seconds = store_baseline(corpus, watch_list, versions, normaliser, now);
+  const double baseline_cpu_seconds = store_baseline(corpus, watch_list, versions, now);
   const auto baseline_bytes = std::filesystem::file_size(db_path);
   // 2. Changed documents.
-  const ChangedPass pass = changed_path(corpus, versions, normaliser, now);
+  const ChangedPass pass = changed_path(corpus, versions, now);
   const auto total_bytes = std::filesystem::file_size(db_path);
 
   std::filesystem::remove(db_path);
@@ -296,10 +283,10 @@ Measured run(const Corpus& corpus, const std::filesystem::path& db_dir, Mix mix,
         runs, [&](const Measured& m) { return m.phases.*which * per_study_ms; }, 3);
   };
   std::printf(
-      "| %s: changed path per study, ms | report | normalise + watermark facts %s, load stored state and "
-      "document %s, diff %s, classify + event ids %s, compress + store %s |\n",
-      name, phase(&Phases::normalise).c_str(), phase(&Phases::load).c_str(), phase(&Phases::diff).c_str(),
-      phase(&Phases::classify).c_str(), phase(&Phases::store).c_str());
+      "| %s: changed path per study, ms | report | read facts + normalise %s, load stored state %s, load stored "
+      "document + diff + classify + event ids %s, compress + store %s |\n",
+      name, phase(&Phases::read).c_str(), phase(&Phases::load).c_str(), phase(&Phases::compare).c_str(),
+      phase(&Phases::store).c_str());
   std::fflush(stdout);
   Measured median;
   median.change_rate = median_of(runs, [](const Measured& m) { return m.change_rate; });

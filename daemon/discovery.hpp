@@ -7,6 +7,7 @@
 #include "core/log.hpp"
 #include "core/nct_id.hpp"
 #include "core/result.hpp"
+#include "daemon/study_step.hpp"
 #include "diff/related.hpp"
 #include "fetch/registry_client.hpp"
 #include "store/discoveries.hpp"
@@ -31,9 +32,6 @@ struct DiscoveryOptions {
   std::size_t subjects_per_cycle = 10;  // studies whose related trials one cycle looks for (≤ 5 requests each)
 };
 
-// Names the notification channels for an event of `type` about `nct_id`, tracked for `source`.
-using EventRouter =
-    std::function<std::vector<std::string>(core::EventType type, const std::string& nct_id, const std::string& source)>;
 // Hands on an event that discovery stored (for the journal and the event log).
 using EventPublisher = std::function<void(const store::StoredEvent&)>;
 

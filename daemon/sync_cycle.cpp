@@ -2,10 +2,8 @@
 #include "daemon/sync_cycle.hpp"
 
 #include "core/json_text.hpp"
-#include "diff/classify.hpp"
 #include "diff/event_id.hpp"
 #include "diff/json_diff.hpp"
-#include "diff/normalise.hpp"
 #include "diff/study_facts.hpp"
 
 #include <fmt/format.h>
@@ -72,6 +70,7 @@ class CycleRun {
         m_clock(clock),
         m_logger(logger),
         m_options(options),
+        m_step(options.route),
         m_discovery(registry, store.discoveries, store.versions, clock, logger, options.discovery, options.route,
                     [this](const store::StoredEvent& event) {
                       ++m_record.events;
@@ -107,7 +106,7 @@ class CycleRun {
       // too, or a due reconcile would fetch everything again every cycle until the skipped records are fixed.
       if (m_reconciled) m_store.runs.set_last_reconcile(started);
     }
-    return CycleReport{outcome, m_record, m_skipped};
+    return CycleReport{outcome, m_record, m_skipped, m_rejected};
   }
 
  private:
@@ -118,15 +117,16 @@ class CycleRun {
   const CycleOptions& m_options;
   store::RunRecord m_record;
   std::string m_data_timestamp;
-  diff::StudyDiffer m_differ;
-  diff::Normaliser m_normaliser;
+  StudyStep m_step;                 // each fully fetched study: read, compare with the store, diff, classify
+  diff::StudyDiffer m_projections;  // reads the watermark pass's answers with one reused parser
   std::unordered_map<std::string, std::string> m_sources;  // NCT ID -> why tracked
-  std::unordered_set<std::string> m_plain;                 // seen in the watermark pass without results
+  std::unordered_set<std::string> m_plain;                 // to fetch, seen in the watermark pass without results
   // What the store held when this run first asked (every stored state in one query, not one per tracked study; a
   // study missing from it had nothing stored). Each study is stored at most once per run.
   std::optional<store::StoredStudies> m_stored;
   std::unordered_set<std::string> m_handled;  // studies fetched in full and handled in this run (narrowing revisits)
   std::vector<fetch::UnreadableStudy> m_skipped;  // studies whose records could not be read: the run is partial
+  std::vector<NctId> m_rejected;                  // IDs the registry rejects as malformed
   Discovery m_discovery;
   bool m_reconciled = false;                 // this run fetched every tracked study in full
   std::vector<store::NewVersion> m_pending;  // handled studies not yet committed (see CycleOptions::commit_studies)
@@ -175,16 +175,17 @@ class CycleRun {
         m_registry.by_ids(tracked, k_watermark_fields, m_options.watermark_page_size,
                           [&](const std::string& json) -> core::Result<core::Ok> {
                             beat();
-                            auto facts = diff::read_study_facts(json);
+                            auto facts = m_projections.read(json);
                             if (!facts) return unreadable(std::move(facts).error());
                             if (facts->nct_id.empty())
                               return Error{Error::Code::bad_response, "the registry listed a study without an NCT ID"};
                             for (const auto& alias : facts->aliases) canonical_of_alias[alias] = facts->nct_id;
                             seen.insert(facts->nct_id);
-                            if (facts->has_results == false) m_plain.insert(facts->nct_id);
                             const auto id = NctId::parse(facts->nct_id);
-                            if (!id || needs_full_fetch(stored_state(*id), *facts, reconcile_due))
+                            if (!id || needs_full_fetch(stored_state(*id), *facts, reconcile_due)) {
                               moved.insert(facts->nct_id);
+                              if (facts->has_results == false) m_plain.insert(facts->nct_id);
+                            }
                             return core::Ok{};
                           });
     if (!skipped) return std::move(skipped).error();
@@ -240,10 +241,12 @@ class CycleRun {
     return m_skipped.empty() ? CycleOutcome::completed : CycleOutcome::partial;
   }
 
-  // Log an ID the registry rejects as malformed; it is left out until that changes.
-  void reject(const NctId& id) const {
+  // Log an ID the registry rejects as malformed, once, and remember it; it is left out until that changes.
+  void reject(const NctId& id) {
+    if (std::find(m_rejected.begin(), m_rejected.end(), id) != m_rejected.end()) return;
     m_logger.log(core::LogLevel::warning, "the registry rejects {} as malformed; it is skipped until that changes",
                  id.str());
+    m_rejected.push_back(id);
   }
 
   // Log a study whose record could not be read, once, and remember it: the run ends partial.
@@ -291,44 +294,26 @@ class CycleRun {
     return !at || now - *at >= m_options.full_reconcile;
   }
 
-  // Handle one fully fetched study: store its new version, changes and events, unless this run handled it already
-  // (listed twice, or asked for again while by_ids() narrowed a batch). A record that cannot be read is unreadable.
+  // Handle one fully fetched study: queue its new version, changes and events for the next commit, unless this run
+  // handled it already (listed twice, or asked for again while by_ids() narrowed a batch). A record that cannot be
+  // read is unreadable.
   core::Result<core::Ok> store_study(std::string json, const std::set<std::string>& wanted) {
     beat();
-    auto facts = m_differ.read(json);  // also keeps its sections for the diff below
-    if (!facts) return unreadable(std::move(facts).error());
-    auto id = NctId::parse(facts->nct_id);
-    if (!id || wanted.count(id->str()) == 0)
+    TW_TRY(study, m_step.read(std::move(json)));
+    const NctId id = study->id;
+    if (wanted.count(id.str()) == 0)
       return Error{Error::Code::bad_response,
-                   fmt::format("the registry answered with study '{}', which was not asked for", facts->nct_id)};
-    if (m_handled.count(id->str()) > 0) return core::Ok{};
-    auto hash = m_normaliser.hash(json);
-    if (!hash) return unreadable(std::move(hash).error());
-    m_handled.insert(id->str());
+                   fmt::format("the registry answered with study '{}', which was not asked for", id.str())};
+    if (m_handled.count(id.str()) > 0) return core::Ok{};
+    m_handled.insert(id.str());
     ++m_record.fetched;
 
-    const auto* stored = stored_state(*id);
-    if (stored && stored->hash == *hash) return core::Ok{};
-    store::NewVersion version{
-        *id, std::move(json), *hash, summary_of(*facts), m_data_timestamp, m_clock.now(), {}, {}, {}, {}, {}};
-    if (!stored) {
-      version.events.push_back(tracking_started(*facts));
-    } else {
-      auto before = m_store.versions.latest(*id);
-      if (!before) return Error{Error::Code::io, fmt::format("the stored version of {} cannot be read", id->str())};
-      TW_TRY(comparison, m_differ.compare(before->raw_json, version.raw_json));
-      if (comparison->changes.empty()) return core::Ok{};  // only formatting or order moved: nothing to record
-      auto classification = diff::classify(comparison->changes, comparison->before, comparison->after);
-      version.changes = std::move(comparison->changes);
-      version.events = std::move(classification.events);
-      version.previous = std::move(before);  // the new version is stored as a delta against these bytes
-    }
-    for (const auto& event : version.events) {
-      version.event_ids.push_back(diff::event_id(id->str(), stored ? stored->hash : "", *hash, event.type, event.path));
-      version.channels.push_back(channels_for(*id, event.type));
-    }
-    m_pending_bytes += version.raw_json.size();
-    m_pending.push_back(std::move(version));
+    const std::string source = source_of(id);
+    TW_TRY(version, m_step.new_version(std::move(*study), stored_state(id), m_store.versions,
+                                       StepContext{m_data_timestamp, m_clock.now(), source}));
+    if (!*version) return core::Ok{};
+    m_pending_bytes += (*version)->raw_json.size();
+    m_pending.push_back(std::move(**version));
     if (m_pending.size() >= m_options.commit_studies || m_pending_bytes >= m_options.commit_bytes) flush();
     return core::Ok{};
   }
@@ -363,10 +348,9 @@ class CycleRun {
     m_logger.log(core::LogLevel::info, "{} {}{}: {}", id.str(), core::event_type_name(event.type),
                  version ? fmt::format(" (version {})", *version) : std::string(), event.summary);
     if (!m_options.on_event) return;
-    const auto source = m_sources.find(id.str());
     m_options.on_event(store::StoredEvent{event_id, id.str(), event.type, core::format_rfc3339(at), m_data_timestamp,
                                           version, event.provenance, event.path, event.old_json, event.new_json,
-                                          event.summary, source != m_sources.end() ? source->second : "cli"});
+                                          event.summary, source_of(id)});
   }
 
   // Record a study's new state with its one event, and publish the event if it was new.
@@ -383,10 +367,15 @@ class CycleRun {
     }
   }
 
-  std::vector<std::string> channels_for(const NctId& id, EventType type) {
+  std::vector<std::string> channels_for(const NctId& id, EventType type) const {
     if (!m_options.route) return {};
+    return m_options.route(type, id.str(), source_of(id));
+  }
+
+  // Return why `id` is tracked, as the watch list said when this run read it ("cli" if it was not listed).
+  std::string source_of(const NctId& id) const {
     const auto source = m_sources.find(id.str());
-    return m_options.route(type, id.str(), source != m_sources.end() ? source->second : "cli");
+    return source != m_sources.end() ? source->second : "cli";
   }
 
   void beat() const {
@@ -408,8 +397,8 @@ class CycleRun {
         fmt::format("{} is now an alias of {}; its history continues there", alias.str(), canonical->str())};
     record_state(alias, "aliased", canonical->str(), event,
                  diff::event_id(alias.str(), from, "aliased:" + canonical->str(), EventType::study_aliased, ""));
-    const auto source = m_sources.count(alias.str()) ? m_sources[alias.str()] : std::string("cli");
-    m_store.watch_list.track(*canonical, source, fmt::format("canonical record of {}", alias.str()), m_clock.now());
+    m_store.watch_list.track(*canonical, source_of(alias), fmt::format("canonical record of {}", alias.str()),
+                             m_clock.now());
     return core::Ok{};
   }
 
@@ -443,29 +432,6 @@ class CycleRun {
 };
 
 }  // namespace
-
-store::StudySummary summary_of(const diff::StudyFacts& facts) {
-  std::string resets;
-  for (const auto& date : facts.reset_dates) resets += (resets.empty() ? "" : ",") + date;
-  return store::StudySummary{facts.brief_title,
-                             facts.overall_status,
-                             facts.last_update_post_date,
-                             facts.results_first_submit_date,
-                             facts.results_first_post_date,
-                             facts.has_results,
-                             resets};
-}
-
-core::ChangeEvent tracking_started(const diff::StudyFacts& facts) {
-  return core::ChangeEvent{core::EventType::study_tracked,
-                           core::Provenance::tracking,
-                           {},
-                           {},
-                           {},
-                           fmt::format("Tracking started: {} ({}, last updated {})", facts.brief_title,
-                                       facts.overall_status.empty() ? "status unknown" : facts.overall_status,
-                                       facts.last_update_post_date.empty() ? "never" : facts.last_update_post_date)};
-}
 
 SyncCycle::SyncCycle(fetch::RegistryClient& registry, CycleStore store, const core::Clock& clock,
                      const core::Logger& logger, CycleOptions options)

@@ -4,7 +4,7 @@
 #include "core/clock.hpp"
 #include "core/log.hpp"
 #include "daemon/discovery.hpp"
-#include "diff/study_facts.hpp"
+#include "daemon/study_step.hpp"
 #include "fetch/registry_client.hpp"
 #include "store/discoveries.hpp"
 #include "store/runs.hpp"
@@ -20,13 +20,6 @@
 #include <vector>
 
 namespace trialwatch::daemon {
-
-// The watermark facts of a study as the store keeps them beside its versions.
-store::StudySummary summary_of(const diff::StudyFacts& facts);
-
-// The event recorded when a study is stored for the first time ("Tracking started: title (status, last updated
-// date)").
-core::ChangeEvent tracking_started(const diff::StudyFacts& facts);
 
 // The knobs of one sync cycle.
 struct CycleOptions {
@@ -47,7 +40,7 @@ struct CycleOptions {
   std::function<void(const store::StoredEvent&)> on_event;
   // Names the notification channels that must send an event of this type about this study, tracked for this
   // reason; their outbox rows are written with the event. May be empty (no notifications).
-  std::function<std::vector<std::string>(core::EventType, const std::string& nct_id, const std::string& source)> route;
+  EventRouter route;
   // Saved searches and related-trial discovery (docs/discovery.md); none by default.
   DiscoveryOptions discovery;
   // Called often while the cycle works (after each page and study), from the calling thread: the watchdog ping.
@@ -71,6 +64,7 @@ struct CycleReport {
   CycleOutcome outcome = CycleOutcome::failed;
   store::RunRecord run;
   std::vector<fetch::UnreadableStudy> skipped;  // the studies a partial cycle skipped, and why
+  std::vector<core::NctId> rejected;            // IDs the registry rejects as malformed: left out until that changes
 };
 
 // The parts of one database a cycle reads and writes; each must outlive the cycle.
