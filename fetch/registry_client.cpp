@@ -184,12 +184,13 @@ core::Result<core::Ok> RegistryClient::batch(std::vector<core::NctId> ids, const
   const Error& error = result.error();
   const bool rejected =
       error.code == Error::Code::invalid_input && error.message.find("filter.ids") != std::string::npos;
-  if (error.code == Error::Code::too_large && ids.size() > 1) {  // a page larger than expected: ask in halves
+  // Ask for each half of the batch on pages of `half_page_size`.
+  const auto in_halves = [&](int half_page_size) -> core::Result<core::Ok> {
     const auto half = ids.begin() + static_cast<std::ptrdiff_t>(ids.size() / 2);
-    auto left = batch(std::vector<core::NctId>(ids.begin(), half), fields, (page_size + 1) / 2, visit, skipped);
-    if (!left) return left;
-    return batch(std::vector<core::NctId>(half, ids.end()), fields, (page_size + 1) / 2, visit, skipped);
-  }
+    TW_TRY(left, batch(std::vector<core::NctId>(ids.begin(), half), fields, half_page_size, visit, skipped));
+    return batch(std::vector<core::NctId>(half, ids.end()), fields, half_page_size, visit, skipped);
+  };
+  if (error.code == Error::Code::too_large && ids.size() > 1) return in_halves((page_size + 1) / 2);
   if (!rejected && error.code != Error::Code::unreadable) return Error(error);
   // One item of the batch is at fault: isolate it, keep the rest.
   if (const auto item = rejected ? rejected_item(error.message) : std::nullopt;
@@ -205,10 +206,7 @@ core::Result<core::Ok> RegistryClient::batch(std::vector<core::NctId> ids, const
       skipped.unreadable.push_back(UnreadableStudy{ids.front(), error.message});
     return core::Ok{};
   }
-  const auto half = ids.begin() + static_cast<std::ptrdiff_t>(ids.size() / 2);
-  auto left = batch(std::vector<core::NctId>(ids.begin(), half), fields, page_size, visit, skipped);
-  if (!left) return left;
-  return batch(std::vector<core::NctId>(half, ids.end()), fields, page_size, visit, skipped);
+  return in_halves(page_size);
 }
 
 core::Result<SkippedIds> RegistryClient::by_ids(const std::vector<core::NctId>& ids, const std::string& fields,
