@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "core/safe_text.hpp"
 
+#include "core/strings.hpp"
+
 #include <fmt/format.h>
 
 namespace trialwatch::core {
@@ -86,20 +88,6 @@ std::string transform(std::string_view text, Piece&& piece) {
   return out;
 }
 
-std::string base64(std::string_view bytes) {
-  static constexpr char k_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  for (std::size_t i = 0; i < bytes.size(); i += 3) {
-    const auto at = [&](std::size_t k) { return k < bytes.size() ? static_cast<unsigned char>(bytes[k]) : 0u; };
-    const unsigned group = (at(i) << 16) | (at(i + 1) << 8) | at(i + 2);
-    out += k_alphabet[(group >> 18) & 63];
-    out += k_alphabet[(group >> 12) & 63];
-    out += i + 1 < bytes.size() ? k_alphabet[(group >> 6) & 63] : '=';
-    out += i + 2 < bytes.size() ? k_alphabet[group & 63] : '=';
-  }
-  return out;
-}
-
 // Append `c` escaped for XML; `forbidden` says which valid characters are replaced by U+FFFD.
 template <typename Forbidden>
 void append_markup(std::string& out, const CodePoint& c, std::string_view bytes, Forbidden&& forbidden) {
@@ -181,7 +169,7 @@ std::string for_mail_header(std::string_view text) {
   while (!rest.empty()) {
     const std::string_view word = cut_utf8(rest, k_bytes_per_word);
     if (!out.empty()) out += "\r\n ";
-    out += "=?UTF-8?B?" + base64(word) + "?=";
+    out += "=?UTF-8?B?" + core::base64(word) + "?=";
     rest.remove_prefix(word.size());
   }
   return out;

@@ -23,6 +23,9 @@ std::string join(const Items& items, std::string_view separator, TextOf&& text_o
   return out;
 }
 
+// Return `bytes` in base64 (RFC 4648, with padding).
+std::string base64(std::string_view bytes);
+
 // Return `text` without the JSON white space (space, tab, CR, LF) at its end.
 std::string_view trim_json_space_right(std::string_view text) noexcept;
 

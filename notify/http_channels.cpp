@@ -3,6 +3,7 @@
 
 #include "core/json_text.hpp"
 #include "core/safe_text.hpp"
+#include "core/strings.hpp"
 #include "fetch/curl_http_client.hpp"
 
 #include <fmt/format.h>
@@ -14,13 +15,6 @@
 namespace trialwatch::notify {
 
 namespace {
-
-std::string base64(const unsigned char* data, std::size_t size) {
-  std::string out(4 * ((size + 2) / 3), '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, static_cast<int>(size));
-  out.resize(static_cast<std::size_t>(n));
-  return out;
-}
 
 // Decode base64 `text`; nothing if it is not base64.
 std::optional<std::string> unbase64(const std::string& text) {
@@ -54,7 +48,7 @@ std::string webhook_signature(const std::string& key, const std::string& id, con
   unsigned int length = 0;
   HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
        reinterpret_cast<const unsigned char*>(signed_content.data()), signed_content.size(), digest, &length);
-  return "v1," + base64(digest, length);
+  return "v1," + core::base64(std::string_view(reinterpret_cast<const char*>(digest), length));
 }
 
 WebhookChannel::WebhookChannel(fetch::HttpClient& http, const core::Clock& clock, std::string url,

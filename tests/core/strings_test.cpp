@@ -38,3 +38,14 @@ TEST_CASE("join takes each item's text from a projection", "[core][strings]") {
   CHECK(trialwatch::core::join(numbers, "+", [](int n) { return std::to_string(n * 2); }) == "2+4+6");
   CHECK(trialwatch::core::join(std::vector<int>{}, "+", [](int n) { return std::to_string(n); }).empty());
 }
+
+TEST_CASE("base64 follows RFC 4648's test vectors", "[core][strings]") {
+  using trialwatch::core::base64;
+  CHECK(base64("").empty());
+  CHECK(base64("f") == "Zg==");
+  CHECK(base64("fo") == "Zm8=");
+  CHECK(base64("foo") == "Zm9v");
+  CHECK(base64("foob") == "Zm9vYg==");
+  CHECK(base64("fooba") == "Zm9vYmE=");
+  CHECK(base64("foobar") == "Zm9vYmFy");
+}
