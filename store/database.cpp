@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "store/database.hpp"
 
+#include "core/clock.hpp"
 #include "store/detail/connection.hpp"
 
 #include <SQLiteCpp/Database.h>
@@ -10,6 +11,10 @@
 #include <sqlite3.h>
 
 #include <array>
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
 #include <system_error>
 #include <utility>
 
@@ -18,6 +23,11 @@ namespace trialwatch::store {
 namespace {
 
 using Kind = StoreError::Kind;
+
+// The meta key holding when quick_check last passed (RFC 3339 UTC), so a read-write open checks at most once a day.
+constexpr const char* k_last_quick_check_key = "last_quick_check";
+// How long a passed quick_check vouches for the file: over 540 MB the check costs a second of CPU per open.
+constexpr auto k_quick_check_interval = std::chrono::hours(24);
 
 // The ordered schema migrations: entry i takes user_version i to i + 1. Append only; never edit a released entry.
 constexpr std::array<const char*, 7> k_migrations = {
@@ -231,6 +241,41 @@ void quick_check(SQLite::Database& db, const std::filesystem::path& path) {
                                                 path.string(), first));
 }
 
+std::optional<std::string> read_meta(SQLite::Database& db, const char* key) {
+  SQLite::Statement select(db, "SELECT value FROM meta WHERE key = ?");
+  select.bind(1, key);
+  if (!select.executeStep()) return std::nullopt;
+  return select.getColumn(0).getString();
+}
+
+void write_meta(SQLite::Database& db, const char* key, const std::string& value) {
+  SQLite::Statement upsert(db,
+                           "INSERT INTO meta (key, value) VALUES (?, ?) "
+                           "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+  upsert.bind(1, key);
+  upsert.bind(2, value);
+  upsert.exec();
+}
+
+// Whether the last passed quick_check is unrecorded, unreadable, a day old or more, or more than a day ahead of
+// `now` (the clock jumped back).
+bool quick_check_due(SQLite::Database& db, std::chrono::system_clock::time_point now) {
+  const auto recorded = read_meta(db, k_last_quick_check_key);
+  const auto last = recorded ? core::parse_utc_time(*recorded) : std::nullopt;
+  if (!last) return true;
+  return now - *last >= k_quick_check_interval || *last - now > k_quick_check_interval;
+}
+
+// Run quick_check unless one passed within the last day, and record the time only once it passed, so a corrupt file
+// is left as it was. Damage the skipped check would have found fails the read that meets it instead (detail::reading
+// turns it into StoreError corrupt, exit 65).
+void daily_quick_check(SQLite::Database& db, const std::filesystem::path& path) {
+  const auto now = std::chrono::system_clock::now();
+  if (!quick_check_due(db, now)) return;
+  quick_check(db, path);
+  write_meta(db, k_last_quick_check_key, core::format_rfc3339(now));
+}
+
 // Bring the schema up to date, one migration per IMMEDIATE transaction, so a crash leaves a consistent version and a
 // second process opening the same file at the same time waits instead of migrating twice.
 void migrate(SQLite::Database& db, const std::filesystem::path& path) {
@@ -264,7 +309,7 @@ std::unique_ptr<SQLite::Database> open_read_write(const std::filesystem::path& p
   check_not_newer(pragma_int(*db, "user_version"), path);
   configure_writer(*db, path);
   migrate(*db, path);
-  quick_check(*db, path);
+  daily_quick_check(*db, path);  // before anything else is written: only migrations write earlier
   return db;
 }
 

@@ -16,9 +16,9 @@ namespace trialwatch::store {
 enum class OpenMode { read_write, read_only };
 
 // trialwatch's one SQLite file, opened safely: WAL, synchronous=FULL, foreign keys, a busy timeout, our own
-// application_id, schema migrations keyed by PRAGMA user_version, and a quick_check at start; no SQLite mutexes
-// (SQLITE_OPEN_NOMUTEX): a connection is used from one thread. Every SQLite failure
-// leaves this class as a StoreError. Move-only; one connection per instance, used from one thread.
+// application_id, schema migrations keyed by PRAGMA user_version, and a quick_check at most once a day; no SQLite
+// mutexes (SQLITE_OPEN_NOMUTEX): a connection is used from one thread. Every SQLite failure leaves this class as a
+// StoreError. Move-only; one connection per instance, used from one thread.
 class Database {
  public:
   // PRAGMA application_id of every trialwatch database: "TWCH".
@@ -27,8 +27,9 @@ class Database {
   static constexpr int k_busy_timeout_ms = 5000;
 
   // Open the database at `path` in `mode`. read_write creates the file if needed, checks it is ours, migrates it
-  // to this build's schema and runs quick_check; read_only requires an existing, current database and never
-  // writes. Throw StoreError when the file cannot be used.
+  // to this build's schema and runs quick_check unless one passed within the last day (meta key last_quick_check);
+  // read_only requires an existing, current database and never writes. Throw StoreError when the file cannot be
+  // used.
   static Database open(const std::filesystem::path& path, OpenMode mode);
 
   Database(Database&&) noexcept;

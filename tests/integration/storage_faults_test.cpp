@@ -3,6 +3,7 @@
 // another writer, a corrupt file, a page damaged while a program reads the file (issue #20) and a file from a newer
 // schema each give one clear sentence and the documented exit code, and never damage what is already stored.
 
+#include "core/clock.hpp"
 #include "tests/integration/daemon_fixture.hpp"
 
 #include <SQLiteCpp/Database.h>
@@ -142,6 +143,14 @@ TEST_CASE("a database locked by another writer fails with exit 74 after the busy
 
 TEST_CASE("a corrupt database file is refused with exit 65 and left as it was", "[integration][storage]") {
   Synced s;
+  {  // the daily quick_check last passed two days ago: this run checks again
+    SQLite::Database db(s.f.db_path(), SQLite::OPEN_READWRITE);
+    db.exec("UPDATE meta SET value = '" +
+            trialwatch::core::format_rfc3339(std::chrono::system_clock::now() - std::chrono::hours(48)) +
+            "' WHERE key = 'last_quick_check'");
+    REQUIRE(db.getChanges() == 1);
+    db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  }
   {
     std::fstream file(s.f.db_path(), std::ios::in | std::ios::out | std::ios::binary);
     file.seekp(static_cast<std::streamoff>(std::filesystem::file_size(s.f.db_path()) / 2));
@@ -152,7 +161,7 @@ TEST_CASE("a corrupt database file is refused with exit 65 and left as it was", 
   const auto result = s.f.run_once();
   INFO(result.output);
   CHECK(result.exit_code == 65);
-  CHECK_THAT(result.output, Catch::Contains("backup"));
+  CHECK_THAT(result.output, Catch::Contains("failed its integrity check") && Catch::Contains("backup"));
   CHECK(read_file(s.f.db_path()) == damaged);  // nothing written over what may still be rescued
 }
 

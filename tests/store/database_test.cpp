@@ -1,13 +1,22 @@
 // SPDX-License-Identifier: MIT
 #include "store/database.hpp"
 
+#include "core/clock.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/test_data.hpp"
 
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
 #include <catch2/catch.hpp>
 
+#include <chrono>
+#include <cstdint>
 #include <fstream>
+#include <optional>
+#include <string>
 #include <sys/stat.h>
+#include <vector>
 
 using trialwatch::core::ExitCode;
 using trialwatch::store::Database;
@@ -30,6 +39,61 @@ StoreError::Kind error_kind_of(const std::filesystem::path& path, OpenMode mode)
 void sqlite(const std::filesystem::path& db, const std::string& sql) {
   const auto result = trialwatch::testing::run_process({"/usr/bin/sqlite3", db.string(), sql});
   REQUIRE(result.exit_code == 0);
+}
+
+using std::chrono::hours;
+using std::chrono::system_clock;
+
+// Return when the last quick_check passed, as the database at `path` records it, or nothing.
+std::optional<std::string> last_quick_check(const std::filesystem::path& path) {
+  SQLite::Database db(path.string(), SQLite::OPEN_READONLY);
+  SQLite::Statement select(db, "SELECT value FROM meta WHERE key = 'last_quick_check'");
+  if (!select.executeStep()) return std::nullopt;
+  return select.getColumn(0).getString();
+}
+
+// Record `value` as the time of the last passed quick_check, from outside the store, with every page in the main file.
+void set_last_quick_check(const std::filesystem::path& path, const std::string& value) {
+  SQLite::Database db(path.string(), SQLite::OPEN_READWRITE);
+  SQLite::Statement upsert(db,
+                           "INSERT INTO meta (key, value) VALUES ('last_quick_check', ?) "
+                           "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+  upsert.bind(1, value);
+  upsert.exec();
+  db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+}
+
+// Expect the recorded last quick_check to be a time within a minute of now.
+void expect_checked_just_now(const std::filesystem::path& path) {
+  const auto recorded = last_quick_check(path);
+  REQUIRE(recorded.has_value());
+  const auto when = trialwatch::core::parse_utc_time(*recorded);
+  REQUIRE(when.has_value());
+  const auto age = system_clock::now() - *when;
+  CHECK(age >= -std::chrono::minutes(1));
+  CHECK(age <= std::chrono::minutes(1));
+}
+
+// Overwrite every page of the watch list's table and index, which an open never reads and quick_check always does.
+void damage_watch_list(const std::filesystem::path& path) {
+  std::int64_t page_size = 0;
+  std::vector<std::int64_t> pages;
+  {
+    SQLite::Database db(path.string(), SQLite::OPEN_READONLY);
+    page_size = db.execAndGet("PRAGMA page_size").getInt64();
+    SQLite::Statement query(db,
+                            "SELECT pageno FROM dbstat WHERE name IN (SELECT name FROM sqlite_schema WHERE "
+                            "tbl_name = 'watchlist')");
+    while (query.executeStep()) pages.push_back(query.getColumn(0).getInt64());
+  }
+  REQUIRE(pages.size() > 2);
+  std::fstream file(path, std::ios::in | std::ios::out | std::ios::binary);
+  const std::string garbage(static_cast<std::size_t>(page_size), '\xa5');
+  for (const auto page : pages) {
+    file.seekp(static_cast<std::streamoff>((page - 1) * page_size));
+    file.write(garbage.data(), static_cast<std::streamsize>(garbage.size()));
+  }
+  REQUIRE(file.good());
 }
 
 }  // namespace
@@ -133,7 +197,10 @@ TEST_CASE("a damaged database is reported as corrupt", "[store][database]") {
     auto db = Database::open(path, OpenMode::read_write);
     for (int i = 0; i < 200; ++i) db.set_meta("key" + std::to_string(i), std::string(500, 'v'));
   }
-  sqlite(path, "PRAGMA wal_checkpoint(TRUNCATE);");
+  // The check passed days ago: this open runs it again.
+  sqlite(path,
+         "UPDATE meta SET value = '2000-01-01T00:00:00Z' WHERE key = 'last_quick_check'; "
+         "PRAGMA wal_checkpoint(TRUNCATE);");
   {
     // Overwrite the middle of the file (not the header) with noise.
     std::fstream file(path, std::ios::in | std::ios::out | std::ios::binary);
@@ -143,4 +210,68 @@ TEST_CASE("a damaged database is reported as corrupt", "[store][database]") {
   }
   const auto kind = error_kind_of(path, OpenMode::read_write);
   CHECK((kind == StoreError::Kind::corrupt || kind == StoreError::Kind::not_a_trialwatch_database));
+}
+
+TEST_CASE("a read-write open runs quick_check at most once a day and records when it passed", "[store][database]") {
+  using trialwatch::core::format_rfc3339;
+  TempDir dir;
+  const auto path = dir.path() / "trialwatch.db";
+  Database::open(path, OpenMode::read_write);
+  expect_checked_just_now(path);  // a new database is checked at once
+
+  SECTION("within the day, or a little ahead of the clock, the check is not run again") {
+    for (const auto when : {system_clock::now() - hours(23), system_clock::now() + hours(23)}) {
+      const auto recent = format_rfc3339(when);
+      set_last_quick_check(path, recent);
+      Database::open(path, OpenMode::read_write);
+      CHECK(last_quick_check(path) == recent);
+    }
+  }
+  SECTION("a day old, more than a day ahead (the clock jumped) or unreadable, it runs again") {
+    for (const auto& stale : {format_rfc3339(system_clock::now() - hours(25)),
+                              format_rfc3339(system_clock::now() + hours(49)), std::string("not a time")}) {
+      INFO(stale);
+      set_last_quick_check(path, stale);
+      Database::open(path, OpenMode::read_write);
+      expect_checked_just_now(path);
+    }
+  }
+  SECTION("a read-only open never checks nor records") {
+    sqlite(path, "DELETE FROM meta WHERE key = 'last_quick_check';");
+    Database::open(path, OpenMode::read_only);
+    CHECK_FALSE(last_quick_check(path).has_value());
+  }
+}
+
+TEST_CASE("damage only quick_check sees passes an open within the day, and the daily check refuses it untouched",
+          "[store][database]") {
+  TempDir dir;
+  const auto path = dir.path() / "trialwatch.db";
+  Database::open(path, OpenMode::read_write);
+  {
+    SQLite::Database db(path.string(), SQLite::OPEN_READWRITE);
+    db.exec(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 400) "
+        "INSERT INTO watchlist (nct_id, source, note, added_at) "
+        "SELECT printf('NCT%08d', i), 'config', printf('%0200d', i), '2026-09-01T09:00:00Z' FROM n");
+  }
+  set_last_quick_check(path, trialwatch::core::format_rfc3339(system_clock::now() - hours(1)));
+  damage_watch_list(path);
+
+  // Within the day the check is skipped, so the open succeeds: the reads that meet the damage report it later.
+  CHECK_NOTHROW(Database::open(path, OpenMode::read_write));
+
+  const auto old = trialwatch::core::format_rfc3339(system_clock::now() - hours(48));
+  set_last_quick_check(path, old);
+  const auto damaged = trialwatch::testing::read_file(path);
+  try {
+    Database::open(path, OpenMode::read_write);
+    FAIL("the damaged database was opened");
+  } catch (const StoreError& e) {
+    CHECK(e.kind() == StoreError::Kind::corrupt);
+    CHECK(e.exit_code() == ExitCode::data_error);
+    CHECK_THAT(e.what(), Catch::Contains("integrity check") && Catch::Contains("restore it from a backup"));
+  }
+  CHECK(trialwatch::testing::read_file(path) == damaged);  // not even the time of the check was written
+  CHECK(last_quick_check(path) == old);
 }
