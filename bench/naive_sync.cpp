@@ -108,7 +108,7 @@ int main(int argc, char** argv) {
   record.requests = client.registry().stats().requests;
   record.bytes = client.registry().stats().bytes;
   record.finished_at = core::format_rfc3339(clock.now());
-  record.outcome = result ? "ok" : "failed";
+  record.outcome = result ? store::RunOutcome::ok : store::RunOutcome::failed;
   if (!result) record.error = result.error().message;
   runs.finish(record);
   if (!result) {

@@ -51,9 +51,6 @@ core::ChangeEvent search_matched(const std::string& name, const core::NctId& id,
       fmt::format("Saved search '{}' found {}: {}", name, id.str(), title.empty() ? "(no title)" : title)};
 }
 
-// A study a listing could not read, as an error that by_ids() isolates rather than one that ends the listing.
-Error unreadable(const Error& error) { return Error{Error::Code::unreadable, error.message}; }
-
 // Visit the studies matching `params` as RegistryClient::list() does, but let no single unreadable record stop the
 // listing: when a page or a study cannot be read, list the matches again as IDs only and visit them through
 // by_ids(), which skips the bad record. `visit` may see a study twice and must ignore repeats. Return the IDs
@@ -172,8 +169,7 @@ core::Result<int> Discovery::run_search(const core::SearchConfig& search, std::s
   std::unordered_set<std::string> found_ids;  // a study listed twice in one answer counts once
   bool over_cap = false;
   const auto visit = [&](const std::string& json) -> core::Result<core::Ok> {
-    auto facts = diff::read_study_facts(json);
-    if (!facts) return unreadable(facts.error());
+    TW_TRY(facts, diff::read_study_facts(json));  // unreadable: by_ids() skips the study
     const auto id = core::NctId::parse(facts->nct_id);
     if (!id) return Error{Error::Code::bad_response, fmt::format("the registry listed a study '{}'", facts->nct_id)};
     if (listed.count(id->str()) > 0) return core::Ok{};  // tracked, or untracked on purpose: leave it as it is
@@ -280,9 +276,8 @@ core::Result<std::vector<Discovery::Candidate>> Discovery::find_candidates(const
     auto visited = list_past_poison(
         m_registry, query, diff::k_candidates_per_query,
         [&](const std::string& json) -> core::Result<core::Ok> {
-          auto candidate = diff::read_profile(json);
-          if (!candidate) return unreadable(candidate.error());
-          const std::string id = candidate->nct_id;  // a copy: the profile is moved into the map below
+          TW_TRY(candidate, diff::read_profile(json));  // unreadable: by_ids() skips the study
+          const std::string id = candidate->nct_id;     // a copy: the profile is moved into the map below
           if (id == subject.str() || listed.count(id) > 0 || suggested.count(id) > 0 || candidates.count(id) > 0)
             return core::Ok{};
           auto relatedness = diff::relatedness(profile, *candidate);

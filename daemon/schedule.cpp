@@ -46,11 +46,12 @@ std::string clock_time(const std::string& rfc3339) {
 }
 
 std::string last_sync(const store::RunRecord& run, std::size_t skipped) {
-  if (run.outcome == "failed") return fmt::format("last sync {} failed", clock_time(run.started_at));
-  if (run.outcome == "unchanged")
+  using store::RunOutcome;
+  if (run.outcome == RunOutcome::failed) return fmt::format("last sync {} failed", clock_time(run.started_at));
+  if (run.outcome == RunOutcome::unchanged)
     return fmt::format("last check {} (registry not refreshed)", clock_time(run.started_at));
   return fmt::format("last sync {} {} ({} {}, {} changed)", clock_time(run.started_at),
-                     run.outcome == "partial" ? "skipped " + studies(skipped) : std::string("OK"), run.events,
+                     run.outcome == RunOutcome::partial ? "skipped " + studies(skipped) : std::string("OK"), run.events,
                      run.events == 1 ? "event" : "events", run.changed);
 }
 

@@ -36,14 +36,12 @@ core::ChangeEvent tracking_started(const diff::StudyFacts& facts) {
 StudyStep::StudyStep(EventRouter route) : m_route(std::move(route)) {}
 
 core::Result<StudyDocument> StudyStep::read(std::string json) {
-  auto facts = m_differ.read(json);  // also keeps the parse for the comparison in new_version()
-  if (!facts) return Error{Error::Code::unreadable, std::move(facts).error().message};
+  TW_TRY(facts, m_differ.read(json));  // also keeps the parse for the comparison in new_version()
   auto id = core::NctId::parse(facts->nct_id);
   if (!id)
     return Error{Error::Code::bad_response,
                  fmt::format("the registry answered with study '{}', which is not a valid NCT ID", facts->nct_id)};
-  auto hash = m_normaliser.hash(json);
-  if (!hash) return Error{Error::Code::unreadable, std::move(hash).error().message};
+  TW_TRY(hash, m_normaliser.hash(json));
   return StudyDocument{std::move(*id), std::move(*facts), std::move(json), std::move(*hash)};
 }
 

@@ -115,17 +115,17 @@ std::string hash128_hex(std::string_view bytes) {
 core::Result<std::string> Normaliser::hash(std::string_view study_json) {
   m_length = 0;
   if (study_json.size() > k_max_study_bytes)
-    return Error{Error::Code::bad_response, fmt::format("the study document is {} bytes, more than the {} allowed",
-                                                        study_json.size(), k_max_study_bytes)};
+    return Error{Error::Code::unreadable, fmt::format("the study document is {} bytes, more than the {} allowed",
+                                                      study_json.size(), k_max_study_bytes)};
   if (m_buffer.size() < study_json.size()) m_buffer.resize(study_json.size());
   std::size_t length = 0;
   if (const auto error = simdjson::minify(study_json.data(), study_json.size(), m_buffer.data(), length))
-    return Error{Error::Code::bad_response,
+    return Error{Error::Code::unreadable,
                  fmt::format("the study document is not valid JSON ({})", simdjson::error_message(error))};
   if (length < 2 || m_buffer[0] != '{' || m_buffer[length - 1] != '}')
-    return Error{Error::Code::bad_response, "the study document is not a JSON object"};
+    return Error{Error::Code::unreadable, "the study document is not a JSON object"};
   if (!simdjson::validate_utf8(m_buffer.data(), length))
-    return Error{Error::Code::bad_response, "the study document is not valid UTF-8"};
+    return Error{Error::Code::unreadable, "the study document is not valid UTF-8"};
   m_length = remove_version_holder(m_buffer.data(), length);
   return hash128_hex(canonical());
 }

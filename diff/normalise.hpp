@@ -25,7 +25,7 @@ inline constexpr std::size_t k_max_study_bytes = 64 * 1024 * 1024;
 
 // Normalise the study document `study_json`, a JSON object the caller has parsed already (the sync cycle reads
 // every document strictly with read_study_facts first). This runs at memory speed and does not re-validate the
-// structure; it fails with bad_response for what it does see: not an object, an unterminated string or invalid
+// structure; it fails with unreadable for what it does see: not an object, an unterminated string or invalid
 // UTF-8, more than k_max_study_bytes. Documents that differ only in how a string or number is spelled (escapes)
 // hash differently; the diff then finds no change and nothing is recorded.
 core::Result<NormalisedStudy> normalise(std::string_view study_json);

@@ -152,7 +152,7 @@ core::Result<StudyProfile> read_profile(std::string_view json) {
   dom::parser parser;
   dom::element root;
   if (parser.parse(json.data(), json.size()).get(root) != simdjson::SUCCESS || !root.is_object())
-    return core::Error{core::Error::Code::bad_response, "a study document is not a JSON object"};
+    return core::Error{core::Error::Code::unreadable, "a study document is not a JSON object"};
   StudyProfile profile;
   dom::element node;
   if (root.at_pointer("/protocolSection/identificationModule/nctId").get(node) == simdjson::SUCCESS)

@@ -25,7 +25,7 @@ struct StudyProfile {
   std::vector<std::string> secondary_ids;  // EudraCT, EU CT, grant and other registry numbers
 };
 
-// Read the profile of the study JSON `json`; fail with bad_response when it is not a JSON object.
+// Read the profile of the study JSON `json`; fail with unreadable when it is not a JSON object.
 core::Result<StudyProfile> read_profile(std::string_view json);
 
 // The registry fields a candidate's profile needs (a `fields=` projection of piece names).

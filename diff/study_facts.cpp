@@ -36,10 +36,10 @@ namespace detail {
 core::Result<dom::element> parse_study(dom::parser& parser, std::string_view json) {
   dom::element root;
   if (const auto error = parser.parse(json.data(), json.size()).get(root))
-    return core::Error{core::Error::Code::bad_response,
+    return core::Error{core::Error::Code::unreadable,
                        std::string("a study document is not valid JSON: ") + simdjson::error_message(error)};
   if (root.type() != dom::element_type::OBJECT)
-    return core::Error{core::Error::Code::bad_response, "a study document is not a JSON object"};
+    return core::Error{core::Error::Code::unreadable, "a study document is not a JSON object"};
   return root;
 }
 

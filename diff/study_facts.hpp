@@ -36,7 +36,8 @@ struct StudyFacts {
   std::vector<std::string> reset_dates;  // dates of unposted RESET events (results returned by QC)
 };
 
-// Read the facts of the study JSON `json`; fail with bad_response when it is not valid JSON or not an object.
+// Read the facts of the study JSON `json`; fail with unreadable when it is not valid JSON (invalid UTF-8, a lone
+// surrogate, nested too deep...) or not an object: one record the caller can skip.
 core::Result<StudyFacts> read_study_facts(std::string_view json);
 
 }  // namespace trialwatch::diff

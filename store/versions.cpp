@@ -20,9 +20,9 @@ namespace {
 // At most this many deltas follow a standalone frame, so reading any version decodes at most 16 frames.
 constexpr int k_max_delta_chain = 15;
 
-// Read a studies row selected as: latest_version, hash, title, overall_status, last_update_post_date,
+// Read a studies row of `db` selected as: latest_version, hash, title, overall_status, last_update_post_date,
 // results_first_submit_date, results_first_post_date, has_results, reset_dates, state, alias_of (from column 0).
-StoredStudy read_study(SQLite::Statement& query) {
+StoredStudy read_study(const Database& db, SQLite::Statement& query) {
   StoredStudy study;
   study.latest_version = query.getColumn(0).getInt();
   study.hash = text_or_empty(query.getColumn(1));
@@ -33,7 +33,7 @@ StoredStudy read_study(SQLite::Statement& query) {
   study.summary.results_first_post_date = text_or_empty(query.getColumn(6));
   if (!query.getColumn(7).isNull()) study.summary.has_results = query.getColumn(7).getInt() != 0;
   study.summary.reset_dates = text_or_empty(query.getColumn(8));
-  study.state = query.getColumn(9).getString();
+  study.state = detail::parse_name(db, query.getColumn(9), parse_study_state, "study state");
   study.alias_of = text_or_empty(query.getColumn(10));
   return study;
 }
@@ -64,6 +64,26 @@ std::optional<int> latest_number(const Database& db, const std::string& nct_id) 
 
 }  // namespace
 
+std::string_view study_state_name(StudyState state) noexcept {
+  switch (state) {
+    case StudyState::present:
+      return "present";
+    case StudyState::removed:
+      return "removed";
+    case StudyState::aliased:
+      return "aliased";
+    case StudyState::not_found:
+      return "not_found";
+  }
+  return "unknown";
+}
+
+std::optional<StudyState> parse_study_state(std::string_view name) noexcept {
+  for (const auto state : {StudyState::present, StudyState::removed, StudyState::aliased, StudyState::not_found})
+    if (study_state_name(state) == name) return state;
+  return std::nullopt;
+}
+
 const StoredStudy* StoredStudies::find(const core::NctId& id) const {
   const auto number = id.number();
   const auto at = std::lower_bound(numbers.begin(), numbers.end(), number);
@@ -89,7 +109,7 @@ StoredStudies Versions::studies() const {
       const auto id = core::NctId::parse(query->getColumn(11).getString());
       if (!id) continue;  // the store writes canonical IDs only
       all.numbers.push_back(id->number());
-      all.states.push_back(read_study(*query));
+      all.states.push_back(read_study(m_db, *query));
     }
     return all;
   });
@@ -103,7 +123,7 @@ std::optional<StoredStudy> Versions::study(const core::NctId& id) const {
         "results_first_post_date, has_results, reset_dates, state, alias_of FROM studies WHERE nct_id = ?");
     query->bind(1, id.str());
     if (!query->executeStep()) return std::nullopt;
-    return read_study(*query);
+    return read_study(m_db, *query);
   });
 }
 
@@ -249,7 +269,7 @@ std::optional<std::string> Versions::delta_base(const NewVersion& version, const
   return decode_version(nct_id, number - 1);
 }
 
-int Versions::record_study_state(const core::NctId& id, std::string_view state, std::string_view alias_of,
+int Versions::record_study_state(const core::NctId& id, StudyState state, std::string_view alias_of,
                                  const std::vector<core::ChangeEvent>& events,
                                  const std::vector<std::string>& event_ids, std::string_view data_timestamp,
                                  core::Clock::TimePoint now, const std::vector<std::vector<std::string>>& channels) {
@@ -259,7 +279,7 @@ int Versions::record_study_state(const core::NctId& id, std::string_view state, 
                           "INSERT INTO studies(nct_id, latest_version, state, alias_of) VALUES (?, 0, ?, ?) "
                           "ON CONFLICT(nct_id) DO UPDATE SET state = excluded.state, alias_of = excluded.alias_of");
     upsert->bind(1, id.str());
-    upsert->bind(2, std::string(state));
+    upsert->bind(2, std::string(study_state_name(state)));
     bind_optional(*upsert, 3, std::string(alias_of));
     upsert->exec();
     std::optional<int> version;

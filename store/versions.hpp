@@ -31,13 +31,26 @@ struct StudySummary {
   friend bool operator==(const StudySummary&, const StudySummary&) = default;
 };
 
+// Whether the registry still serves a study the store holds: stored as the text study_state_name() gives.
+enum class StudyState {
+  present,    // served under its own NCT ID
+  removed,    // confirmed gone (GET /studies/{id} answered 404)
+  aliased,    // now an alias of another NCT ID, where its history continues
+  not_found,  // never served by the registry (a typo, or an ID not yet given out): no version, no event
+};
+
+// Return the name `state` is stored and shown as ("present", "removed", "aliased").
+std::string_view study_state_name(StudyState state) noexcept;
+// Return the state named `name`, or nothing if no state has that name.
+std::optional<StudyState> parse_study_state(std::string_view name) noexcept;
+
 // The state of a study the store holds versions of.
 struct StoredStudy {
   int latest_version = 0;
   std::string hash;  // of the normalised latest version
   StudySummary summary;
-  std::string state;     // "present", "removed" or "aliased"
-  std::string alias_of;  // for "aliased": the canonical NCT ID
+  StudyState state = StudyState::present;
+  std::string alias_of;  // for aliased: the canonical NCT ID
 };
 
 // The stored state of every study the store holds versions or a state of, in NCT order. The states are large, so
@@ -101,9 +114,9 @@ class Versions {
   // leaves all of them or none. Committing a page of studies at once spares a disk flush per study.
   std::vector<std::optional<int>> record_versions(const std::vector<NewVersion>& versions);
   // Store events about a study that come with no new version (removed, aliased); already stored ids are skipped.
-  // `state` ("removed" / "aliased") and `alias_of` update the study's state in the same transaction; `channels`
+  // `state` (removed / aliased) and `alias_of` update the study's state in the same transaction; `channels`
   // (per event) name the notification channels that must send each new event. Return how many events were new.
-  int record_study_state(const core::NctId& id, std::string_view state, std::string_view alias_of,
+  int record_study_state(const core::NctId& id, StudyState state, std::string_view alias_of,
                          const std::vector<core::ChangeEvent>& events, const std::vector<std::string>& event_ids,
                          std::string_view data_timestamp, core::Clock::TimePoint now,
                          const std::vector<std::vector<std::string>>& channels = {});

@@ -14,7 +14,7 @@ namespace trialwatch::diff::detail {
 // Read the facts of the parsed study `root` (an object).
 StudyFacts facts_of(simdjson::dom::element root);
 
-// Parse the study `json` with `parser` and return its root; fail with bad_response unless it is a JSON object.
+// Parse the study `json` with `parser` and return its root; fail with unreadable unless it is a JSON object.
 core::Result<simdjson::dom::element> parse_study(simdjson::dom::parser& parser, std::string_view json);
 
 }  // namespace trialwatch::diff::detail

@@ -3,11 +3,14 @@
 #pragma once
 
 #include "core/event.hpp"
+#include "core/safe_text.hpp"
 #include "store/detail/connection.hpp"
 #include "store/runs.hpp"
+#include "store/store_error.hpp"
 #include "store/stored_event.hpp"
 
 #include <SQLiteCpp/Statement.h>
+#include <fmt/format.h>
 
 #include <cstddef>
 #include <string>
@@ -40,6 +43,18 @@ inline void assign_text(std::string& out, const SQLite::Column& column) {
   out.assign(text, static_cast<std::size_t>(column.getBytes()));
 }
 
+// Return what `parse` makes of a TEXT column of `db` that holds one of the names store writes for `what` ("study
+// state"); throw StoreError (corrupt) when it holds another: the row was damaged, or written by another program.
+template <typename Parse>
+auto parse_name(const Database& db, const SQLite::Column& column, Parse&& parse, std::string_view what) {
+  const std::string_view name = column.getText("");
+  if (const auto value = parse(name)) return *value;
+  throw StoreError(StoreError::Kind::corrupt,
+                   fmt::format("database {} is corrupt (it records the {} '{}', which trialwatch never writes); "
+                               "restore it from a backup or move it away so trialwatch starts a new one",
+                               db.path().string(), what, core::for_log_line(name)));
+}
+
 // Return the count a `SELECT count(*) ...` gives: the room to reserve before reading a whole table.
 inline std::size_t count_rows(const Database& db, std::string_view count_sql) {
   auto count = statement(db, count_sql);
@@ -70,14 +85,14 @@ inline StoredEvent read_event(SQLite::Statement& query) {
   return event;
 }
 
-// Read a run row selected as: id, started_at, finished_at, outcome, data_timestamp, requests, bytes, checked,
+// Read a run row of `db` selected as: id, started_at, finished_at, outcome, data_timestamp, requests, bytes, checked,
 // fetched, changed, events, error.
-inline RunRecord read_run(SQLite::Statement& query) {
+inline RunRecord read_run(const Database& db, SQLite::Statement& query) {
   RunRecord run;
   run.id = query.getColumn(0).getInt64();
   run.started_at = query.getColumn(1).getString();
   run.finished_at = text_or_empty(query.getColumn(2));
-  run.outcome = query.getColumn(3).getString();
+  run.outcome = parse_name(db, query.getColumn(3), parse_run_outcome, "run outcome");
   run.data_timestamp = text_or_empty(query.getColumn(4));
   run.requests = query.getColumn(5).getInt();
   run.bytes = static_cast<std::uint64_t>(query.getColumn(6).getInt64());

@@ -54,7 +54,7 @@ TEST_CASE("the status line says what is tracked, how the last sync went and when
   facts.tracked = 37;
   trialwatch::store::RunRecord run;
   run.started_at = "2026-11-24T09:12:03Z";
-  run.outcome = "ok";
+  run.outcome = trialwatch::store::RunOutcome::ok;
   run.events = 2;
   run.changed = 1;
   facts.last_run = run;
@@ -62,7 +62,7 @@ TEST_CASE("the status line says what is tracked, how the last sync went and when
   CHECK(status_line(facts) ==
         "Tracking 37 studies; last sync 09:12 UTC OK (2 events, 1 changed); next check 09:42 UTC");
 
-  facts.last_run->outcome = "unchanged";
+  facts.last_run->outcome = trialwatch::store::RunOutcome::unchanged;
   CHECK(status_line(facts) ==
         "Tracking 37 studies; last check 09:12 UTC (registry not refreshed); next check 09:42 UTC");
 
@@ -77,7 +77,7 @@ TEST_CASE("after a partial sync the status line says how many studies were skipp
   facts.tracked = 4;
   trialwatch::store::RunRecord run;
   run.started_at = "2026-11-24T09:12:03Z";
-  run.outcome = "partial";
+  run.outcome = trialwatch::store::RunOutcome::partial;
   run.events = 2;
   run.changed = 1;
   facts.last_run = run;

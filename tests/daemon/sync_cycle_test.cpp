@@ -4,6 +4,7 @@
 // The tests in tests/integration run the real trialwatchd for what needs a process (signals, files, crashes).
 #include "daemon/sync_cycle.hpp"
 
+#include "diff/event_id.hpp"
 #include "fetch/rate_limiter.hpp"
 #include "fetch/registry_client.hpp"
 #include "fetch/sleeper.hpp"
@@ -155,7 +156,7 @@ TEST_CASE("an unchanged dataTimestamp ends the cycle after one request, recorded
   f.serve_and_track({"NCT00973089", "NCT07157670"});
   const auto first = f.run_cycle();
   REQUIRE(first.outcome == CycleOutcome::completed);
-  CHECK(first.run.outcome == "ok");
+  CHECK(first.run.outcome == store::RunOutcome::ok);
   CHECK(first.run.fetched == 2);
   CHECK(first.run.changed == 2);
   CHECK(f.registry.requests().size() == 3);  // /version, one watermark page, one page of full documents
@@ -170,7 +171,7 @@ TEST_CASE("an unchanged dataTimestamp ends the cycle after one request, recorded
   const auto last = f.runs.last();
   REQUIRE(last);
   CHECK(last->id != first.run.id);
-  CHECK(last->outcome == "unchanged");
+  CHECK(last->outcome == store::RunOutcome::unchanged);
   CHECK(last->requests == 1);
   CHECK(last->data_timestamp == k_day1);
   CHECK(f.versions.study(id("NCT07157670"))->latest_version == 1);
@@ -244,7 +245,7 @@ TEST_CASE("a page of full documents that keeps failing moves no watermark and st
   const auto report = f.run_cycle();
 
   CHECK(report.outcome == CycleOutcome::failed);
-  CHECK(report.run.outcome == "failed");
+  CHECK(report.run.outcome == store::RunOutcome::failed);
   CHECK_THAT(report.run.error, Contains("HTTP 500"));
   CHECK(f.registry.count(FakeHttpClient::is_full_page) == 5);  // every attempt the retry policy allows
   CHECK(f.registry.count(FakeHttpClient::is_watermark_page) == 1);
@@ -279,12 +280,15 @@ TEST_CASE("an ID answered with 301 is recorded as an alias and its canonical rec
   CHECK(f.runs.completed_data_timestamp() == std::string(k_day2));
   const auto alias_state = f.versions.study(id("NCT00973089"));
   REQUIRE(alias_state);
-  CHECK(alias_state->state == "aliased");
+  CHECK(alias_state->state == store::StudyState::aliased);
   CHECK(alias_state->alias_of == "NCT03418623");
   const auto aliased = find(f.events("NCT00973089"), EventType::study_aliased);
   REQUIRE(aliased);
   CHECK(aliased->old_json == R"("NCT00973089")");
   CHECK(aliased->new_json == R"("NCT03418623")");
+  // The ID's seed bytes are those of every earlier release, so a re-run recognises the event it stored.
+  CHECK(aliased->id ==
+        diff::event_id("NCT00973089", alias_state->hash, "aliased:NCT03418623", EventType::study_aliased, ""));
 
   const auto entries = f.watch_list.entries();
   const auto canonical = std::find_if(entries.begin(), entries.end(),
@@ -312,10 +316,12 @@ TEST_CASE("an ID answered with 404 is recorded as removed, once", "[daemon][sync
   CHECK(report.run.events == 1);
   CHECK(f.lookups("NCT00973089") == 1);
   CHECK(f.lookups("NCT07157670") == 0);
-  CHECK(f.versions.study(id("NCT00973089"))->state == "removed");
+  CHECK(f.versions.study(id("NCT00973089"))->state == store::StudyState::removed);
   const auto removed = find(f.events("NCT00973089"), EventType::study_removed);
   REQUIRE(removed);
   CHECK_THAT(removed->summary, Contains("404"));
+  CHECK(removed->id == diff::event_id("NCT00973089", f.versions.study(id("NCT00973089"))->hash, "removed",
+                                      EventType::study_removed, ""));
   CHECK(f.versions.study(id("NCT07157670"))->latest_version == 1);
   CHECK(f.runs.completed_data_timestamp() == std::string(k_day2));
 

@@ -162,7 +162,7 @@ TEST_CASE("a document that is not a JSON object is rejected with one sentence", 
   CAPTURE(input);
   const auto result = normalise(input);
   REQUIRE_FALSE(result.has_value());
-  CHECK(result.error().code == Error::Code::bad_response);
+  CHECK(result.error().code == Error::Code::unreadable);
   CHECK_THAT(result.error().message, Catch::StartsWith("the study document is"));
 }
 

@@ -59,6 +59,15 @@ TEST_CASE("a study's profile holds its conditions, interventions and distinctive
   CHECK(drug.intervention_terms == std::vector<std::string>{"ABT"});
 }
 
+TEST_CASE("a candidate that is not a JSON object is unreadable, so the listing skips it", "[diff][related]") {
+  for (const auto* bad : {"", "<html>blocked</html>", "[1,2]", R"({"a":"\ud800"})"}) {
+    CAPTURE(bad);
+    const auto profile = read_profile(bad);
+    REQUIRE_FALSE(profile.has_value());
+    CHECK(profile.error().code == trialwatch::core::Error::Code::unreadable);
+  }
+}
+
 TEST_CASE("discovery ranks CAR therapies in autoimmune disease above oncology CAR-T and RA drug trials",
           "[diff][related]") {
   const auto ranked = ranking();

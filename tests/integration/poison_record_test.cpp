@@ -69,7 +69,7 @@ TEST_CASE("a record no parser accepts is skipped, everything else is synced, and
   CHECK_THAT(partial.output, Catch::Contains(sentence));
   CHECK(types_since(f, baseline) == std::vector<std::string>{"NCT06613490 last_updated", "NCT06613490 status_changed"});
   auto [run, watermark] = last_run(f);
-  CHECK(run.outcome == "partial");
+  CHECK(run.outcome == trialwatch::store::RunOutcome::partial);
   CHECK(run.error == sentence);
   CHECK(run.fetched == 1);  // NCT06613490; the poison study's page never parsed
   CHECK(watermark == "2026-09-01T09:00:05");
@@ -84,7 +84,7 @@ TEST_CASE("a record no parser accepts is skipped, everything else is synced, and
   INFO(again.output);
   CHECK(again.exit_code == 0);
   CHECK(f.events().size() == baseline + 2);
-  CHECK(last_run(f).first.outcome == "partial");
+  CHECK(last_run(f).first.outcome == trialwatch::store::RunOutcome::partial);
 
   // Day 2: the record is fixed; it is stored with its changes and the data is complete.
   REQUIRE(f.registry.registry.advance_day());
@@ -95,7 +95,7 @@ TEST_CASE("a record no parser accepts is skipped, everything else is synced, and
         std::vector<std::string>{"NCT00973089 last_updated", "NCT00973089 title_changed", "NCT06613490 dates_changed",
                                  "NCT06613490 last_updated", "NCT06613490 status_changed"});
   std::tie(run, watermark) = last_run(f);
-  CHECK(run.outcome == "ok");
+  CHECK(run.outcome == trialwatch::store::RunOutcome::ok);
   CHECK(run.error.empty());
   CHECK(watermark == "2026-09-03T09:00:06");
 }
@@ -119,7 +119,7 @@ TEST_CASE("a record that cannot be read in the watermark pass is skipped there, 
   CHECK(partial.exit_code == 0);
   CHECK(types_since(f, 4) == std::vector<std::string>{"NCT06613490 last_updated", "NCT06613490 status_changed"});
   const auto [run, watermark] = last_run(f);
-  CHECK(run.outcome == "partial");
+  CHECK(run.outcome == trialwatch::store::RunOutcome::partial);
   CHECK_THAT(run.error, Catch::StartsWith("NCT00973089 was skipped"));
   CHECK(watermark == "2026-09-01T09:00:05");
   const auto log = f.registry.registry.requests();

@@ -166,7 +166,7 @@ TEST_CASE("SIGTERM in the middle of a slow transfer exits 0 within 5 s and leave
   auto db = trialwatch::store::Database::open(f.db_path(), trialwatch::store::OpenMode::read_only);
   const trialwatch::store::Runs runs(db);
   REQUIRE(runs.last().has_value());
-  CHECK(runs.last()->outcome == "failed");
+  CHECK(runs.last()->outcome == trialwatch::store::RunOutcome::failed);
   CHECK_FALSE(runs.completed_data_timestamp().has_value());  // no watermark moved
 }
 

@@ -38,8 +38,8 @@ TEST_CASE("each_event visits events newest first, and a reused row never leaks i
   // first, the row reused for the removal must shed what the status change had.
   const core::ChangeEvent removed{
       core::EventType::study_removed, core::Provenance::registry_reprocessing, {}, {}, {}, "gone"};
-  CHECK(store::Versions(db).record_study_state(id("NCT00000105"), "removed", "", {removed}, {"removed-id"}, "t",
-                                               clock.now()) == 1);
+  CHECK(store::Versions(db).record_study_state(id("NCT00000105"), store::StudyState::removed, "", {removed},
+                                               {"removed-id"}, "t", clock.now()) == 1);
   clock.advance(std::chrono::hours(1));
   record_status_change(db, clock);
   std::vector<store::StoredEvent> seen;

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
-// A read that fails while a program runs (a page damaged after the open-time quick_check passed) leaves the store as
-// a StoreError with its exit code and a sentence, from every reader: never as a raw SQLite message and exit 1.
+// A read that fails while a program runs (a page damaged after the open-time quick_check passed, a row holding a name
+// store never writes) leaves the store as a StoreError with its exit code and a sentence, from every reader: never as
+// a raw SQLite message and exit 1, nor as a guess.
 #include "core/exit_code.hpp"
 #include "store/database.hpp"
 #include "store/discoveries.hpp"
 #include "store/outbox.hpp"
 #include "store/queries.hpp"
+#include "store/runs.hpp"
 #include "store/store_error.hpp"
 #include "store/versions.hpp"
 #include "store/watch_list.hpp"
@@ -163,5 +165,32 @@ TEST_CASE("a page damaged while the database is open fails each read with exit 6
     damage(path, pages_of(path, "deliveries", Pages::tree));
     expect_corrupt([&] { (void)outbox.due(testing::ManualClock().now()); });
     expect_corrupt([&] { (void)outbox.counts(); });
+  }
+}
+
+TEST_CASE("a study state or run outcome the store never writes fails each read with exit 65, not a guess",
+          "[store][faults]") {
+  testing::TempDir dir;
+  const auto path = dir.path() / "t.db";
+  build(path);
+  auto db = Database::open(path, OpenMode::read_write);
+  store::Runs runs(db);
+  (void)runs.begin(testing::ManualClock().now());
+  const store::Versions versions(db);
+  const store::Queries queries(db);
+  SQLite::Database other(path.string(), SQLite::OPEN_READWRITE, 5000);
+
+  SECTION("a study state") {
+    other.exec("UPDATE studies SET state = 'gone'");
+    expect_corrupt([&] { (void)versions.studies(); });
+    expect_corrupt([&] { (void)versions.study(k_id); });
+    expect_corrupt([&] { (void)queries.list(); });
+    CHECK_THROWS_WITH(versions.studies(), Catch::Contains("the study state 'gone'"));
+  }
+  SECTION("a run outcome") {
+    other.exec("UPDATE runs SET outcome = 'done'");
+    expect_corrupt([&] { (void)runs.last(); });
+    expect_corrupt([&] { (void)queries.status(); });
+    CHECK_THROWS_WITH(runs.last(), Catch::Contains("the run outcome 'done'"));
   }
 }

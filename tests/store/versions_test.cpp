@@ -60,7 +60,7 @@ TEST_CASE("versions are numbered, compressed, returned byte for byte, and an equ
   CHECK(stored->latest_version == 2);
   CHECK(stored->hash == "h2");
   CHECK(stored->summary.overall_status == "RECRUITING");
-  CHECK(stored->state == "present");
+  CHECK(stored->state == store::StudyState::present);
   const auto events = store::Queries(db).events({});
   REQUIRE(events.size() == 2);
   CHECK(events[0].type == core::EventType::status_changed);
@@ -108,7 +108,8 @@ TEST_CASE("the stored states of all studies are listed in NCT order and found by
   // Stored out of order, one with a removal state only, as a cycle may leave them.
   for (const char* nct : {"NCT50000000", "NCT00000007", "NCT06613490"})
     REQUIRE(versions.record_version(version_of(nct, std::string("{\"n\":\"") + nct + "\"}", std::string("h") + nct)));
-  versions.record_study_state(id("NCT00000100"), "removed", "", {}, {}, "t", testing::ManualClock().now(), {});
+  versions.record_study_state(id("NCT00000100"), store::StudyState::removed, "", {}, {}, "t",
+                              testing::ManualClock().now(), {});
   const auto all = versions.studies();
   CHECK(all.numbers == std::vector<std::uint32_t>{7, 100, 6613490, 50000000});
   REQUIRE(all.states.size() == 4);
@@ -121,7 +122,7 @@ TEST_CASE("the stored states of all studies are listed in NCT order and found by
   }
   const auto* removed = all.find(id("NCT00000100"));
   REQUIRE(removed != nullptr);
-  CHECK(removed->state == "removed");
+  CHECK(removed->state == store::StudyState::removed);
   CHECK(all.find(id("NCT00000008")) == nullptr);
   CHECK(all.find(id("NCT99999999")) == nullptr);
   CHECK(all.find(id("NCT00000001")) == nullptr);
@@ -132,10 +133,17 @@ TEST_CASE("an event id stored once is never stored twice", "[store][versions]") 
   auto db = Database::open(dir.path() / "t.db", OpenMode::read_write);
   Versions versions(db);
   const std::vector<core::ChangeEvent> removed{event(core::EventType::study_removed, "gone")};
-  CHECK(versions.record_study_state(id("NCT00000105"), "removed", "", removed, {"same-id"}, "t",
+  CHECK(versions.record_study_state(id("NCT00000105"), store::StudyState::removed, "", removed, {"same-id"}, "t",
                                     testing::ManualClock().now()) == 1);
-  CHECK(versions.record_study_state(id("NCT00000105"), "removed", "", removed, {"same-id"}, "t",
+  CHECK(versions.record_study_state(id("NCT00000105"), store::StudyState::removed, "", removed, {"same-id"}, "t",
                                     testing::ManualClock().now()) == 0);
   CHECK(store::Queries(db).events({}).size() == 1);
-  CHECK(versions.study(id("NCT00000105"))->state == "removed");
+  CHECK(versions.study(id("NCT00000105"))->state == store::StudyState::removed);
+}
+
+TEST_CASE("each study state is stored as its name and read back from it", "[store][versions]") {
+  for (const auto state : {store::StudyState::present, store::StudyState::removed, store::StudyState::aliased})
+    CHECK(store::parse_study_state(store::study_state_name(state)) == state);
+  CHECK(store::study_state_name(store::StudyState::aliased) == "aliased");
+  CHECK_FALSE(store::parse_study_state("Present").has_value());
 }
