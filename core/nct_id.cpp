@@ -8,29 +8,35 @@ namespace trialwatch::core {
 namespace {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
-Error malformed(std::string_view text) {
-  return Error{
-      Error::Code::invalid_input,
-      fmt::format("'{}' is not an NCT number; write it as NCT followed by up to 8 digits, e.g. NCT06613490", text)};
+Error malformed(std::string_view text, std::string_view why) {
+  return Error{Error::Code::invalid_input,
+               fmt::format("'{}' is not an NCT number: {}; write NCT followed by exactly 8 digits, e.g. NCT06613490",
+                           text, why)};
+}
+
+std::string_view trimmed(std::string_view text) {
+  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
+  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
+  return text;
 }
 
 }  // namespace
 
 Result<NctId> NctId::parse(std::string_view text) {
-  if (text.size() < 4 || text.size() > 64) return malformed(text);
-  const auto prefix = text.substr(0, 3);
-  if ((prefix[0] != 'N' && prefix[0] != 'n') || (prefix[1] != 'C' && prefix[1] != 'c') ||
-      (prefix[2] != 'T' && prefix[2] != 't'))
-    return malformed(text);
-  auto digits = text.substr(3);
+  const auto id = trimmed(text);
+  if (id.size() > 64) return malformed(id.substr(0, 64), "it is far too long");
+  if (id.size() < 3 || (id[0] != 'N' && id[0] != 'n') || (id[1] != 'C' && id[1] != 'c') ||
+      (id[2] != 'T' && id[2] != 't'))
+    return malformed(id, "it does not start with NCT");
+  const auto digits = id.substr(3);
   for (char c : digits)
-    if (!is_digit(c)) return malformed(text);
-  const auto first_significant = digits.find_first_not_of('0');
-  if (first_significant == std::string_view::npos) return malformed(text);  // all zeros
-  digits.remove_prefix(first_significant);
-  if (digits.size() > 8) return malformed(text);
-  return NctId(fmt::format("NCT{:0>8}", digits));
+    if (!is_digit(c)) return malformed(id, "only digits may follow NCT");
+  // Never pad or strip zeros: NCT0661349 padded would name another, real trial.
+  if (digits.size() != 8) return malformed(id, fmt::format("it has {} digits", digits.size()));
+  if (digits == "00000000") return malformed(id, "NCT00000000 names no study");
+  return NctId("NCT" + std::string(digits));
 }
 
 std::uint32_t NctId::number() const noexcept {

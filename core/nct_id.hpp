@@ -13,8 +13,8 @@ namespace trialwatch::core {
 // Construct it only through parse(), so every NctId in the program is safe to put in a URL, SQL or a file name.
 class NctId {
  public:
-  // Parse `text` with the registry's own rule (^[Nn][Cc][Tt]0*[1-9]\d{0,7}$) and normalise it
-  // ("nct6613490" becomes "NCT06613490"); fail with invalid_input otherwise.
+  // Parse `text`: NCT in any case and exactly 8 digits, surrounding white space ignored (" nct06613490" becomes
+  // "NCT06613490"); fail with invalid_input and a sentence otherwise.
   static Result<NctId> parse(std::string_view text);
 
   // Return the canonical 11-character form.

@@ -109,6 +109,8 @@ Service::CycleResult Service::cycle() {
 
 int Service::run_once() {
   const auto result = cycle();
+  // Started by a timer: the next check is expected one check_interval from now.
+  m_parts.runs.set_schedule(m_parts.clock.now() + m_config.sync.check_interval, m_config.sync.check_interval);
   if (result.outcome != CycleOutcome::failed) return 0;
   m_parts.logger.log(core::LogLevel::error, "sync failed: {}", result.error);
   return core::to_int(core::ExitCode::temp_failure);
@@ -138,6 +140,7 @@ int Service::run_until_stopped() {
       facts.skipped = result.skipped;
       facts.next_check = utc_clock_after(wait);
     }
+    m_parts.runs.set_schedule(m_parts.clock.now() + wait, m_config.sync.check_interval);
     wait_for_next_check(wait, status_line(facts));
   }
   m_parts.notifier.stopping();

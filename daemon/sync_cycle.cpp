@@ -23,6 +23,8 @@ using core::Error;
 using core::EventType;
 using core::NctId;
 using core::Provenance;
+using store::RunOutcome;
+using store::StudyState;
 
 // Say whether the watermark fields of a projected answer differ from what the store holds.
 bool watermark_moved(const store::StudySummary& stored, const store::StudySummary& seen) {
@@ -35,13 +37,31 @@ bool watermark_moved(const store::StudySummary& stored, const store::StudySummar
 // Say whether a study whose watermark answer gave `facts` must be fetched in full: never stored, not present,
 // changed, or a reconcile is due.
 bool needs_full_fetch(const store::StoredStudy* stored, const diff::StudyFacts& facts, bool reconcile_due) {
-  return !stored || reconcile_due || stored->state != "present" || watermark_moved(stored->summary, summary_of(facts));
+  return !stored || reconcile_due || stored->state != StudyState::present ||
+         watermark_moved(stored->summary, summary_of(facts));
 }
 
-// Turn `error`, a study that could not be read, into the signal that makes by_ids() narrow to it and skip it.
-Error unreadable(Error error) { return Error{Error::Code::unreadable, std::move(error.message)}; }
+// The outcome the run record keeps for a cycle that ended `outcome`.
+RunOutcome recorded_outcome(CycleOutcome outcome) {
+  switch (outcome) {
+    case CycleOutcome::unchanged:
+      return RunOutcome::unchanged;
+    case CycleOutcome::completed:
+      return RunOutcome::ok;
+    case CycleOutcome::partial:
+      return RunOutcome::partial;
+    case CycleOutcome::failed:
+      return RunOutcome::failed;
+  }
+  return RunOutcome::failed;
+}
 
 // The warning and run-record sentence for one study skipped because its record could not be read.
+// From this many studies to fetch in full (an initial load), the log tells how far the fetch has got.
+constexpr std::size_t k_progress_from = 500;
+
+std::string studies_text(std::size_t n) { return fmt::format("{} {}", n, n == 1 ? "study" : "studies"); }
+
 std::string skipped_line(const fetch::UnreadableStudy& study) {
   return fmt::format("{} was skipped: the registry's record could not be read ({}); it is retried next cycle",
                      study.id.str(), study.reason);
@@ -85,18 +105,12 @@ class CycleRun {
     m_record.requests = m_registry.stats().requests;
     m_record.bytes = m_registry.stats().bytes;
     m_record.finished_at = core::format_rfc3339(m_clock.now());
-    CycleOutcome outcome = CycleOutcome::completed;
-    if (!result) {
-      outcome = CycleOutcome::failed;
-      m_record.outcome = "failed";
+    const CycleOutcome outcome = result ? *result : CycleOutcome::failed;
+    m_record.outcome = recorded_outcome(outcome);
+    if (!result)
       m_record.error = result.error().message;
-    } else {
-      outcome = *result;
-      m_record.outcome = outcome == CycleOutcome::unchanged ? "unchanged"
-                         : outcome == CycleOutcome::partial ? "partial"
-                                                            : "ok";
-      if (outcome == CycleOutcome::partial) m_record.error = skipped_sentence(m_skipped);
-    }
+    else if (outcome == CycleOutcome::partial)
+      m_record.error = skipped_sentence(m_skipped);
     m_store.runs.finish(m_record);
     if (outcome == CycleOutcome::completed || outcome == CycleOutcome::partial) {
       crash_point("before_watermark");
@@ -131,6 +145,8 @@ class CycleRun {
   bool m_reconciled = false;                 // this run fetched every tracked study in full
   std::vector<store::NewVersion> m_pending;  // handled studies not yet committed (see CycleOptions::commit_studies)
   std::size_t m_pending_bytes = 0;
+  std::size_t m_to_fetch = 0;      // studies this run asked for in full
+  std::size_t m_logged_tenth = 0;  // how far the progress log has got, in tenths of m_to_fetch
 
   core::Result<CycleOutcome> steps(core::Clock::TimePoint started) {
     TW_TRY(version, m_registry.version());
@@ -162,7 +178,7 @@ class CycleRun {
     for (const auto& entry : watchlist) {
       m_sources[entry.id.str()] = entry.source;
       const auto* stored = stored_state(entry.id);
-      if (stored && stored->state == "aliased") continue;
+      if (stored && stored->state == StudyState::aliased) continue;
       tracked.push_back(entry.id);
     }
 
@@ -175,8 +191,7 @@ class CycleRun {
         m_registry.by_ids(tracked, k_watermark_fields, m_options.watermark_page_size,
                           [&](const std::string& json) -> core::Result<core::Ok> {
                             beat();
-                            auto facts = m_projections.read(json);
-                            if (!facts) return unreadable(std::move(facts).error());
+                            TW_TRY(facts, m_projections.read(json));  // unreadable: by_ids() skips it
                             if (facts->nct_id.empty())
                               return Error{Error::Code::bad_response, "the registry listed a study without an NCT ID"};
                             for (const auto& alias : facts->aliases) canonical_of_alias[alias] = facts->nct_id;
@@ -199,6 +214,8 @@ class CycleRun {
       skip(study);
     }
     m_record.checked = static_cast<int>(seen.size());
+    m_logger.log(core::LogLevel::debug, "watermark pass: {} of {} tracked studies listed, {} new, changed or due{}",
+                 seen.size(), tracked.size(), moved.size(), reconcile_due ? " (full reconcile)" : "");
 
     // Decide what needs a full fetch; confirm what is missing before recording anything about it.
     std::vector<NctId> to_fetch;
@@ -216,6 +233,7 @@ class CycleRun {
         TW_TRY(recorded, record_alias(id, alias->second));
         continue;
       }
+      m_logger.log(core::LogLevel::debug, "{} was not listed; asking the registry for it alone", id.str());
       TW_TRY(confirmed, confirm_missing(id, to_fetch, wanted));
     }
 
@@ -234,9 +252,10 @@ class CycleRun {
 
     // The watermarks advance in run(), after the run is recorded.
     m_reconciled = reconcile_due || !m_store.runs.last_reconcile();
-    m_logger.log(core::LogLevel::info, "sync of {} {}: {} studies checked, {} fetched, {} changed, {} events{}",
-                 m_data_timestamp, m_skipped.empty() ? "complete" : "partial", m_record.checked, m_record.fetched,
-                 m_record.changed, m_record.events,
+    m_logger.log(core::LogLevel::info, "sync of {} {}: {} checked, {} fetched, {} changed, {} event{}{}",
+                 m_data_timestamp, m_skipped.empty() ? "complete" : store::run_outcome_name(RunOutcome::partial),
+                 studies_text(static_cast<std::size_t>(m_record.checked)), m_record.fetched, m_record.changed,
+                 m_record.events, m_record.events == 1 ? "" : "s",
                  m_skipped.empty() ? std::string() : fmt::format(", {} skipped", m_skipped.size()));
     return m_skipped.empty() ? CycleOutcome::completed : CycleOutcome::partial;
   }
@@ -272,6 +291,10 @@ class CycleRun {
     std::vector<fetch::ExpectedStudy> studies;  // a study not seen in the watermark pass may have results
     for (const auto& id : ids)
       studies.push_back({id, m_plain.count(id.str()) > 0 ? m_options.plain_bytes : m_options.results_bytes});
+    m_to_fetch += ids.size();
+    if (!ids.empty())
+      m_logger.log(ids.size() >= k_progress_from ? core::LogLevel::info : core::LogLevel::debug, "fetching {} in full",
+                   studies_text(ids.size()));
     auto fetched = m_registry.documents(studies, m_options.page_bytes,
                                         [&](std::string json) { return store_study(std::move(json), wanted); });
     flush();
@@ -339,7 +362,19 @@ class CycleRun {
     }
     m_pending.clear();
     m_pending_bytes = 0;
+    report_progress();
     beat();
+  }
+
+  // Record the counters so far in the run, for `trialwatch status`; log each tenth of a long fetch.
+  void report_progress() {
+    m_store.runs.progress(m_record);
+    if (m_to_fetch < k_progress_from) return;
+    const auto tenth = static_cast<std::size_t>(m_record.fetched) * 10 / m_to_fetch;
+    if (tenth <= m_logged_tenth || tenth >= 10) return;
+    m_logged_tenth = tenth;
+    m_logger.log(core::LogLevel::info, "fetched {} of {} studies ({} changed)", m_record.fetched, m_to_fetch,
+                 m_record.changed);
   }
 
   // Log a committed event and hand it to the options' sink.
@@ -354,7 +389,7 @@ class CycleRun {
   }
 
   // Record a study's new state with its one event, and publish the event if it was new.
-  void record_state(const NctId& id, std::string_view state, std::string_view alias_of, const core::ChangeEvent& event,
+  void record_state(const NctId& id, StudyState state, std::string_view alias_of, const core::ChangeEvent& event,
                     const std::string& event_id) {
     const auto now = m_clock.now();
     const int stored = m_store.versions.record_study_state(id, state, alias_of, {event}, {event_id}, m_data_timestamp,
@@ -395,10 +430,21 @@ class CycleRun {
         core::json_quote(alias.str()),
         core::json_quote(canonical->str()),
         fmt::format("{} is now an alias of {}; its history continues there", alias.str(), canonical->str())};
-    record_state(alias, "aliased", canonical->str(), event,
-                 diff::event_id(alias.str(), from, "aliased:" + canonical->str(), EventType::study_aliased, ""));
+    record_state(alias, StudyState::aliased, canonical->str(), event,
+                 diff::event_id(alias.str(), from,
+                                fmt::format("{}:{}", store::study_state_name(StudyState::aliased), canonical->str()),
+                                EventType::study_aliased, ""));
     m_store.watch_list.track(*canonical, source_of(alias), fmt::format("canonical record of {}", alias.str()),
                              m_clock.now());
+    return core::Ok{};
+  }
+
+  // A study the registry never served is not a removal: say so once, store no event, and keep asking.
+  core::Result<core::Ok> record_never_found(const NctId& id) {
+    m_store.versions.record_study_state(id, StudyState::not_found, "", {}, {}, m_data_timestamp, m_clock.now());
+    m_logger.log(core::LogLevel::warning,
+                 "{} not found in the registry: check the ID (trialwatch untrack {} stops asking for it)", id.str(),
+                 id.str());
     return core::Ok{};
   }
 
@@ -414,7 +460,9 @@ class CycleRun {
         return record_alias(id, lookup->moved_to);
       case fetch::StudyLookup::Kind::not_found: {
         const auto* stored = stored_state(id);
-        if (stored && stored->state == "removed") return core::Ok{};
+        if (stored && (stored->state == StudyState::removed || stored->state == StudyState::not_found))
+          return core::Ok{};
+        if (!stored || stored->latest_version == 0) return record_never_found(id);
         const core::ChangeEvent event{
             EventType::study_removed,
             Provenance::registry_reprocessing,
@@ -422,8 +470,9 @@ class CycleRun {
             {},
             {},
             fmt::format("The registry no longer has {} (confirmed: GET /studies/{} answered 404)", id.str(), id.str())};
-        record_state(id, "removed", "", event,
-                     diff::event_id(id.str(), stored ? stored->hash : "", "removed", EventType::study_removed, ""));
+        record_state(id, StudyState::removed, "", event,
+                     diff::event_id(id.str(), stored ? stored->hash : "", store::study_state_name(StudyState::removed),
+                                    EventType::study_removed, ""));
         return core::Ok{};
       }
     }

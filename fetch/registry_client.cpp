@@ -98,7 +98,7 @@ core::Result<HttpResponse> RegistryClient::get(const std::string& path, const Qu
         return std::move(std::get<HttpResponse>(outcome));
       case RetryAction::give_up:
         return Error{std::holds_alternative<TransportError>(outcome) ? Error::Code::network : Error::Code::http_status,
-                     fmt::format("{} (gave up after {} attempts)", what, number)};
+                     fmt::format("{} (gave up after {} attempt{})", what, number, number == 1 ? "" : "s")};
       case RetryAction::retry:
         break;
     }

@@ -5,6 +5,7 @@
 #include "store/detail/rows.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 
 namespace trialwatch::store {
@@ -27,7 +28,7 @@ std::string joined_types(const std::vector<core::EventType>& types) {
 std::optional<RunRecord> one_run(const Database& db, const char* sql) {
   auto query = detail::statement(db, sql);
   if (!query->executeStep()) return std::nullopt;
-  return detail::read_run(*query);
+  return detail::read_run(db, *query);
 }
 
 std::int64_t count(const Database& db, const char* sql) {
@@ -91,7 +92,8 @@ std::vector<ListedStudy> Queries::list(bool include_inactive) const {
       study.summary.title = text_or_empty(query->getColumn(5));
       study.summary.overall_status = text_or_empty(query->getColumn(6));
       study.summary.last_update_post_date = text_or_empty(query->getColumn(7));
-      study.state = text_or_empty(query->getColumn(8));
+      if (!query->getColumn(8).isNull())
+        study.state = detail::parse_name(m_db, query->getColumn(8), parse_study_state, "study state");
       study.versions = query->getColumn(9).getInt();
       last->reset();
       last->bind(1, id->str());
@@ -188,6 +190,13 @@ StoreStatus Queries::status() const {
     status.versions = count(m_db, "SELECT count(*) FROM versions");
     status.events = count(m_db, "SELECT count(*) FROM events");
     status.notifications = count_deliveries(m_db);
+    status.next_check_at = m_db.get_meta("next_check_at");
+    if (const auto interval = m_db.get_meta("check_interval_seconds"))
+      status.check_interval = std::strtoll(interval->c_str(), nullptr, 10);
+    auto not_found = detail::statement(m_db,
+                                       "SELECT w.nct_id FROM watchlist w JOIN studies s ON s.nct_id = w.nct_id "
+                                       "WHERE w.active = 1 AND s.state = 'not_found' ORDER BY w.nct_id");
+    while (not_found->executeStep()) status.not_found.push_back(not_found->getColumn(0).getString());
     auto searches = detail::statement(
         m_db,
         "SELECT s.name, s.completed_at, s.window_date, s.last_error, (SELECT count(*) FROM watchlist w "

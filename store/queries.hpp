@@ -21,8 +21,8 @@ namespace trialwatch::store {
 // A study on the watch list as `trialwatch list` shows it.
 struct ListedStudy {
   WatchEntry entry;
-  StudySummary summary;  // of the latest stored version (empty before the first sync)
-  std::string state;     // present, removed, aliased; empty before the first sync
+  StudySummary summary;             // of the latest stored version (empty before the first sync)
+  std::optional<StudyState> state;  // nothing before the first sync
   int versions = 0;
   std::optional<StoredEvent> last_event;
 };
@@ -80,6 +80,9 @@ struct StoreStatus {
   std::int64_t database_bytes = 0;
   OutboxCounts notifications;  // dead ones gave up after max_age: someone should look
   std::vector<SearchStatus> searches;
+  std::optional<std::string> next_check_at;    // when the daemon planned its next check (UTC RFC 3339)
+  std::optional<std::int64_t> check_interval;  // seconds between the daemon's checks, as it last said
+  std::vector<std::string> not_found;          // tracked IDs the registry has never served
 };
 
 // The read side of the store for the command line client: indexed queries that never write, safe on a

@@ -4,6 +4,7 @@
 #include "core/clock.hpp"
 #include "store/database.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -11,12 +12,26 @@
 
 namespace trialwatch::store {
 
+// How a sync run ended (or that it has not yet): stored and shown as the text run_outcome_name() gives.
+enum class RunOutcome {
+  running,    // begun, not finished (or its process ended before it could say)
+  ok,         // every tracked study was checked and every change stored
+  unchanged,  // the registry was not refreshed and nothing was due
+  partial,    // like ok, but studies whose records could not be read were skipped
+  failed,     // the cycle could not complete
+};
+
+// Return the name `outcome` is stored and shown as ("running", "ok", "unchanged", "partial", "failed").
+std::string_view run_outcome_name(RunOutcome outcome) noexcept;
+// Return the outcome named `name`, or nothing if no outcome has that name.
+std::optional<RunOutcome> parse_run_outcome(std::string_view name) noexcept;
+
 // How a sync run ended, for `trialwatch status` and the operators' record.
 struct RunRecord {
   std::int64_t id = 0;
   std::string started_at;
   std::string finished_at;
-  std::string outcome;  // ok, unchanged, failed, running
+  RunOutcome outcome = RunOutcome::running;
   std::string data_timestamp;
   int requests = 0;
   std::uint64_t bytes = 0;
@@ -38,6 +53,8 @@ class Runs {
   std::int64_t begin(core::Clock::TimePoint now);
   // Record how run `run.id` ended.
   void finish(const RunRecord& run);
+  // Record the counters of run `run.id` while it is still running (its progress for `trialwatch status`).
+  void progress(const RunRecord& run);
   // Return the most recent run, if any.
   std::optional<RunRecord> last() const;
 
@@ -49,6 +66,8 @@ class Runs {
   std::optional<std::string> last_reconcile() const;
   // Record `at` as the time the last full reconcile completed.
   void set_last_reconcile(core::Clock::TimePoint at);
+  // Record when the daemon plans its next check and how often it checks, so `trialwatch status` can tell a late one.
+  void set_schedule(core::Clock::TimePoint next_check, std::chrono::seconds check_interval);
 
  private:
   Database& m_db;

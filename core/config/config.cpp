@@ -164,6 +164,14 @@ void read_log(const toml::table& table, const std::string& source, LogConfig& lo
   reader.reject_unknown_keys();
 }
 
+// Say whether the registry would take `word` as an NCT ID: its own rule is looser than ours, 1 to 8 digits.
+bool looks_like_nct_id(std::string_view word) {
+  if (word.size() < 4 || word.size() > 11 || (word[0] != 'N' && word[0] != 'n') || (word[1] != 'C' && word[1] != 'c') ||
+      (word[2] != 'T' && word[2] != 't'))
+    return false;
+  return word.find_first_not_of("0123456789", 3) == std::string_view::npos;
+}
+
 // Say whether `text` is nothing but NCT IDs (and separators): the registry's trap for query.* parameters.
 bool only_nct_ids(std::string_view text) {
   bool any = false;
@@ -172,7 +180,7 @@ bool only_nct_ids(std::string_view text) {
     const std::string taken = std::exchange(word, std::string());
     if (taken.empty() || taken == "OR" || taken == "AND") return true;
     any = true;
-    return NctId::parse(taken).has_value();
+    return looks_like_nct_id(taken);
   };
   for (const char c : text) {
     if (c == ' ' || c == ',' || c == '|' || c == '(' || c == ')' || c == '"') {

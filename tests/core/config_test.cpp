@@ -34,7 +34,7 @@ requests_per_second = 1.0          # polite by default
 [sync]
 check_interval = "30m"
 full_reconcile = "7d"
-track = ["NCT06613490", "nct7315503"]
+track = ["NCT06613490", " nct07315503"]
 [[search]]
 name = "car-cell-therapy-autoimmune"
 cond = "rheumatoid arthritis OR antisynthetase syndrome OR myositis OR lupus"
