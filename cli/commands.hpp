@@ -45,8 +45,8 @@ int related(const Context& context, const std::string& id, Format format);
 int export_events(const Context& context, const std::string& format, const std::string& since);
 // `feed [--output FILE]`: an Atom feed of the events.
 int feed(const Context& context, const std::string& output);
-// `notify test NAME`: a test notification through one channel (`config`: the --config file, may be empty).
-int notify_test(const Context& context, const std::string& channel, const std::string& config);
+// `notify test NAME`: a test notification through one channel of the configuration (Context::config_path()).
+int notify_test(const Context& context, const std::string& channel);
 
 // Return `text` as a canonical NCT ID, or throw UsageError with a sentence saying what is wrong.
 core::NctId parse_id(const std::string& text);

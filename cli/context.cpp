@@ -22,12 +22,13 @@ bool colour_wanted(const std::string& mode) {
          (term == nullptr || std::string_view(term) != "dumb");
 }
 
-std::size_t terminal_width() {
+std::size_t table_width(bool wide) {
+  if (wide) return 0;
+  if (const char* columns = std::getenv("COLUMNS"); columns != nullptr && std::atoi(columns) > 0)
+    return static_cast<std::size_t>(std::atoi(columns));
   if (!isatty(STDOUT_FILENO)) return 0;
   winsize size{};
-  if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
-  if (const char* columns = std::getenv("COLUMNS")) return static_cast<std::size_t>(std::atoi(columns));
-  return 80;
+  return ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0 ? size.ws_col : 80;
 }
 
 }  // namespace
@@ -36,7 +37,7 @@ Context::Context(GlobalOptions options) : m_options(std::move(options)) {
   m_database = m_options.db.empty() ? core::default_database_path(core::process_environment)
                                     : std::filesystem::path(m_options.db);
   m_colour = colour_wanted(m_options.color);
-  m_width = terminal_width();
+  m_width = table_width(m_options.wide);
   m_now = std::chrono::system_clock::now();
   if (const char* now = std::getenv("TRIALWATCH_NOW"); now != nullptr && *now != '\0') {
     const auto parsed = core::parse_utc_time(now);
@@ -53,6 +54,19 @@ store::Database Context::open_for_writing() const {
   std::error_code ignored;
   if (m_database.has_parent_path()) std::filesystem::create_directories(m_database.parent_path(), ignored);
   return store::Database::open(m_database, store::OpenMode::read_write);
+}
+
+std::filesystem::path Context::config_path() const {
+  if (!m_options.config.empty()) return m_options.config;
+  return core::default_config_path(core::process_environment, ::geteuid() == 0);
+}
+
+std::optional<core::Config> Context::read_config() const {
+  const auto path = config_path();
+  const auto named = core::process_environment("TRIALWATCH_CONFIG");
+  const bool explicit_file = !m_options.config.empty() || (named && !named->empty());
+  if (!explicit_file && !std::filesystem::exists(path)) return std::nullopt;
+  return core::load_config_file(path);
 }
 
 std::string Context::paint(std::string_view text, Colour colour) const {

@@ -6,6 +6,7 @@
 #include "core/clock.hpp"
 #include "core/config/config.hpp"
 #include "core/safe_text.hpp"
+#include "core/strings.hpp"
 #include "store/event_json.hpp"
 #include "store/queries.hpp"
 
@@ -29,29 +30,32 @@ std::string since_time(const Context& context, const std::string& since) {
   throw UsageError(
       fmt::format("--since {}: give a duration such as 7d or 12h, a date such as 2026-09-01, or an "
                   "RFC 3339 time",
-                  since));
+                  core::for_terminal(since)));
+}
+
+// Every event type's contract name, in the order of the contract.
+std::vector<std::string> event_type_names() {
+  std::vector<std::string> names;
+  for (int i = 0; core::event_type_name(static_cast<core::EventType>(i)) != "unknown"; ++i)
+    names.emplace_back(core::event_type_name(static_cast<core::EventType>(i)));
+  return names;
+}
+
+core::EventType parse_type(const std::string& name) {
+  if (const auto type = core::parse_event_type(name)) return *type;
+  const auto names = event_type_names();
+  const auto suggestion = nearest(name, names);
+  throw UsageError(fmt::format("--type {}: not an event type{} Types: {}", core::for_terminal(name),
+                               suggestion ? "; did you mean " + *suggestion + "?" : ".", core::join(names, ", ")));
 }
 
 store::EventQuery query_of(const Context& context, const EventFilter& filter) {
   store::EventQuery query;
   query.since = since_time(context, filter.since);
-  for (const auto& name : filter.types) {
-    const auto type = core::parse_event_type(name);
-    if (!type) throw UsageError(fmt::format("--type {}: not an event type; see trialwatch(1) for the list", name));
-    query.types.push_back(*type);
-  }
+  for (const auto& name : filter.types) query.types.push_back(parse_type(name));
   if (!filter.nct.empty()) query.nct_id = parse_id(filter.nct);
   query.limit = filter.limit;
   return query;
-}
-
-// "status" for status_changed, "results_posted" as it is.
-std::string_view short_label(core::EventType type) {
-  std::string_view name = core::event_type_name(type);
-  constexpr std::string_view suffix = "_changed";
-  if (name.size() > suffix.size() && name.substr(name.size() - suffix.size()) == suffix)
-    name.remove_suffix(suffix.size());
-  return name;
 }
 
 // Append what changed, in words, to `out`: "RECRUITING → ACTIVE_NOT_RECRUITING" for a scalar change, else the
@@ -114,12 +118,15 @@ int events(const Context& context, const EventFilter& filter, Format format) {
   auto brief = query;
   brief.brief = true;
   TextTable table;
+  for (const auto* title : {"STUDY", "TYPE", "WHAT CHANGED", "WHEN"}) table.add_cell(title);
   std::string last_detected_at;  // a run's events share their time, and so their "3 days ago"
   std::string last_ago;
+  std::size_t shown = 0;
   queries.each_event(brief, [&](const store::StoredEvent& event) {
+    ++shown;
     table.start_row();
     table.add_cell(event.nct_id);
-    table.add_cell(short_label(event.type));
+    table.add_cell(core::event_type_name(event.type));
     append_change_text(table.cell_text(), event);
     table.end_cell();
     if (event.detected_at != last_detected_at) {
@@ -129,12 +136,11 @@ int events(const Context& context, const EventFilter& filter, Format format) {
     }
     table.add_cell(last_ago);
   });
-  if (table.empty()) {
+  if (shown == 0) {
     std::puts("No events match.");
     return 0;
   }
-  // What changed gives way to the width.
-  table.render(context.width(), 2, [](std::string_view chunk) { std::fwrite(chunk.data(), 1, chunk.size(), stdout); });
+  table.render(context.width(), 2, write_out);  // what changed gives way to the width
   return 0;
 }
 
@@ -186,7 +192,7 @@ int feed(const Context& context, const std::string& output) {
   xml += "  <updated>" + core::for_xml(updated) + "</updated>\n  <author><name>trialwatch</name></author>\n";
   xml += "  <generator>trialwatch</generator>\n";
   for (const auto& e : found) {
-    std::string link = "https://clinicaltrials.gov/study/" + e.nct_id;
+    std::string link = study_link(e.nct_id);
     if (e.type == core::EventType::results_posted || e.type == core::EventType::results_updated) link += "?tab=results";
     xml += "  <entry>\n    <id>urn:trialwatch:event:" + core::for_xml(e.id) + "</id>\n";
     xml += "    <title>" +

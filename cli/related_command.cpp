@@ -62,8 +62,8 @@ int related(const Context& context, const std::string& id, Format format) {
       last_subject = s.subject;
     }
     any_untracked = any_untracked || !s.tracked;
-    rows.push_back({s.nct_id, std::to_string(s.score), s.tracked ? "yes" : "no", truncate_to(s.title, 50),
-                    core::join(s.reasons, "; ")});
+    rows.push_back({s.nct_id, std::to_string(s.score), s.tracked ? "yes" : "no",
+                    context.width() > 0 ? truncate_to(s.title, 50) : s.title, core::join(s.reasons, "; ")});
   }
   flush();
   if (any_untracked) {

@@ -3,6 +3,7 @@
 #include "cli/commands.hpp"
 #include "cli/line_diff.hpp"
 #include "cli/text.hpp"
+#include "cli/text_table.hpp"
 #include "core/clock.hpp"
 #include "core/json_text.hpp"
 #include "core/safe_text.hpp"
@@ -30,6 +31,9 @@ std::vector<store::VersionInfo> versions_or_fail(const store::Queries& queries, 
                     id.str(), id.str()));
   return versions;
 }
+
+// "only version 1" or "versions 1 to 5": the versions a study has.
+std::string version_range(int last) { return last == 1 ? "only version 1" : fmt::format("versions 1 to {}", last); }
 
 // A stored JSON value as people read it, cut to `width` columns and safe for a terminal.
 std::string shown(const std::string& json, std::size_t width) {
@@ -100,19 +104,31 @@ int history(const Context& context, const std::string& text, Format format) {
     write_out(out + "]}\n");
     return 0;
   }
-  std::printf("%s: %zu versions, %zu events\n", context.paint(id.str(), Colour::id).c_str(), versions.size(),
-              events.size());
+  fmt::print("{}: {}, {}\n{}\n\n", context.paint(id.str(), Colour::id), counted(versions.size(), "version", "versions"),
+             counted(events.size(), "event", "events"), study_link(id.str()));
+  TextTable table;  // DATE: a version's last update posted, or the day an event of no version was detected
+  for (const auto* title : {"VERSION", "DATE", "CHANGES", "EVENT", "WHAT CHANGED"}) table.add_cell(title);
+  const auto add_row = [&](const std::vector<std::string>& cells, const store::StoredEvent* event) {
+    table.start_row();
+    for (const auto& cell : cells) table.add_cell(cell);
+    if (event == nullptr) return;
+    table.add_cell(core::event_type_name(event->type));
+    table.add_cell(event->summary);
+  };
   for (const auto& v : versions) {
-    fmt::print("\nversion {}  fetched {}  last update posted {}  {} field changes\n", v.version,
-               dated(v.fetched_at, context.now()), core::for_terminal(v.last_update_post_date), v.changes);
+    std::vector<std::string> cells{std::to_string(v.version), v.last_update_post_date, std::to_string(v.changes)};
+    bool any = false;
     for (const auto& e : events)
-      if (e.version == v.version)
-        fmt::print("  {:<20} {}\n", core::event_type_name(e.type), core::for_terminal(e.summary));
+      if (e.version == v.version) {
+        add_row(cells, &e);
+        cells.assign(cells.size(), "");  // the version's cells on its first row only
+        any = true;
+      }
+    if (!any) add_row(cells, nullptr);
   }
   for (const auto& e : events)  // events about the study itself, with no version of their own
-    if (!e.version)
-      fmt::print("\n{}  {}  {}\n", dated(e.detected_at, context.now()), core::event_type_name(e.type),
-                 core::for_terminal(e.summary));
+    if (!e.version) add_row({"", e.detected_at.substr(0, 10), ""}, &e);
+  table.render(context.width(), 4, write_out);
   return 0;
 }
 
@@ -124,7 +140,7 @@ int show(const Context& context, const std::string& text, int version, bool raw)
   const auto document = store::Versions(db).document(id, wanted);
   if (!document)
     throw UsageError(
-        fmt::format("{} has no version {}; it has versions 1 to {}", id.str(), wanted, versions.back().version));
+        fmt::format("{} has no version {}; it has {}", id.str(), wanted, version_range(versions.back().version)));
   if (raw) {
     write_out(*document);  // JSON text: its strings' control characters are escapes, never raw
     write_out("\n");
@@ -149,7 +165,7 @@ int show(const Context& context, const std::string& text, int version, bool raw)
        facts->enrollment_count ? fmt::format("{} ({})", *facts->enrollment_count, facts->enrollment_type) : ""},
       {"results submitted", facts->results_first_submit_date},
       {"results posted", facts->results_first_post_date},
-      {"link", "https://clinicaltrials.gov/study/" + id.str()}};
+      {"link", study_link(id.str())}};
   write_out(table({}, rows, context.width()));
   return 0;
 }
@@ -163,8 +179,11 @@ int diff(const Context& context, const std::string& text, std::optional<int> fro
   const int last = versions.back().version;
   const int newer = to.value_or(last);
   const int older = from.value_or(newer - 1);
+  if (last == 1)
+    throw UsageError(
+        fmt::format("{} has only version 1 so far; trialwatchd stores another when the record changes", id.str()));
   if (older < 1 || newer > last || older >= newer)
-    throw UsageError(fmt::format("{} has versions 1 to {}; --from must be lower than --to", id.str(), last));
+    throw UsageError(fmt::format("{} has {}; --from must be lower than --to", id.str(), version_range(last)));
   std::vector<core::FieldChange> changes;
   if (newer == older + 1) {
     changes = queries.changes(id, newer);  // exactly what was recorded when the version was stored
@@ -189,8 +208,8 @@ int diff(const Context& context, const std::string& text, std::optional<int> fro
     write_out(out + "]}\n");
     return 0;
   }
-  std::printf("%s  version %d → %d: %zu field changes\n", context.paint(id.str(), Colour::id).c_str(), older, newer,
-              changes.size());
+  fmt::print("{}  version {} → {}: {}\n", context.paint(id.str(), Colour::id), older, newer,
+             counted(changes.size(), "field change", "field changes"));
   for (const auto& change : changes) print_change(context, change);
   return 0;
 }

@@ -63,7 +63,12 @@ std::size_t display_width(std::string_view text) {
   return width;
 }
 
-std::string truncate_to(std::string_view text, std::size_t width) {
+namespace {
+
+constexpr std::size_t k_longest_link = 120;  // a longer "link" is registry text, cut like the rest
+
+// `text` as it is when it fits `width` columns, else its first width - 1 characters and "…".
+std::string cut(std::string_view text, std::size_t width) {
   if (display_width(text) <= width) return std::string(text);
   if (width == 0) return {};
   std::string out;
@@ -73,7 +78,63 @@ std::string truncate_to(std::string_view text, std::size_t width) {
     if ((c & 0xC0) != 0x80 && ++columns == width) break;
     out.push_back(text[i]);
   }
+  while (!out.empty() && out.back() == ' ') out.pop_back();  // "the…", not "the …"
   return out + "…";
+}
+
+// The optimal string alignment distance: insertions, deletions, substitutions and swaps of two neighbours.
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+  for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i)
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  return d[a.size()][b.size()];
+}
+
+}  // namespace
+
+std::string_view find_link(std::string_view text) {
+  const std::size_t at = text.find("https://");
+  if (at == std::string_view::npos) return {};
+  const std::string_view link = text.substr(at, std::min(text.find(' ', at), text.size()) - at);
+  return display_width(link) <= k_longest_link ? link : std::string_view();
+}
+
+std::string truncate_to(std::string_view text, std::size_t width) {
+  const std::string_view link = find_link(text);
+  if (link.empty() || display_width(text) <= width) return cut(text, width);
+  const std::size_t at = static_cast<std::size_t>(link.data() - text.data());
+  const bool more = at + link.size() < text.size();  // what follows the link is left out, marked by "…"
+  const std::size_t keep = link.size() + 1 + (more ? 1 : 0);
+  std::string out = cut(text.substr(0, at), width > keep + 1 ? width - keep : 1);
+  if (!out.empty() && out.back() != ' ') out += ' ';
+  out.append(link);
+  return more ? out + "…" : out;
+}
+
+std::string counted(std::size_t count, std::string_view singular, std::string_view plural) {
+  return fmt::format("{} {}", count, count == 1 ? singular : plural);
+}
+
+std::string study_link(std::string_view nct_id) { return fmt::format("https://clinicaltrials.gov/study/{}", nct_id); }
+
+std::optional<std::string> nearest(std::string_view word, const std::vector<std::string>& candidates) {
+  const std::string* best = nullptr;
+  std::size_t best_distance = std::max<std::size_t>(1, word.size() / 3) + 1;
+  for (const auto& candidate : candidates)
+    if (const std::size_t d = edit_distance(word, candidate); d < best_distance) {
+      best = &candidate;
+      best_distance = d;
+    }
+  if (best != nullptr || word.size() < 3) return best ? std::optional<std::string>(*best) : std::nullopt;
+  for (const auto& candidate : candidates)  // "status" for status_changed
+    if (candidate.starts_with(word) && (best == nullptr || candidate.size() < best->size())) best = &candidate;
+  return best ? std::optional<std::string>(*best) : std::nullopt;
 }
 
 std::string table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows,

@@ -28,11 +28,25 @@ std::string dated(const std::string& rfc3339, std::chrono::system_clock::time_po
 // Return the number of terminal columns `text` takes (UTF-8 code points; no wide characters in our output).
 std::size_t display_width(std::string_view text);
 
-// Return `text` cut to `width` columns, ending in "…" when it was longer.
+// Return the first link ("https://" up to a space) in `text`, or nothing; a link over 120 columns is text.
+std::string_view find_link(std::string_view text);
+
+// Return `text` cut to `width` columns on a character boundary, "…" marking the cut. A link in it (find_link())
+// is kept whole, the text before it cut instead, so the result is wider than `width` when the link is.
 std::string truncate_to(std::string_view text, std::size_t width);
 
-// Render `rows` as columns separated by two spaces, each as wide as its widest cell; column `flexible` (default
-// the last) is cut so a row fits `max_width` (0 = no limit). `header` (if not empty) is the first row.
+// Return "1 study", "2 studies": `count` and the noun in the form that count takes.
+std::string counted(std::size_t count, std::string_view singular, std::string_view plural);
+
+// Return the registry's page of a study, e.g. https://clinicaltrials.gov/study/NCT06613490.
+std::string study_link(std::string_view nct_id);
+
+// Return the candidate nearest to `word` (a typo: at most one edit per three letters; or the shortest candidate
+// that starts with it), or nothing when none is close.
+std::optional<std::string> nearest(std::string_view word, const std::vector<std::string>& candidates);
+
+// Render `rows` as TextTable::render() does; column `flexible` (default the last) gives way to `max_width`
+// (0 = no limit). `header` (if not empty) is the first row.
 std::string table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows,
                   std::size_t max_width, std::optional<std::size_t> flexible = std::nullopt);
 

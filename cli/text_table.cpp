@@ -21,41 +21,59 @@ void TextTable::end_cell() {
     m_text.replace(begin, std::string::npos, core::for_terminal(added));  // cells quote registry text
   const std::size_t column = m_cells.size() - m_row_starts.back();
   const std::size_t width = display_width(std::string_view(m_text).substr(begin));
-  if (m_widths.size() <= column) m_widths.push_back(0);
+  if (m_widths.size() <= column) {
+    m_widths.push_back(0);
+    m_link_widths.push_back(0);
+  }
   m_widths[column] = std::max(m_widths[column], width);
+  m_link_widths[column] = std::max(m_link_widths[column], find_link(std::string_view(m_text).substr(begin)).size());
   m_cells.push_back(Cell{static_cast<std::uint32_t>(m_text.size()), static_cast<std::uint32_t>(width)});
 }
 
-std::vector<std::size_t> TextTable::fitted_widths(std::size_t max_width, std::size_t flexible) const {
-  auto widths = m_widths;
-  if (max_width > 0 && flexible < widths.size()) {  // shrink the flexible column so the widest row fits
-    std::size_t others = 0;
-    for (std::size_t c = 0; c < widths.size(); ++c)
-      if (c != flexible) others += widths[c] + 2;
-    widths[flexible] = std::min(widths[flexible], max_width > others + 10 ? max_width - others : widths[flexible]);
+TextTable::Layout TextTable::layout(std::size_t max_width, std::size_t flexible) const {
+  Layout fitted{m_widths, flexible};
+  if (max_width == 0 || flexible >= m_widths.size()) return fitted;
+  std::size_t others = 0;  // the other columns and the gaps between all
+  for (std::size_t c = 0; c < m_widths.size(); ++c) others += (c == flexible ? 0 : m_widths[c]) + (c > 0 ? 2 : 0);
+  if (others + m_widths[flexible] <= max_width) return fitted;
+  // Room for its longest link and a few words before it.
+  const std::size_t narrowest = std::max(k_narrowest, m_link_widths[flexible] + k_narrowest / 2);
+  if (max_width >= others + narrowest) {
+    fitted.widths[flexible] = max_width - others;
+    return fitted;
   }
-  return widths;
+  const std::size_t indent = flexible == 0 || m_widths.size() < 2 ? 4 : m_widths[0] + 2;
+  fitted.own_line_indent = indent;
+  fitted.widths[flexible] = max_width > indent + k_narrowest / 2 ? max_width - indent : k_narrowest / 2;
+  return fitted;
 }
 
-void TextTable::append_row(std::string& out, std::size_t row, const std::vector<std::size_t>& widths,
-                           std::size_t flexible) const {
+void TextTable::append_row(std::string& out, std::size_t row, const Layout& fitted) const {
   const std::size_t first = m_row_starts[row];
   const std::size_t last = row + 1 < m_row_starts.size() ? m_row_starts[row + 1] : m_cells.size();
+  std::string_view own_line;  // the flexible cell, when it has a line of its own
   for (std::size_t cell = first; cell < last; ++cell) {
     const std::size_t begin = cell == 0 ? 0 : m_cells[cell - 1].end;
     const std::string_view text = std::string_view(m_text).substr(begin, m_cells[cell].end - begin);
     const std::size_t column = cell - first;
     std::size_t shown = m_cells[cell].width;
-    if (column == flexible && shown > widths[column]) {
-      out += truncate_to(text, widths[column]);
-      shown = widths[column];  // what truncate_to() leaves
+    if (column == fitted.flexible && fitted.own_line_indent > 0) {
+      own_line = text;
+      continue;
+    }
+    if (column == fitted.flexible && shown > fitted.widths[column]) {
+      const std::string fitted_text = truncate_to(text, fitted.widths[column]);
+      shown = display_width(fitted_text);
+      out += fitted_text;
     } else {
       out += text;
     }
-    if (cell + 1 < last) out.append(widths[column] - shown + 2, ' ');
+    if (cell + 1 < last) out.append(std::max(fitted.widths[column], shown) - shown + 2, ' ');
   }
   while (!out.empty() && out.back() == ' ') out.pop_back();
   out += '\n';
+  if (own_line.empty()) return;
+  out.append(fitted.own_line_indent, ' ').append(truncate_to(own_line, fitted.widths[fitted.flexible])) += '\n';
 }
 
 std::string TextTable::str(std::size_t max_width, std::size_t flexible) const {

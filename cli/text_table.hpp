@@ -33,14 +33,16 @@ class TextTable {
   // True when no row was started.
   bool empty() const { return m_row_starts.empty(); }
 
-  // Write the rows through `sink` in chunks: columns separated by two spaces, each as wide as its widest cell,
-  // column `flexible` cut (ending in "…") so a row fits `max_width` (0 = no limit), no trailing spaces.
+  // Write the rows through `sink` in chunks: columns separated by two spaces, each as wide as its widest cell, no
+  // trailing spaces. When a row is wider than `max_width` (0 = no limit), column `flexible` gives way: it is cut
+  // (truncate_to(), links kept whole) to what the others leave; when that is under 20 columns, or leaves under 10
+  // before its longest link, it moves to a line of its own under each row, indented like the second column.
   template <typename Sink>
   void render(std::size_t max_width, std::size_t flexible, Sink&& sink) const {
     std::string chunk;
-    const auto widths = fitted_widths(max_width, flexible);
+    const auto fitted = layout(max_width, flexible);
     for (std::size_t row = 0; row < m_row_starts.size(); ++row) {
-      append_row(chunk, row, widths, flexible);
+      append_row(chunk, row, fitted);
       if (chunk.size() >= k_chunk) {
         sink(std::string_view(chunk));
         chunk.clear();
@@ -54,10 +56,18 @@ class TextTable {
 
  private:
   static constexpr std::size_t k_chunk = 64 * 1024;
+  static constexpr std::size_t k_narrowest = 20;  // a flexible column cut narrower moves to its own line
 
-  std::vector<std::size_t> fitted_widths(std::size_t max_width, std::size_t flexible) const;
-  void append_row(std::string& out, std::size_t row, const std::vector<std::size_t>& widths,
-                  std::size_t flexible) const;
+  // How the rows are laid out for one width: each column's width (the flexible one's: what it is cut to), and
+  // the indent of the flexible column's own line when it has one.
+  struct Layout {
+    std::vector<std::size_t> widths;
+    std::size_t flexible;
+    std::size_t own_line_indent = 0;  // 0: the flexible column stays in the row
+  };
+
+  Layout layout(std::size_t max_width, std::size_t flexible) const;
+  void append_row(std::string& out, std::size_t row, const Layout& fitted) const;
 
   // Where a cell's text ends in m_text, and its width in display columns (32 bits each: a table over 4 GB is not
   // one a terminal shows).
@@ -70,6 +80,7 @@ class TextTable {
   std::vector<Cell> m_cells;                // every cell, row after row
   std::vector<std::uint32_t> m_row_starts;  // each row's first cell in m_cells
   std::vector<std::size_t> m_widths;        // each column's widest cell, in display columns
+  std::vector<std::size_t> m_link_widths;   // each column's longest link (find_link()), never cut
 };
 
 }  // namespace trialwatch::cli

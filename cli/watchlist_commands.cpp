@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdio>
 
 namespace trialwatch::cli {
@@ -42,6 +43,30 @@ int track(const Context& context, const std::vector<std::string>& texts, const s
   return 0;
 }
 
+namespace {
+
+// Warn on stderr about each of `ids` that sync.track of the daemon's configuration lists: the daemon tracks it
+// again at its next start or reload, so untracking it here alone does not stick.
+void warn_if_tracked_by_config(const Context& context, const std::vector<core::NctId>& ids) {
+  std::optional<core::Config> config;
+  try {
+    config = context.read_config();
+  } catch (const core::ConfigError& e) {
+    std::fprintf(stderr, "trialwatch: %s; cannot tell whether its sync.track lists these studies\n", e.what());
+    return;
+  }
+  if (!config) return;
+  const auto& listed = config->sync.track;
+  for (const auto& id : ids)
+    if (std::find(listed.begin(), listed.end(), id) != listed.end())
+      std::fprintf(stderr,
+                   "trialwatch: %s is listed in sync.track in %s; remove it there, or it is tracked again at the "
+                   "next start or reload\n",
+                   id.str().c_str(), context.config_path().c_str());
+}
+
+}  // namespace
+
 int untrack(const Context& context, const std::vector<std::string>& texts) {
   const auto ids = parse_ids(texts);
   auto db = context.open_for_writing();
@@ -49,8 +74,20 @@ int untrack(const Context& context, const std::vector<std::string>& texts) {
   for (const auto& id : ids)
     std::printf("%s %s\n", id.str().c_str(),
                 watch_list.untrack(id) ? "untracked; its history is kept" : "was not tracked");
+  std::fflush(stdout);  // the warnings follow the lines they are about
+  warn_if_tracked_by_config(context, ids);
   return 0;
 }
+
+namespace {
+
+// The STATUS cell: the registry's overall status, or why there is none.
+std::string status_text(const store::ListedStudy& study) {
+  if (study.state == store::StudyState::not_found) return "not found — check the ID";
+  return study.summary.overall_status.empty() ? "(not synced yet)" : study.summary.overall_status;
+}
+
+}  // namespace
 
 int list(const Context& context, Format format) {
   auto db = context.open_for_reading();
@@ -65,7 +102,8 @@ int list(const Context& context, Format format) {
           core::json_quote(s.entry.id.str()), core::json_quote(s.summary.title),
           core::json_quote(s.summary.overall_status), core::json_quote(s.summary.last_update_post_date),
           core::json_quote(s.entry.source), core::json_quote(s.entry.note), core::json_quote(s.entry.added_at),
-          core::json_quote(s.state), s.versions, s.last_event ? store::event_json(*s.last_event) : "null");
+          core::json_quote(s.state ? store::study_state_name(*s.state) : ""), s.versions,
+          s.last_event ? store::event_json(*s.last_event) : "null");
       if (format == Format::json)
         out.append(i ? "," : "").append(object);
       else
@@ -80,8 +118,8 @@ int list(const Context& context, Format format) {
   }
   std::vector<std::vector<std::string>> rows;
   for (const auto& s : studies)
-    rows.push_back({s.entry.id.str(), s.summary.overall_status.empty() ? "(not synced yet)" : s.summary.overall_status,
-                    s.summary.last_update_post_date, s.entry.source, std::to_string(s.versions),
+    rows.push_back({s.entry.id.str(), status_text(s), s.summary.last_update_post_date, s.entry.source,
+                    std::to_string(s.versions),
                     s.last_event ? fmt::format("{} {}", core::event_type_name(s.last_event->type),
                                                ago(s.last_event->detected_at, context.now()))
                                  : "",

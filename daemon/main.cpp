@@ -10,6 +10,7 @@
 #include "daemon/cycle_client.hpp"
 #include "daemon/delivery.hpp"
 #include "daemon/journal.hpp"
+#include "daemon/logged_http_client.hpp"
 #include "daemon/service.hpp"
 #include "daemon/service_notifier.hpp"
 #include "daemon/signals.hpp"
@@ -120,7 +121,8 @@ int run(const Flags& flags, core::Logger& logger, daemon::SignalWatcher& signals
   curl_options.total_timeout = config.api.timeout;
   curl_options.low_speed_time = config.api.stall_timeout;
   curl_options.max_body_bytes = static_cast<std::size_t>(config.api.max_response_mib) << 20;
-  fetch::CurlHttpClient http(curl_options);
+  fetch::CurlHttpClient curl_http(curl_options);
+  daemon::LoggedHttpClient http(curl_http, logger);
   std::mt19937_64 engine{std::random_device{}()};
   std::uniform_real_distribution<double> uniform(0.0, 1.0);
   daemon::ServiceNotifier notifier;

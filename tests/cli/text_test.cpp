@@ -34,7 +34,64 @@ TEST_CASE("tables align columns and cut only the last one to the terminal", "[cl
 
 TEST_CASE("a middle column can be the one that gives way", "[cli][text]") {
   const std::vector<std::vector<std::string>> rows{{"NCT06613490", "a long description of the change", "2 days ago"}};
-  CHECK(table({}, rows, 40, 1) == "NCT06613490  a long descrip…  2 days ago\n");
+  CHECK(table({}, rows, 46, 1) == "NCT06613490  a long description o…  2 days ago\n");
+}
+
+TEST_CASE("a column that would be cut under 20 columns gets a line of its own under each row", "[cli][text]") {
+  const std::vector<std::vector<std::string>> rows{{"NCT06613490", "a long description of the change", "2 days ago"},
+                                                   {"NCT1", "", "today"}};
+  CHECK(table({"STUDY", "WHAT", "WHEN"}, rows, 40, 1) ==
+        "STUDY        WHEN\n"
+        "             WHAT\n"
+        "NCT06613490  2 days ago\n"
+        "             a long description of the…\n"  // cut to the 27 columns left of 40
+        "NCT1         today\n");                     // an empty cell adds no line
+  CHECK(table({}, rows, 30, 1) ==
+        "NCT06613490  2 days ago\n"
+        "             a long descripti…\n"
+        "NCT1         today\n");
+}
+
+TEST_CASE("a link is never cut: the text before it is, and a column too narrow for it moves", "[cli][text]") {
+  const std::string posted =
+      "Results were posted on 2026-09-04: https://clinicaltrials.gov/study/NCT06613490?tab=results";
+  CHECK(find_link(posted) == "https://clinicaltrials.gov/study/NCT06613490?tab=results");
+  CHECK(find_link("no link here").empty());
+  CHECK(find_link("https://" + std::string(200, 'a')).empty());  // not a link: registry text, cut like any
+  CHECK(truncate_to(posted, 70) == "Results were… https://clinicaltrials.gov/study/NCT06613490?tab=results");
+  CHECK(display_width(truncate_to(posted, 70)) == 70);
+  CHECK(truncate_to(posted, 20) == "… https://clinicaltrials.gov/study/NCT06613490?tab=results");  // wider, whole
+  CHECK(truncate_to("see https://example.org/a and more words", 30) == "see https://example.org/a…");
+  CHECK(truncate_to("short", 3) == "sh…");
+  // Beside 13 + 12 columns, 55 leave too little before the link: it moves to its own line, cut to 80 - 13.
+  const std::vector<std::vector<std::string>> rows{{"NCT06613490", posted, "3 days ago"}};
+  CHECK(table({}, rows, 80, 1) ==
+        "NCT06613490  3 days ago\n"
+        "             Results w… https://clinicaltrials.gov/study/NCT06613490?tab=results\n");
+  CHECK(table({}, rows, 100, 1) ==
+        "NCT06613490  Results were post… https://clinicaltrials.gov/study/NCT06613490?tab=results  3 days ago\n");
+}
+
+TEST_CASE("counts take the noun's form for their number", "[cli][text]") {
+  CHECK(counted(0, "study", "studies") == "0 studies");
+  CHECK(counted(1, "study", "studies") == "1 study");
+  CHECK(counted(2, "field change", "field changes") == "2 field changes");
+  CHECK(study_link("NCT06613490") == "https://clinicaltrials.gov/study/NCT06613490");
+}
+
+TEST_CASE("a typo gets the nearest name, a word far from all gets none", "[cli][text]") {
+  const std::vector<std::string> commands{"track", "untrack", "list", "status", "events", "history", "show", "diff"};
+  CHECK(nearest("lsit", commands) == "list");  // two letters swapped: one edit
+  CHECK(nearest("histroy", commands) == "history");
+  CHECK(nearest("evnts", commands) == "events");
+  CHECK(nearest("trak", commands) == "track");
+  CHECK_FALSE(nearest("frobnicate", commands));
+  CHECK_FALSE(nearest("xy", commands));
+  const std::vector<std::string> types{"results_submitted", "results_posted", "status_changed", "dates_changed"};
+  CHECK(nearest("status", types) == "status_changed");   // what the table printed before
+  CHECK(nearest("results", types) == "results_posted");  // the shortest that starts with it
+  CHECK(nearest("results_postd", types) == "results_posted");
+  CHECK_FALSE(nearest("sta", {"results_posted"}));
 }
 
 TEST_CASE("values and CSV fields", "[cli][text]") {
@@ -60,9 +117,9 @@ TEST_CASE("a table built cell by cell in one buffer renders as table() does", "[
   built.add_cell("extra");  // a ragged row: its third column is the only one
   CHECK(built.str(0, 2) ==
         table({}, {{"NCT06613490", "RECRUITING → ACTIVE_NOT_RECRUITING"}, {"NCT1", "short", "extra"}}, 0));
-  CHECK(built.str(36, 1) ==  // 36 columns: 20 for the other two and their gaps, 16 for the flexible one
-        "NCT06613490  RECRUITING → AC…\n"
-        "NCT1         short             extra\n");
+  CHECK(built.str(40, 1) ==  // 40 columns: 20 for the other two and their gaps, 20 for the flexible one
+        "NCT06613490  RECRUITING → ACTIVE…\n"
+        "NCT1         short                 extra\n");
   std::string chunks;
   int calls = 0;
   built.render(0, 1, [&](std::string_view chunk) {
