@@ -2,6 +2,7 @@
 #include "daemon/delivery.hpp"
 
 #include "core/json_text.hpp"
+#include "core/safe_text.hpp"
 #include "daemon/schedule.hpp"
 #include "notify/delivery_window.hpp"
 #include "notify/exec_channel.hpp"
@@ -132,7 +133,7 @@ notify::DeliveryResult DeliveryWorker::send_test(const std::string& name) {
   notify::Notification test;
   test.event_id = fmt::format("test-{}", seconds);
   test.type = "notify_test";
-  test.title = "trialwatch test notification";
+  test.title = fmt::format("trialwatch test: notifications from {} work", core::for_log_line(name));  // a header
   test.summary = fmt::format("This is a test from trialwatch: channel '{}' works.", name);
   test.study_url = "https://clinicaltrials.gov/";
   test.event_json =

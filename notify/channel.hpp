@@ -18,6 +18,10 @@ struct Notification {
   std::string event_json;
 };
 
+// Return the one-line title of `n`: "NCT06613490: results_posted", or its own title when it is about no study (a
+// test notification).
+inline std::string headline(const Notification& n) { return n.nct_id.empty() ? n.title : n.nct_id + ": " + n.type; }
+
 // How one try went.
 struct DeliveryResult {
   bool delivered = false;

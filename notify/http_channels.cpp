@@ -77,11 +77,10 @@ NtfyChannel::NtfyChannel(fetch::HttpClient& http, std::string topic_url, std::op
     : m_http(http), m_url(std::move(topic_url)), m_token(std::move(token)) {}
 
 DeliveryResult NtfyChannel::deliver(const Notification& n) {
-  fetch::HttpPost post{
-      m_url,
-      {"Title: " + n.nct_id + ": " + n.type, std::string("Priority: ") + (is_results(n.type) ? "high" : "default"),
-       "Tags: " + n.type, "Click: " + n.study_url, "Content-Type: text/plain; charset=utf-8"},
-      n.summary + (n.title.empty() ? "" : "\n" + n.title)};
+  fetch::HttpPost post{m_url,
+                       {"Title: " + headline(n), std::string("Priority: ") + (is_results(n.type) ? "high" : "default"),
+                        "Tags: " + n.type, "Click: " + n.study_url, "Content-Type: text/plain; charset=utf-8"},
+                       n.summary + (n.title.empty() ? "" : "\n" + n.title)};
   if (m_token) post.headers.push_back("Authorization: Bearer " + *m_token);
   return result_of(m_http.post(post), m_url);
 }
@@ -92,8 +91,10 @@ SlackChannel::SlackChannel(fetch::HttpClient& http, std::string webhook_url)
 DeliveryResult SlackChannel::deliver(const Notification& n) {
   // Registry text escaped for mrkdwn (no link, mention or <!channel> can be formed) and cut on a character
   // boundary; the summary and the link label share Slack's 3,000 characters, the link itself is never cut.
-  const std::string text = fmt::format("*{}* {}: {}\n<{}|{}>", n.nct_id, n.type, core::for_slack(n.summary, 2000),
-                                       n.study_url, n.title.empty() ? n.nct_id : core::for_slack(n.title, 800));
+  const std::string lead = n.nct_id.empty() ? "*" + core::for_slack(n.title, 800) + "*"  // a test: no study
+                                            : fmt::format("*{}* {}", n.nct_id, n.type);
+  const std::string text = fmt::format("{}: {}\n<{}|{}>", lead, core::for_slack(n.summary, 2000), n.study_url,
+                                       n.title.empty() ? n.nct_id : core::for_slack(n.title, 800));
   return result_of(m_http.post(fetch::HttpPost{
                        m_url, {"Content-Type: application/json"}, "{\"text\":" + core::json_quote(text) + "}"}),
                    m_url);

@@ -53,7 +53,9 @@ std::string email_message(const Notification& n, const std::string& from, const 
                           const std::string& date) {
   const std::string recipients = core::join(to, ", ");
   std::string subject = fmt::format("{} {}", n.nct_id, n.type == "results_posted" ? "results posted" : n.type);
-  if (!n.title.empty())
+  if (n.nct_id.empty())
+    subject = n.title;  // a test: no study
+  else if (!n.title.empty())
     subject += ": " + (n.title.size() > 120 ? std::string(core::cut_utf8(n.title, 117)) + "..." : n.title);
   // Registry text in the body is one line each, so it can neither end the headers nor forge a line of them.
   std::string body = core::for_log_line(n.summary) + "\r\n\r\n";

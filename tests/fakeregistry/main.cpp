@@ -49,6 +49,9 @@ int main(int argc, char** argv) {
     sigwait(&signals, &received);
     registry.stop();
     return 0;
+  } catch (const fr::PortInUse& e) {
+    std::fprintf(stderr, "trialwatch-fake-registry: %s (--port 0 picks a free one)\n", e.what());
+    return 69;  // EX_UNAVAILABLE
   } catch (const std::exception& e) {
     std::fprintf(stderr, "trialwatch-fake-registry: %s\n", e.what());
     return 66;

@@ -3,6 +3,7 @@
 
 #include "core/json_text.hpp"
 #include "tests/fakeregistry/api.hpp"
+#include "tests/support/ports.hpp"
 
 #include <fmt/format.h>
 #include <httplib.h>
@@ -16,11 +17,18 @@
 #include <regex>
 #include <sstream>
 #include <stdexcept>
+#include <sys/socket.h>
 #include <thread>
 
 namespace trialwatch::fakeregistry {
 
 namespace {
+
+// Allow rebinding a port whose last connections linger in TIME_WAIT, but not one a live socket listens on.
+void reuse_address_only(int socket) {
+  const int yes = 1;
+  setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+}
 
 struct ArmedFault {
   Fault fault;
@@ -307,7 +315,10 @@ FakeRegistry::~FakeRegistry() { stop(); }
 
 int FakeRegistry::start(int port) {
   State& s = *m_state;
+  // cpp-httplib's default sets SO_REUSEPORT, which lets a second server bind a port in use and share its connections.
+  s.server.set_socket_options(reuse_address_only);
   s.port = port == 0 ? s.server.bind_to_any_port("127.0.0.1") : (s.server.bind_to_port("127.0.0.1", port) ? port : -1);
+  if (s.port <= 0 && port != 0 && testing::accepting(port)) throw PortInUse(fmt::format("port {} is in use", port));
   if (s.port <= 0) throw std::runtime_error(fmt::format("the fake registry cannot listen on 127.0.0.1:{}", port));
   s.thread = std::thread([&s] { s.server.listen_after_bind(); });
   // cpp-httplib ignores stop() until its accept loop runs, so wait for it: a stop() right after start() must work.

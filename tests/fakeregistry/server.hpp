@@ -7,10 +7,16 @@
 
 #include <functional>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 namespace trialwatch::fakeregistry {
+
+// Thrown by FakeRegistry::start when another program already listens on the port asked for.
+struct PortInUse : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
 
 // One request the fake registry received, for tests that assert what a client asked and how often.
 struct LoggedRequest {
@@ -37,6 +43,7 @@ class FakeRegistry {
   FakeRegistry& operator=(const FakeRegistry&) = delete;
 
   // Start listening on 127.0.0.1:`port` (0 picks a free port) in a background thread; return the bound port.
+  // Throws PortInUse when something already listens there (no port sharing: a second registry must not answer).
   int start(int port = 0);
   // Stop listening and wait for the server thread.
   void stop();

@@ -342,3 +342,14 @@ TEST_CASE("the request log records method, path, query and status in order", "[f
   f.registry.clear_requests();
   CHECK(f.registry.requests().empty());
 }
+
+TEST_CASE("a second registry refuses a port the first listens on, and every request reaches the first",
+          "[fakeregistry][server]") {
+  RegistryFixture f;
+  fr::FakeRegistry second(RegistryFixture::base_scenario(), RegistryFixture::metadata().first,
+                          RegistryFixture::metadata().second);
+  CHECK_THROWS_AS(second.start(f.port), fr::PortInUse);
+  CHECK_THROWS_WITH(second.start(f.port), "port " + std::to_string(f.port) + " is in use");
+  for (int i = 0; i < 10; ++i) REQUIRE(f.get("/api/v2/version"));
+  CHECK(f.registry.requests().size() == 10);
+}

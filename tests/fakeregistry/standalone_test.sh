@@ -38,3 +38,12 @@ expect "fault cleared after one" "$(curl -s -o /dev/null -w '%{http_code}' "$bas
 logged=$(curl -s "$base/_control/requests" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
 # one readiness probe + nine API calls above; control calls are not logged
 expect "request log" "$logged" "10"
+# A second registry on the same port must refuse at once, not share the port and answer every other request.
+start=$SECONDS
+second_rc=0
+second_err=$(timeout 10 "$binary" --data "$data/ctgov" --port "$port" 2>&1 > /dev/null) || second_rc=$?
+expect "second registry on a taken port: exit status" "$second_rc" "69"
+expect "second registry on a taken port: message" "$second_err" \
+  "trialwatch-fake-registry: port $port is in use (--port 0 picks a free one)"
+[ $((SECONDS - start)) -lt 5 ] || fail "the second registry took $((SECONDS - start)) s to refuse"
+echo "ok: refused fast"

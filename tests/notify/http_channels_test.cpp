@@ -21,34 +21,7 @@ using namespace trialwatch;
 
 namespace {
 
-// A loopback HTTP server that records every POST and answers with the next scripted status (then 200).
-class Receiver {
- public:
-  Receiver() {
-    m_server.routes().Post(R"(/.*)", [this](const httplib::Request& request, httplib::Response& response) {
-      const std::lock_guard lock(m_mutex);
-      m_requests.push_back(request);
-      const int status = m_statuses.empty() ? 200 : m_statuses.front();
-      if (!m_statuses.empty()) m_statuses.erase(m_statuses.begin());
-      response.status = status;
-      if (status == 429) response.set_header("Retry-After", "120");
-      response.set_content("ok", "text/plain");
-    });
-    m_server.start();
-  }
-  std::string url(const std::string& path) const { return m_server.url(path); }
-  void answer(std::vector<int> statuses) { m_statuses = std::move(statuses); }
-  std::vector<httplib::Request> requests() {
-    const std::lock_guard lock(m_mutex);
-    return m_requests;
-  }
-
- private:
-  std::mutex m_mutex;
-  std::vector<httplib::Request> m_requests;
-  std::vector<int> m_statuses;
-  testing::LoopbackServer m_server;  // last: stopped (joined) before the state its handler uses is destroyed
-};
+using Receiver = testing::PostRecorder;
 
 notify::Notification results_posted() {
   return notify::Notification{"4812bdb6a9a5581d1f0e1bb6de59c2ec",

@@ -6,9 +6,11 @@
 #include <httplib.h>
 
 #include <chrono>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace trialwatch::testing {
 
@@ -47,6 +49,42 @@ class LoopbackServer {
   httplib::Server m_server;
   int m_port = 0;
   std::thread m_thread;
+};
+
+// A loopback HTTP receiver (webhook, ntfy, Slack) that records every POST and answers with the next scripted
+// status (then 200); a 429 carries Retry-After: 120.
+class PostRecorder {
+ public:
+  PostRecorder() {
+    m_server.routes().Post(R"(/.*)", [this](const httplib::Request& request, httplib::Response& response) {
+      const std::lock_guard lock(m_mutex);
+      m_requests.push_back(request);
+      const int status = m_statuses.empty() ? 200 : m_statuses.front();
+      if (!m_statuses.empty()) m_statuses.erase(m_statuses.begin());
+      response.status = status;
+      if (status == 429) response.set_header("Retry-After", "120");
+      response.set_content("ok", "text/plain");
+    });
+    m_server.start();
+  }
+  // The URL of `path` on this receiver.
+  std::string url(const std::string& path) const { return m_server.url(path); }
+  // Answer the next requests with `statuses`, in order.
+  void answer(std::vector<int> statuses) {
+    const std::lock_guard lock(m_mutex);
+    m_statuses = std::move(statuses);
+  }
+  // Return the requests received so far.
+  std::vector<httplib::Request> requests() {
+    const std::lock_guard lock(m_mutex);
+    return m_requests;
+  }
+
+ private:
+  std::mutex m_mutex;
+  std::vector<httplib::Request> m_requests;
+  std::vector<int> m_statuses;
+  LoopbackServer m_server;  // last: stopped (joined) before the state its handler uses is destroyed
 };
 
 }  // namespace trialwatch::testing
