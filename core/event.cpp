@@ -22,10 +22,12 @@ constexpr std::array<std::pair<EventType, std::string_view>, 21> k_event_names{{
     {EventType::related_found, "related_found"},
 }};
 
-constexpr std::array<std::pair<Provenance, std::string_view>, 3> k_provenance_names{{
+constexpr std::array<std::pair<Provenance, std::string_view>, 5> k_provenance_names{{
     {Provenance::sponsor_update, "sponsor_update"},
     {Provenance::registry_reprocessing, "registry_reprocessing"},
     {Provenance::tracking, "tracking"},
+    {Provenance::registry_history, "registry_history"},
+    {Provenance::deadline, "deadline"},
 }};
 
 template <typename Enum, std::size_t N>

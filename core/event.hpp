@@ -33,7 +33,13 @@ enum class EventType {
 };
 
 // Where a change came from (`provenance` in docs/events.md).
-enum class Provenance { sponsor_update, registry_reprocessing, tracking };
+enum class Provenance {
+  sponsor_update,         // lastUpdatePostDate advanced
+  registry_reprocessing,  // the registry changed the record without a sponsor update
+  tracking,               // about the watch list itself
+  registry_history,       // derived from the registry's past versions (backfill); never notifies
+  deadline,               // caused by the calendar (results due)
+};
 
 // Return the contract name of `type`, e.g. "results_posted".
 std::string_view event_type_name(EventType type) noexcept;

@@ -30,7 +30,7 @@ constexpr const char* k_last_quick_check_key = "last_quick_check";
 constexpr auto k_quick_check_interval = std::chrono::hours(24);
 
 // The ordered schema migrations: entry i takes user_version i to i + 1. Append only; never edit a released entry.
-constexpr std::array<const char*, 7> k_migrations = {
+constexpr std::array<const char*, 8> k_migrations = {
     // 1: the key/value table for store-wide facts (completed dataTimestamp, last reconcile).
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;",
     // 2: the sync engine's history: watch list, study watermarks, versions, field changes, events, runs.
@@ -168,6 +168,35 @@ CREATE TABLE dictionaries (
   trained_at TEXT NOT NULL,
   documents INTEGER NOT NULL,
   content BLOB NOT NULL
+) STRICT;
+)sql",
+    // 8: the registry's own history: past versions (a delta against the version before, `base`, or standalone),
+    // the backfill queue with its progress, and the two fields of events derived from past versions.
+    R"sql(
+ALTER TABLE events ADD COLUMN registry_version INTEGER;
+ALTER TABLE events ADD COLUMN posted_date TEXT;
+CREATE TABLE past_versions (
+  nct_id TEXT NOT NULL,
+  registry_version INTEGER NOT NULL CHECK (registry_version >= 0),
+  posted_date TEXT NOT NULL,
+  overall_status TEXT,
+  fetched_at TEXT NOT NULL,
+  hash TEXT,
+  raw_size INTEGER,
+  base INTEGER,
+  document BLOB,
+  PRIMARY KEY (nct_id, registry_version)
+) STRICT;
+CREATE TABLE backfills (
+  nct_id TEXT PRIMARY KEY,
+  mode TEXT NOT NULL CHECK (mode IN ('status', 'full')),
+  queued_at TEXT NOT NULL,
+  known INTEGER,
+  fetched INTEGER NOT NULL DEFAULT 0,
+  done_at TEXT,
+  failures INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at TEXT NOT NULL,
+  last_error TEXT
 ) STRICT;
 )sql",
 };

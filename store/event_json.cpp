@@ -42,6 +42,10 @@ std::string event_json(const StoredEvent& event) {
   json_member(out, "new", event.new_json);
   text_member(out, "summary", event.summary);
   text_member(out, "source", event.source);
+  if (event.registry_version) {
+    json_member(out, "registry_version", std::to_string(*event.registry_version));
+    text_member(out, "posted_date", event.posted_date);
+  }
   out.push_back('}');
   return out;
 }

@@ -15,10 +15,12 @@ std::string source_of(Database& db, const std::string& nct_id) {
 int insert_events(Database& db, const std::string& nct_id, const std::string& source,
                   const std::vector<core::ChangeEvent>& events, const std::vector<std::string>& ids,
                   const std::vector<std::vector<std::string>>& channels, const std::string& detected_at,
-                  const std::string& data_timestamp, std::optional<int> version) {
+                  const std::string& data_timestamp, std::optional<int> version,
+                  const std::optional<RegistryOrigin>& origin) {
   auto insert = statement(db,
                           "INSERT OR IGNORE INTO events(id, nct_id, type, detected_at, data_timestamp, version, "
-                          "provenance, path, old, new, summary, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                          "provenance, path, old, new, summary, source, registry_version, posted_date) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   int stored = 0;
   for (std::size_t i = 0; i < events.size(); ++i) {
     const auto& event = events[i];
@@ -36,6 +38,10 @@ int insert_events(Database& db, const std::string& nct_id, const std::string& so
     bind_optional(*insert, 10, event.new_json);
     insert->bind(11, event.summary);
     insert->bind(12, source);
+    if (origin) {
+      insert->bind(13, origin->registry_version);
+      insert->bind(14, origin->posted_date);
+    }
     const int inserted = insert->exec();
     stored += inserted;
     if (inserted == 0 || i >= channels.size()) continue;

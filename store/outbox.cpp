@@ -11,15 +11,16 @@ std::vector<PendingDelivery> Outbox::due(core::Clock::TimePoint now, int limit) 
     auto query = detail::statement(
         m_db,
         "SELECT e.id, e.nct_id, e.type, e.detected_at, e.data_timestamp, e.version, e.provenance, e.path, e.old, "
-        "e.new, e.summary, e.source, d.channel, d.attempts, d.created_at FROM deliveries d JOIN events e ON "
+        "e.new, e.summary, e.source, e.registry_version, e.posted_date, d.channel, d.attempts, d.created_at FROM "
+        "deliveries d JOIN events e ON "
         "e.id = d.event_id WHERE d.state = 'pending' AND d.next_attempt_at <= ? "
         "ORDER BY d.created_at, e.rowid LIMIT ?");
     query->bind(1, core::format_rfc3339(now));
     query->bind(2, limit);
     std::vector<PendingDelivery> pending;
     while (query->executeStep())
-      pending.push_back(PendingDelivery{detail::read_event(*query), query->getColumn(12).getString(),
-                                        query->getColumn(13).getInt(), query->getColumn(14).getString()});
+      pending.push_back(PendingDelivery{detail::read_event(*query), query->getColumn(14).getString(),
+                                        query->getColumn(15).getInt(), query->getColumn(16).getString()});
     return pending;
   });
 }

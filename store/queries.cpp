@@ -75,10 +75,11 @@ std::vector<ListedStudy> Queries::list(bool include_inactive) const {
         "s.last_update_post_date, s.state, (SELECT count(*) FROM versions v WHERE v.nct_id = w.nct_id) "
         "FROM watchlist w LEFT JOIN studies s ON s.nct_id = w.nct_id WHERE w.active = 1 OR ?1 ORDER BY w.nct_id");
     query->bind(1, include_inactive ? 1 : 0);
-    auto last = detail::statement(m_db,
-                                  "SELECT id, nct_id, type, detected_at, data_timestamp, version, provenance, path, "
-                                  "old, new, summary, source FROM events WHERE nct_id = ? "
-                                  "ORDER BY detected_at DESC, rowid DESC LIMIT 1");
+    auto last =
+        detail::statement(m_db,
+                          "SELECT id, nct_id, type, detected_at, data_timestamp, version, provenance, path, "
+                          "old, new, summary, source, registry_version, posted_date FROM events WHERE nct_id = ? "
+                          "ORDER BY detected_at DESC, rowid DESC LIMIT 1");
     std::vector<ListedStudy> studies;
     while (query->executeStep()) {
       auto id = core::NctId::parse(query->getColumn(0).getString());
@@ -115,16 +116,18 @@ void Queries::each_event(const EventQuery& filter, const std::function<void(cons
     // Fixed statements, so each uses its index: (nct_id, detected_at) for one study, detected_at otherwise. A brief
     // read selects NULL for the columns a table does not show, so SQLite does not decode them.
     static constexpr const char* k_statements[2][2] = {
-        {"SELECT id, nct_id, type, detected_at, data_timestamp, version, provenance, path, old, new, summary, source "
+        {"SELECT id, nct_id, type, detected_at, data_timestamp, version, provenance, path, old, new, summary, source, "
+         "registry_version, posted_date "
          "FROM events WHERE detected_at >= ?1 AND (?2 = '' OR instr(?2, ',' || type || ',') > 0) "
          "ORDER BY detected_at DESC, rowid DESC LIMIT ?3",
-         "SELECT id, nct_id, type, detected_at, data_timestamp, version, provenance, path, old, new, summary, source "
+         "SELECT id, nct_id, type, detected_at, data_timestamp, version, provenance, path, old, new, summary, source, "
+         "registry_version, posted_date "
          "FROM events WHERE nct_id = ?4 AND detected_at >= ?1 AND (?2 = '' OR instr(?2, ',' || type || ',') > 0) "
          "ORDER BY detected_at DESC, rowid DESC LIMIT ?3"},
-        {"SELECT NULL, nct_id, type, detected_at, NULL, NULL, NULL, NULL, old, new, summary, NULL "
+        {"SELECT NULL, nct_id, type, detected_at, NULL, NULL, NULL, NULL, old, new, summary, NULL, NULL, NULL "
          "FROM events WHERE detected_at >= ?1 AND (?2 = '' OR instr(?2, ',' || type || ',') > 0) "
          "ORDER BY detected_at DESC, rowid DESC LIMIT ?3",
-         "SELECT NULL, nct_id, type, detected_at, NULL, NULL, NULL, NULL, old, new, summary, NULL "
+         "SELECT NULL, nct_id, type, detected_at, NULL, NULL, NULL, NULL, old, new, summary, NULL, NULL, NULL "
          "FROM events WHERE nct_id = ?4 AND detected_at >= ?1 AND (?2 = '' OR instr(?2, ',' || type || ',') > 0) "
          "ORDER BY detected_at DESC, rowid DESC LIMIT ?3"}};
     auto query = detail::statement(m_db, k_statements[filter.brief ? 1 : 0][filter.nct_id ? 1 : 0]);

@@ -22,6 +22,8 @@ struct StoredEvent {
   std::string new_json;
   std::string summary;
   std::string source;
+  std::optional<int> registry_version;  // provenance registry_history: the registry's own version number
+  std::string posted_date;              // provenance registry_history: the day that version was posted
 };
 
 }  // namespace trialwatch::store

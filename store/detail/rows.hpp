@@ -62,7 +62,8 @@ inline std::size_t count_rows(const Database& db, std::string_view count_sql) {
 }
 
 // Read an event row selected as: id, nct_id, type, detected_at, data_timestamp, version, provenance, path, old, new,
-// summary, source, into `event`, reusing its strings' buffers (a reader of many rows allocates nothing per row).
+// summary, source, registry_version, posted_date, into `event`, reusing its strings' buffers (a reader of many rows
+// allocates nothing per row).
 inline void read_event_into(SQLite::Statement& query, StoredEvent& event) {
   assign_text(event.id, query.getColumn(0));
   assign_text(event.nct_id, query.getColumn(1));
@@ -76,6 +77,9 @@ inline void read_event_into(SQLite::Statement& query, StoredEvent& event) {
   assign_text(event.new_json, query.getColumn(9));
   assign_text(event.summary, query.getColumn(10));
   assign_text(event.source, query.getColumn(11));
+  event.registry_version =
+      query.getColumn(12).isNull() ? std::nullopt : std::optional<int>(query.getColumn(12).getInt());
+  assign_text(event.posted_date, query.getColumn(13));
 }
 
 // Read an event row selected as read_event_into() says.
