@@ -98,7 +98,7 @@ int main(int argc, char** argv) {
   std::mt19937_64 engine{std::random_device{}()};
   std::uniform_real_distribution<double> uniform(0.0, 1.0);
   daemon::CycleClient client(
-      http, config.api, clock, [&] { return uniform(engine); }, nullptr);
+      http, config, clock, [&] { return uniform(engine); }, nullptr);
 
   store::RunRecord record;
   const auto started = clock.now();

@@ -9,6 +9,7 @@
 #include "core/safe_text.hpp"
 #include "core/strings.hpp"
 #include "store/queries.hpp"
+#include "store/registry_history.hpp"
 
 #include <fmt/format.h>
 
@@ -35,6 +36,11 @@ std::string run_json(const std::optional<store::RunRecord>& run) {
 
 std::string optional_json(const std::optional<std::string>& text) { return text ? core::json_quote(*text) : "null"; }
 
+std::string backfill_json(const store::BackfillProgress& p) {
+  return fmt::format(R"({{"waiting":{},"known":{},"fetched":{},"failing":{},"last_error":{}}})", p.waiting, p.known,
+                     p.fetched, p.failing, p.last_error.empty() ? "null" : core::json_quote(p.last_error));
+}
+
 std::string strings_json(const std::vector<std::string>& texts) {
   return "[" + core::join(texts, ",", [](const std::string& text) { return core::json_quote(text); }) + "]";
 }
@@ -56,12 +62,13 @@ int status(const Context& context, Format format) {
   auto db = context.open_for_reading();
   const auto s = store::Queries(db).status();
   const auto verdict = judge_health(s, context.now());
+  const auto backfill = store::RegistryHistory(db).progress();
   if (format != Format::human) {
     std::printf(R"({"database":%s,"health":"%s","health_sentence":%s,"data_timestamp":%s,"last_reconcile":%s,)"
                 R"("next_check_at":%s,"check_interval_seconds":%s,"last_run":%s,"last_successful_run":%s,)"
                 R"("tracked":%d,"studies_with_versions":%d,"not_found":%s,"versions":%lld,"events":%lld,)"
                 R"("database_bytes":%lld,"notifications":{"pending":%lld,"delivered":%lld,"dead":%lld},)"
-                R"("searches":%s})"
+                R"("searches":%s,"backfill":%s})"
                 "\n",
                 core::json_quote(context.database_path().string()).c_str(), health_name(verdict.health).data(),
                 verdict.sentence.empty() ? "null" : core::json_quote(verdict.sentence).c_str(),
@@ -72,7 +79,7 @@ int status(const Context& context, Format format) {
                 strings_json(s.not_found).c_str(), static_cast<long long>(s.versions), static_cast<long long>(s.events),
                 static_cast<long long>(s.database_bytes), static_cast<long long>(s.notifications.pending),
                 static_cast<long long>(s.notifications.delivered), static_cast<long long>(s.notifications.dead),
-                searches_json(s.searches).c_str());
+                searches_json(s.searches).c_str(), backfill_json(backfill).c_str());
     return exit_code_of(verdict.health);
   }
   const auto when = [&](const std::string& at) { return dated(at, context.now()); };
@@ -95,6 +102,13 @@ int status(const Context& context, Format format) {
                         ? fmt::format("{} tracked, last run {}", counted(search.tracked, "study", "studies"),
                                       search.completed_at.empty() ? "never" : when(search.completed_at))
                         : fmt::format("{} (fix it in the configuration)", search.last_error)});
+  if (backfill.waiting > 0 || backfill.known > 0)
+    rows.push_back(
+        {"backfill",
+         fmt::format("{} waiting, {} of {} past versions fetched{}", counted(backfill.waiting, "study", "studies"),
+                     backfill.fetched, backfill.known,
+                     backfill.failing > 0 ? fmt::format("; {} failing: {}", backfill.failing, backfill.last_error)
+                                          : std::string())});
   if (s.last_run) {
     const auto& run = *s.last_run;
     rows.push_back(

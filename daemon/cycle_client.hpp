@@ -20,13 +20,14 @@ namespace trialwatch::daemon {
 // cycle, because its request counters and retry budget belong to one cycle.
 class CycleClient {
  public:
-  // Talk through `http` as `api` says; waits end early when `stop` becomes true and call `on_wait_slice` (may be
-  // empty) every 50 ms; `random` gives backoff jitter in [0, 1). All references must outlive the client.
-  CycleClient(fetch::HttpClient& http, const core::ApiConfig& api, const core::Clock& clock,
+  // Talk through `http` as `config` says ([api], and [history] for its base URL); waits end early when `stop` becomes
+  // true and call `on_wait_slice` (may be empty) every 50 ms; `random` gives backoff jitter in [0, 1). All references
+  // must outlive the client.
+  CycleClient(fetch::HttpClient& http, const core::Config& config, const core::Clock& clock,
               std::function<double()> random, const std::atomic<bool>* stop, std::function<void()> on_wait_slice = {})
       : m_sleeper(stop, std::move(on_wait_slice)),
-        m_limiter(clock, api.requests_per_second, 5.0),
-        m_registry(http, m_limiter, m_sleeper, std::move(random), options_of(api)) {}
+        m_limiter(clock, config.api.requests_per_second, 5.0),
+        m_registry(http, m_limiter, m_sleeper, std::move(random), options_of(config)) {}
   CycleClient(const CycleClient&) = delete;
   CycleClient& operator=(const CycleClient&) = delete;
 
@@ -34,10 +35,11 @@ class CycleClient {
   fetch::RegistryClient& registry() noexcept { return m_registry; }
 
  private:
-  static fetch::RegistryClientOptions options_of(const core::ApiConfig& api) {
+  static fetch::RegistryClientOptions options_of(const core::Config& config) {
     fetch::RegistryClientOptions options;
-    options.base_url = api.base_url;
-    options.retry.max_attempts = api.max_attempts;
+    options.base_url = config.api.base_url;
+    options.history_base_url = core::history_base_url(config);
+    options.retry.max_attempts = config.api.max_attempts;
     return options;
   }
 

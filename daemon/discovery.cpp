@@ -335,9 +335,20 @@ void Discovery::publish(const store::FoundStudy& found, const std::string& sourc
   m_logger.log(core::LogLevel::info, "{} {}: {}", found.id.str(), core::event_type_name(found.event.type),
                found.event.summary);
   if (!m_publish) return;
-  m_publish(store::StoredEvent{found.event_id, found.id.str(), found.event.type, core::format_rfc3339(m_clock.now()),
-                               std::string(data_timestamp), std::nullopt, found.event.provenance, found.event.path,
-                               found.event.old_json, found.event.new_json, found.event.summary, source});
+  m_publish(store::StoredEvent{found.event_id,
+                               found.id.str(),
+                               found.event.type,
+                               core::format_rfc3339(m_clock.now()),
+                               std::string(data_timestamp),
+                               std::nullopt,
+                               found.event.provenance,
+                               found.event.path,
+                               found.event.old_json,
+                               found.event.new_json,
+                               found.event.summary,
+                               source,
+                               std::nullopt,
+                               {}});
 }
 
 }  // namespace trialwatch::daemon

@@ -20,6 +20,7 @@
 #include "store/database.hpp"
 #include "store/discoveries.hpp"
 #include "store/outbox.hpp"
+#include "store/registry_history.hpp"
 #include "store/runs.hpp"
 #include "store/versions.hpp"
 #include "store/watch_list.hpp"
@@ -87,10 +88,11 @@ core::Config effective_configuration(const Flags& flags) {
     config.api.base_url = flags.api_base;
     while (!config.api.base_url.empty() && config.api.base_url.back() == '/') config.api.base_url.pop_back();
   }
-  if (config.api.base_url.rfind("http://", 0) == 0 && !fetch::is_loopback_url(config.api.base_url))
-    throw core::ConfigError(
-        fmt::format("api.base_url {}: plain http is allowed only for loopback test servers; use https",
-                    fetch::redact_url(config.api.base_url)));
+  for (const auto& [key, url] : {std::pair<std::string, std::string>{"api.base_url", config.api.base_url},
+                                 {"history.base_url", core::history_base_url(config)}})
+    if (url.rfind("http://", 0) == 0 && !fetch::is_loopback_url(url))
+      throw core::ConfigError(fmt::format("{} {}: plain http is allowed only for loopback test servers; use https", key,
+                                          fetch::redact_url(url)));
   if (!flags.log_level.empty()) config.log.level = flags.log_level;
   return config;
 }
@@ -111,6 +113,7 @@ int run(const Flags& flags, core::Logger& logger, daemon::SignalWatcher& signals
   store::Runs runs(database);
   store::Outbox outbox(database);
   store::Discoveries discoveries(database);
+  store::RegistryHistory history(database);
   const core::SystemClock clock;
 
   const fetch::CurlGlobal curl;
@@ -135,6 +138,7 @@ int run(const Flags& flags, core::Logger& logger, daemon::SignalWatcher& signals
                              runs,
                              outbox,
                              discoveries,
+                             history,
                              http,
                              curl_options,
                              clock,

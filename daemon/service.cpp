@@ -2,6 +2,7 @@
 #include "daemon/service.hpp"
 
 #include "core/exit_code.hpp"
+#include "daemon/backfill.hpp"
 #include "daemon/cycle_client.hpp"
 #include "daemon/event_log.hpp"
 #include "daemon/journal.hpp"
@@ -85,7 +86,7 @@ void Service::publish(const store::StoredEvent& event) {
 }
 
 Service::CycleResult Service::cycle() {
-  CycleClient client(m_parts.http, m_config.api, m_parts.clock, m_parts.unit_random, &m_parts.signals.stop_flag(),
+  CycleClient client(m_parts.http, m_config, m_parts.clock, m_parts.unit_random, &m_parts.signals.stop_flag(),
                      [this] { m_parts.notifier.keep_alive(); });
   CycleOptions options;
   options.full_reconcile = m_config.sync.full_reconcile;
@@ -101,7 +102,12 @@ Service::CycleResult Service::cycle() {
   m_parts.notifier.status(fmt::format("Syncing {} tracked studies", m_parts.watch_list.entries().size()));
   const CycleStore store{m_parts.watch_list, m_parts.versions, m_parts.runs, m_parts.discoveries};
   const auto report = SyncCycle(client.registry(), store, m_parts.clock, m_parts.logger, options).run();
-  if (report.outcome != CycleOutcome::failed) m_force_reconcile = false;
+  if (report.outcome != CycleOutcome::failed) {
+    m_force_reconcile = false;
+    // The registry's past, after the sync's own work and within its budget; its failures never fail the cycle.
+    Backfill(client.registry(), m_parts.history, m_parts.watch_list, m_parts.clock, m_parts.logger, m_config.history)
+        .run(report.run.data_timestamp);
+  }
   m_waiting = m_parts.watch_list.tracked_without_version();
   m_delivery.run();  // what this cycle found, and retries that came due
   return CycleResult{report.outcome, report.run.error, report.skipped.size()};

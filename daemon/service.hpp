@@ -10,6 +10,7 @@
 #include "fetch/http_client.hpp"
 #include "store/discoveries.hpp"
 #include "store/outbox.hpp"
+#include "store/registry_history.hpp"
 #include "store/runs.hpp"
 #include "store/stored_event.hpp"
 #include "store/versions.hpp"
@@ -29,6 +30,7 @@ struct ServiceParts {
   store::Runs& runs;                // the same database's sync runs and watermarks
   store::Outbox& outbox;            // the same database's notification outbox
   store::Discoveries& discoveries;  // the same database's saved-search and related-trial state
+  store::RegistryHistory& history;  // the same database's backfill queue and past versions
   fetch::HttpClient& http;          // the registry's; its transfers abort when signals.stop_flag() is set
   fetch::CurlOptions notify_http;   // for notification channels' own clients (user agent, the stop flag)
   const core::Clock& clock;

@@ -383,9 +383,20 @@ class CycleRun {
     m_logger.log(core::LogLevel::info, "{} {}{}: {}", id.str(), core::event_type_name(event.type),
                  version ? fmt::format(" (version {})", *version) : std::string(), event.summary);
     if (!m_options.on_event) return;
-    m_options.on_event(store::StoredEvent{event_id, id.str(), event.type, core::format_rfc3339(at), m_data_timestamp,
-                                          version, event.provenance, event.path, event.old_json, event.new_json,
-                                          event.summary, source_of(id)});
+    m_options.on_event(store::StoredEvent{event_id,
+                                          id.str(),
+                                          event.type,
+                                          core::format_rfc3339(at),
+                                          m_data_timestamp,
+                                          version,
+                                          event.provenance,
+                                          event.path,
+                                          event.old_json,
+                                          event.new_json,
+                                          event.summary,
+                                          source_of(id),
+                                          std::nullopt,
+                                          {}});
   }
 
   // Record a study's new state with its one event, and publish the event if it was new.

@@ -58,7 +58,12 @@ RegistryClient::RegistryClient(HttpClient& http, RateLimiter& limiter, Sleeper& 
       m_options(std::move(options)) {}
 
 core::Result<HttpResponse> RegistryClient::get(const std::string& path, const QueryParams& params) {
-  std::string url = m_options.base_url + path;
+  return request(m_options.base_url, path, params, Refusal::blocked);
+}
+
+core::Result<HttpResponse> RegistryClient::request(const std::string& base, const std::string& path,
+                                                   const QueryParams& params, Refusal refusal) {
+  std::string url = base + path;
   for (std::size_t i = 0; i < params.size(); ++i)
     url += fmt::format("{}{}={}", i == 0 ? '?' : '&', params[i].first, url_encode(params[i].second));
   for (int number = 1;; ++number) {
@@ -77,7 +82,8 @@ core::Result<HttpResponse> RegistryClient::get(const std::string& path, const Qu
       auto& response = std::get<HttpResponse>(outcome);
       m_stats.bytes += response.body.size();
       attempt.retry_after = response.retry_after;
-      attempt.outcome = HttpStatus{response.status};
+      // The website refuses with 403 at busy hours (docs/registry-api.md): a passing refusal, retried like a 429.
+      attempt.outcome = HttpStatus{refusal == Refusal::busy && response.status == 403 ? 429 : response.status};
       if (response.status >= 200 && response.status <= 299 && !is_json(response.content_type)) {
         // A 200 carrying HTML (a proxy or maintenance page) is a transient failure, never data.
         attempt.outcome = HttpStatus{502};
@@ -146,6 +152,28 @@ core::Result<StudyLookup> RegistryClient::study(const core::NctId& id) {
                                                        response->status, first_line(response->body))};
   }
   return lookup;
+}
+
+core::Result<std::string> RegistryClient::history_get(const std::string& path, const QueryParams& params,
+                                                      const std::string& what) {
+  TW_TRY(response, request(m_options.history_base_url, path, params, Refusal::busy));
+  if (response->status == 200) return std::move(response->body);
+  if (response->status == 404)
+    return Error{Error::Code::not_found, fmt::format("the registry's website has no {} (HTTP 404)", what)};
+  return Error{Error::Code::http_status, fmt::format("the registry's website answered {} with HTTP {}: {}", path,
+                                                     response->status, first_line(response->body))};
+}
+
+core::Result<std::string> RegistryClient::history_list(const core::NctId& id) {
+  return history_get("/studies/" + id.str(), {{"history", "true"}}, "history of " + id.str());
+}
+
+core::Result<std::string> RegistryClient::history_version(const core::NctId& id, int version) {
+  if (version < 0)
+    return Error{Error::Code::invalid_input,
+                 fmt::format("version {} of {} does not exist: versions count from 0", version, id.str())};
+  return history_get(fmt::format("/studies/{}/history/{}", id.str(), version), {},
+                     fmt::format("version {} of {}", version, id.str()));
 }
 
 core::Result<std::size_t> RegistryClient::list(const QueryParams& params, int page_size, const StudyVisitor& visit,

@@ -24,7 +24,7 @@ struct RegistryStats {
   int requests = 0;
   int retries = 0;
   std::uint64_t bytes = 0;
-  bool blocked = false;  // the registry answered 403
+  bool blocked = false;  // API v2 answered 403 (the website's busy-hours 403 on history requests does not count)
 };
 
 // GET /version.
@@ -72,13 +72,16 @@ struct ExpectedStudy {
 // Limits of one client.
 struct RegistryClientOptions {
   std::string base_url = "https://clinicaltrials.gov/api/v2";
+  // The website's internal API, for the registry's own version history ([history] base_url).
+  std::string history_base_url = "https://clinicaltrials.gov/api/int";
   RetryPolicy retry;
   std::size_t ids_per_batch = 500;  // filter.ids items per request (why 500: docs/registry-api.md)
   int retry_budget = 50;            // retries allowed per client (one sync cycle) before giving up
 };
 
 // The ClinicalTrials.gov API v2 protocol: version gate, single studies, paged lists and ID batches, with rate
-// limiting and retries. Returns raw study texts and never interprets study fields.
+// limiting and retries; and the website's version history endpoints through the same limiter, retries and counters.
+// Returns raw study texts and never interprets study fields.
 class RegistryClient {
  public:
   // Talk through `http`, pacing with `limiter`, waiting with `sleeper`; `random` returns numbers in [0, 1) for
@@ -113,11 +116,26 @@ class RegistryClient {
   core::Result<SkippedIds> documents(const std::vector<ExpectedStudy>& studies, std::size_t page_bytes,
                                      const StudyVisitor& visit);
 
+  // GET {history_base_url}/studies/{id}?history=true: the website's list of the study's past versions, as the raw
+  // body (never interpreted here). Error code not_found for a 404. A 403 is the website's busy-hours refusal and is
+  // retried like a 429 (it does not mark the client blocked).
+  core::Result<std::string> history_list(const core::NctId& id);
+
+  // GET {history_base_url}/studies/{id}/history/{version}: past version `version` (0-based) as the raw body, in the
+  // website's formatting. Errors as history_list(); a negative `version` is invalid_input.
+  core::Result<std::string> history_version(const core::NctId& id, int version);
+
   // Return the traffic counters so far.
   const RegistryStats& stats() const noexcept { return m_stats; }
 
  private:
+  // What a 403 means: API v2 refusing us (stop, back off for long) or the website busy (retry like a 429).
+  enum class Refusal { blocked, busy };
+
   core::Result<HttpResponse> get(const std::string& path, const QueryParams& params);
+  core::Result<HttpResponse> request(const std::string& base, const std::string& path, const QueryParams& params,
+                                     Refusal refusal);
+  core::Result<std::string> history_get(const std::string& path, const QueryParams& params, const std::string& what);
   core::Result<core::Ok> batch(std::vector<core::NctId> ids, const std::string& fields, int page_size,
                                const StudyVisitor& visit, SkippedIds& skipped);
 

@@ -50,6 +50,16 @@ void RegistryHistory::enqueue(const core::NctId& id, BackfillMode mode, core::Cl
   });
 }
 
+std::vector<core::NctId> RegistryHistory::queued() const {
+  return detail::reading(m_db, [&] {
+    auto query = detail::statement(m_db, "SELECT nct_id FROM backfills ORDER BY nct_id");
+    std::vector<core::NctId> ids;
+    while (query->executeStep())
+      if (auto id = core::NctId::parse(query->getColumn(0).getString())) ids.push_back(*id);
+    return ids;
+  });
+}
+
 std::vector<BackfillTask> RegistryHistory::due(core::Clock::TimePoint now, int limit) const {
   return detail::reading(m_db, [&] {
     auto query = detail::statement(m_db,

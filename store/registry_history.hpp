@@ -75,6 +75,8 @@ class RegistryHistory {
   // Queue `id` for backfill in `mode` at `now`, due at once. A full request reopens a study done in status mode;
   // a study queued or done in full mode stays as it is.
   void enqueue(const core::NctId& id, BackfillMode mode, core::Clock::TimePoint now);
+  // Return every study ever queued, in NCT order (finished or not).
+  std::vector<core::NctId> queued() const;
   // Return the unfinished backfills due at `now`, the longest waiting first, at most `limit`.
   std::vector<BackfillTask> due(core::Clock::TimePoint now, int limit) const;
 

@@ -124,12 +124,18 @@ void for_each_table(TableReader& root, std::string_view key, Each each) {
   }
 }
 
+// Read `key` as an http(s) URL without its trailing slashes.
+void read_base_url(TableReader& reader, const toml::table& table, std::string_view key, std::string& out) {
+  if (table.get(key) == nullptr) return;
+  reader.read(key, out);
+  if (out.rfind("https://", 0) != 0 && out.rfind("http://", 0) != 0)
+    reader.fail(table.get(key), fmt::format("{} must be an http:// or https:// URL", reader.qualified(key)));
+  while (!out.empty() && out.back() == '/') out.pop_back();
+}
+
 void read_api(const toml::table& table, const std::string& source, ApiConfig& api) {
   TableReader reader(table, source, "api");
-  reader.read("base_url", api.base_url);
-  if (api.base_url.rfind("https://", 0) != 0 && api.base_url.rfind("http://", 0) != 0)
-    reader.fail(table.get("base_url"), "api.base_url must be an http:// or https:// URL");
-  while (!api.base_url.empty() && api.base_url.back() == '/') api.base_url.pop_back();
+  read_base_url(reader, table, "base_url", api.base_url);
   reader.read("requests_per_second", api.requests_per_second, 0.01, 100.0);
   reader.read("max_attempts", api.max_attempts, 1, 10);
   reader.read_duration("connect_timeout", api.connect_timeout);  // durations are at least 1s
@@ -233,6 +239,29 @@ void read_related(const toml::table& table, const std::string& source, RelatedCo
   else
     reader.fail(table.get("mode"), "related.mode must be \"suggest\", \"track\" or \"off\"");
   reader.read("max_per_study", related.max_per_study, 1, 100);
+  reader.reject_unknown_keys();
+}
+
+// Read `key` as a backfill mode: "full", "status" or "off".
+void read_backfill(TableReader& reader, const toml::table& table, std::string_view key, HistoryConfig::Backfill& out) {
+  using Backfill = HistoryConfig::Backfill;
+  static const std::map<std::string, Backfill, std::less<>> modes{
+      {"full", Backfill::full}, {"status", Backfill::status}, {"off", Backfill::off}};
+  std::string name;
+  reader.read(key, name);
+  if (table.get(key) == nullptr) return;  // absent: the default stays
+  const auto mode = modes.find(name);
+  if (mode == modes.end())
+    reader.fail(table.get(key), fmt::format("{} must be \"full\", \"status\" or \"off\"", reader.qualified(key)));
+  out = mode->second;
+}
+
+void read_history(const toml::table& table, const std::string& source, HistoryConfig& history) {
+  TableReader reader(table, source, "history");
+  read_base_url(reader, table, "base_url", history.base_url);
+  read_backfill(reader, table, "backfill", history.backfill);
+  read_backfill(reader, table, "discovered", history.discovered);
+  reader.read("requests_per_cycle", history.requests_per_cycle, 1, 100000);
   reader.reject_unknown_keys();
 }
 
@@ -344,6 +373,16 @@ std::optional<std::chrono::seconds> parse_duration(std::string_view text) {
   return std::chrono::seconds(total);
 }
 
+std::string history_base_url(const Config& config) {
+  if (!config.history.base_url.empty()) return config.history.base_url;
+  constexpr std::string_view api_v2 = "/api/v2";
+  std::string_view api = config.api.base_url;
+  while (!api.empty() && api.back() == '/') api.remove_suffix(1);
+  if (api.size() >= api_v2.size() && api.substr(api.size() - api_v2.size()) == api_v2)
+    return std::string(api.substr(0, api.size() - api_v2.size())) + "/api/int";
+  return "https://clinicaltrials.gov/api/int";
+}
+
 Config parse_config(std::string_view text, const std::string& source) {
   toml::table root;
   try {
@@ -357,6 +396,7 @@ Config parse_config(std::string_view text, const std::string& source) {
   if (const auto* sync = sub_table(reader, root, "sync")) read_sync(*sync, source, config.sync);
   if (const auto* log = sub_table(reader, root, "log")) read_log(*log, source, config.log);
   if (const auto* related = sub_table(reader, root, "related")) read_related(*related, source, config.related);
+  if (const auto* history = sub_table(reader, root, "history")) read_history(*history, source, config.history);
   std::set<std::string> names;
   for_each_table(reader, "search", [&](const toml::table& table) {
     config.searches.push_back(read_search(table, source));

@@ -64,6 +64,16 @@ struct RelatedConfig {
   int max_per_study = 10;
 };
 
+// [history]: backfilling the registry's own past versions from the website's history endpoints.
+struct HistoryConfig {
+  // How much of a study's past to fetch: every version, the status list alone, or nothing.
+  enum class Backfill { full, status, off };
+  std::string base_url;                    // empty: beside api.base_url (see history_base_url())
+  Backfill backfill = Backfill::full;      // studies tracked explicitly (configuration, CLI)
+  Backfill discovered = Backfill::status;  // studies tracked by saved searches and related mode
+  int requests_per_cycle = 200;            // history requests a sync cycle may spend on the backfill
+};
+
 // One [[notify]] channel. Secrets are named (credentials), never held here.
 struct NotifyConfig {
   // The kinds of channel, named in the configuration as written here.
@@ -93,8 +103,14 @@ struct Config {
   LogConfig log;
   std::vector<SearchConfig> searches;
   RelatedConfig related;
+  HistoryConfig history;
   std::vector<NotifyConfig> notify;
 };
+
+// Return the URL the registry's history is read from: [history] base_url when set, else api.base_url with its
+// "/api/v2" replaced by "/api/int" (the website serves both, so a mirror or a test registry serves both too), else
+// the registry's own.
+std::string history_base_url(const Config& config);
 
 // Parse TOML `text` read from `source` (named in messages); throw ConfigError("source:line: ...") for a syntax
 // error, an unknown key, a value of the wrong type or range, or a malformed NCT ID.

@@ -8,6 +8,7 @@
 using namespace std::chrono_literals;
 using trialwatch::core::Config;
 using trialwatch::core::ConfigError;
+using trialwatch::core::HistoryConfig;
 using trialwatch::core::parse_config;
 using trialwatch::core::parse_duration;
 using trialwatch::core::RelatedConfig;
@@ -24,6 +25,28 @@ TEST_CASE("an empty configuration gives the documented defaults", "[core][config
   CHECK(config.sync.full_reconcile == 168h);
   CHECK(config.sync.track.empty());
   CHECK(config.related.mode == RelatedConfig::Mode::suggest);
+  CHECK(config.history.base_url.empty());
+  CHECK(history_base_url(config) == "https://clinicaltrials.gov/api/int");
+  CHECK(config.history.backfill == HistoryConfig::Backfill::full);
+  CHECK(config.history.discovered == HistoryConfig::Backfill::status);
+  CHECK(config.history.requests_per_cycle == 200);
+}
+
+TEST_CASE("[history] sets the website's base URL, both backfill modes and the request budget", "[core][config]") {
+  const Config config = parse_config(R"(
+[history]
+base_url = "http://127.0.0.1:8089/api/int//"
+backfill = "status"
+discovered = "off"
+requests_per_cycle = 100000
+)",
+                                     "history.toml");
+  CHECK(config.history.base_url == "http://127.0.0.1:8089/api/int");
+  CHECK(config.history.backfill == HistoryConfig::Backfill::status);
+  CHECK(config.history.discovered == HistoryConfig::Backfill::off);
+  CHECK(config.history.requests_per_cycle == 100000);
+  CHECK(parse_config("[history]\ndiscovered = \"full\"\n", "h.toml").history.discovered ==
+        HistoryConfig::Backfill::full);
 }
 
 TEST_CASE("the documented example configuration is read in full", "[core][config]") {
@@ -72,6 +95,16 @@ TEST_CASE("configuration errors name the file and line and say what is wrong", "
       {"colour = 1\n", "bad.toml:1: unknown key 'colour'"},
       {"[sync\n", "bad.toml:1: "},
       {"[related]\nmode = \"always\"\n", "bad.toml:2: related.mode must be"},
+      {"[history]\nbase_url = \"clinicaltrials.gov/api/int\"\n",
+       "bad.toml:2: history.base_url must be an http:// or https:// URL"},
+      {"[history]\n\nbackfill = \"all\"\n", "bad.toml:3: history.backfill must be \"full\", \"status\" or \"off\""},
+      {"[history]\ndiscovered = true\n", "bad.toml:2: history.discovered must be a string"},
+      {"[history]\ndiscovered = \"\"\n", "bad.toml:2: history.discovered must be \"full\", \"status\" or \"off\""},
+      {"[history]\nrequests_per_cycle = 0\n", "bad.toml:2: history.requests_per_cycle must be between 1 and 100000"},
+      {"[history]\nrequests_per_cycle = 100001\n",
+       "bad.toml:2: history.requests_per_cycle must be between 1 and 100000"},
+      {"[history]\nbackfil = \"full\"\n", "bad.toml:2: unknown key 'history.backfil'"},
+      {"history = \"full\"\n", "bad.toml:1: [history] must be a table"},
       {"[[notify]]\nname = \"x\"\ntype = \"pigeon\"\n", "bad.toml:3: notify.type must be one of"},
       {"[[notify]]\nname = \"x\"\ntype = \"ntfy\"\nurl_credential = \"t\"\nevents = [\"results_published\"]\n",
        "bad.toml:5: notify.events: unknown event type 'results_published'"},
@@ -118,4 +151,14 @@ TEST_CASE("the shipped example configuration is valid and holds the example sear
   CHECK(config.searches[0].intr == "CAR-T OR CAR-NK OR chimeric antigen receptor");
   CHECK(config.related.mode == RelatedConfig::Mode::suggest);
   CHECK(config.sync.track.size() == 1);
+}
+
+TEST_CASE("the history is read beside the API unless [history] base_url says otherwise", "[core][config]") {
+  Config config;
+  config.api.base_url = "http://127.0.0.1:8089/api/v2/";
+  CHECK(history_base_url(config) == "http://127.0.0.1:8089/api/int");
+  config.api.base_url = "https://mirror.example.org/ctgov";
+  CHECK(history_base_url(config) == "https://clinicaltrials.gov/api/int");
+  config.history.base_url = "https://history.example.org/api/int";
+  CHECK(history_base_url(config) == "https://history.example.org/api/int");
 }

@@ -3,94 +3,31 @@
 // explicit list of event types, and the full output against tests/data/golden/<case>.json.
 // TRIALWATCH_TEST_ACCEPT=1 rewrites the golden files; review the change in the commit diff.
 
-#include "core/json_text.hpp"
 #include "diff/classify.hpp"
 #include "diff/json_diff.hpp"
 #include "diff/study_facts.hpp"
+#include "tests/diff/golden_file.hpp"
 #include "tests/fakeregistry/edits.hpp"
 #include "tests/support/test_data.hpp"
 
 #include <catch2/catch.hpp>
 
-#include <cstdlib>
-#include <fstream>
 #include <functional>
 
 namespace edits = trialwatch::fakeregistry::edits;
-using trialwatch::core::ChangeEvent;
 using trialwatch::core::EventType;
 using trialwatch::core::FieldChange;
 using trialwatch::core::Provenance;
 using trialwatch::fakeregistry::Json;
 using trialwatch::testing::read_test_file;
-using trialwatch::testing::test_data_dir;
 
 namespace {
 
-struct Outcome {
-  std::vector<FieldChange> changes;
-  trialwatch::diff::Classification classification;
-};
-
-Outcome run_diff(const std::string& before, const std::string& after) {
-  trialwatch::diff::StudyDiffer differ;
-  auto changes = differ.diff(before, after);
-  REQUIRE(changes.has_value());
-  auto old_facts = trialwatch::diff::read_study_facts(before);
-  auto new_facts = trialwatch::diff::read_study_facts(after);
-  REQUIRE(old_facts.has_value());
-  REQUIRE(new_facts.has_value());
-  return Outcome{*changes, trialwatch::diff::classify(*changes, *old_facts, *new_facts)};
-}
-
-std::string render(const Outcome& outcome) {
-  using trialwatch::core::json_quote;
-  auto value = [](const std::string& json) { return json.empty() ? std::string("null") : json; };
-  std::string out =
-      "{\n  \"provenance\": " + json_quote(trialwatch::core::provenance_name(outcome.classification.provenance)) +
-      ",\n  \"events\": [";
-  for (std::size_t i = 0; i < outcome.classification.events.size(); ++i) {
-    const ChangeEvent& e = outcome.classification.events[i];
-    out += (i ? ",\n    " : "\n    ");
-    out += "{\"type\": " + json_quote(trialwatch::core::event_type_name(e.type)) + ", \"path\": " + json_quote(e.path) +
-           ", \"old\": " + value(e.old_json) + ", \"new\": " + value(e.new_json) +
-           ", \"summary\": " + json_quote(e.summary) + "}";
-  }
-  out += outcome.classification.events.empty() ? "],\n  \"field_changes\": [" : "\n  ],\n  \"field_changes\": [";
-  for (std::size_t i = 0; i < outcome.changes.size(); ++i) {
-    const FieldChange& c = outcome.changes[i];
-    out += (i ? ",\n    " : "\n    ");
-    out += "{\"op\": " + json_quote(trialwatch::core::field_op_name(c.op)) + ", \"path\": " + json_quote(c.path) +
-           ", \"old\": " + value(c.old_json) + ", \"new\": " + value(c.new_json) + "}";
-  }
-  out += outcome.changes.empty() ? "]\n}\n" : "\n  ]\n}\n";
-  return out;
-}
-
-void check_golden(const std::string& name, const Outcome& outcome) {
-  const auto path = test_data_dir() / "golden" / (name + ".json");
-  const std::string actual = render(outcome);
-  if (std::getenv("TRIALWATCH_TEST_ACCEPT") != nullptr) {
-    std::ofstream(path, std::ios::binary) << actual;
-    WARN("rewrote " << path.string());
-    return;
-  }
-  INFO("golden file " << path.string() << " (TRIALWATCH_TEST_ACCEPT=1 rewrites it)");
-  CHECK(actual == trialwatch::testing::read_file(path));
-}
-
-std::vector<EventType> types_of(const Outcome& outcome) {
-  std::vector<EventType> types;
-  for (const auto& e : outcome.classification.events) types.push_back(e.type);
-  return types;
-}
-
-const ChangeEvent& event_of(const Outcome& outcome, EventType type) {
-  for (const auto& e : outcome.classification.events)
-    if (e.type == type) return e;
-  FAIL("no event of type " << trialwatch::core::event_type_name(type));
-  throw std::logic_error("unreachable");
-}
+using Outcome = trialwatch::testing::DiffOutcome;
+using trialwatch::testing::check_golden;
+using trialwatch::testing::event_of;
+using trialwatch::testing::run_diff;
+using trialwatch::testing::types_of;
 
 // Diff `file` against itself after `edit`.
 Outcome edited(const char* file, const std::function<void(Json&)>& edit) {

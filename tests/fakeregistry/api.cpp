@@ -270,10 +270,34 @@ ApiResponse single_study(const std::string& raw_id, const QueryParams& params, c
   return text(404, fmt::format("NCT number {} not found", *id));
 }
 
+// GET /api/int/studies/{id}[?history=true] and /api/int/studies/{id}/history/{n}; `rest` follows "/studies/".
+ApiResponse website_study(const std::string& rest, const QueryParams& params, const RegistryData& data,
+                          const StudyHistories& histories) {
+  static const std::regex route("^([^/]+)(?:/history/([0-9]{1,9}))?$");
+  std::smatch match;
+  if (!std::regex_match(rest, match, route)) return ApiResponse{404, "text/html", k_nginx_404, {}};
+  const auto id = canonical_id(match[1].str());
+  if (!id) return text(400, "Parameter `nctId` has incorrect format");
+  const Json* study = data.find(*id);
+  if (study == nullptr) return text(404, fmt::format("NCT number {} not found", *id));
+  static const std::vector<StudyVersion> k_none;
+  const auto& versions = data.without_history.count(*id) > 0 ? k_none : histories.of(*id);
+  if (!match[2].matched) {
+    const std::string* history = param(params, "history");
+    return ApiResponse{
+        200, "application/json", website_study_body(*study, versions, history != nullptr && *history == "true"), {}};
+  }
+  const auto number = std::stoul(match[2].str());
+  if (number >= versions.size()) return text(404, fmt::format("Version {} of {} not found", number, *id));
+  return ApiResponse{200, "application/json", website_version_body(versions[number], number), {}};
+}
+
 }  // namespace
 
 ApiResponse answer(const std::string& path, const QueryParams& params, const RegistryData& data,
-                   const FieldCatalogue& fields, const std::string& metadata_text) {
+                   const FieldCatalogue& fields, const std::string& metadata_text, const StudyHistories& histories) {
+  const std::string website = "/api/int/studies/";
+  if (path.rfind(website, 0) == 0) return website_study(path.substr(website.size()), params, data, histories);
   const std::string api(k_api);
   if (path.rfind(api, 0) != 0) return ApiResponse{404, "text/html", k_nginx_404, {}};
   const std::string rest = path.substr(api.size());

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "tests/fakeregistry/fields.hpp"
+#include "tests/fakeregistry/history.hpp"
 #include "tests/fakeregistry/registry.hpp"
 
 #include <map>
@@ -22,9 +23,9 @@ struct ApiResponse {
 // The query parameters of one request, in arrival order (names may repeat).
 using QueryParams = std::vector<std::pair<std::string, std::string>>;
 
-// Answer a request for `path` with `params` the way ClinicalTrials.gov API v2 does, from `data`.
-// `metadata_text` is served verbatim for /studies/metadata.
+// Answer a request for `path` with `params` the way ClinicalTrials.gov API v2 (/api/v2) and the website's history
+// endpoints (/api/int, from `histories`) do, from `data`. `metadata_text` is served verbatim for /studies/metadata.
 ApiResponse answer(const std::string& path, const QueryParams& params, const RegistryData& data,
-                   const FieldCatalogue& fields, const std::string& metadata_text);
+                   const FieldCatalogue& fields, const std::string& metadata_text, const StudyHistories& histories);
 
 }  // namespace trialwatch::fakeregistry

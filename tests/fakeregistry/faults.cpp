@@ -8,7 +8,7 @@ namespace trialwatch::fakeregistry {
 
 namespace {
 
-constexpr std::array<std::pair<Fault::Kind, const char*>, 8> k_kind_names{{
+constexpr std::array<std::pair<Fault::Kind, const char*>, 9> k_kind_names{{
     {Fault::Kind::status, "status"},
     {Fault::Kind::html, "html"},
     {Fault::Kind::invalid_json, "invalid_json"},
@@ -17,6 +17,7 @@ constexpr std::array<std::pair<Fault::Kind, const char*>, 8> k_kind_names{{
     {Fault::Kind::reset, "reset"},
     {Fault::Kind::delay, "delay"},
     {Fault::Kind::omit, "omit"},
+    {Fault::Kind::json, "json"},
 }};
 
 int integer_member(const Json& spec, const char* key, int fallback) {

@@ -19,6 +19,7 @@ struct Fault {
     reset,         // send the headers of a chunked answer, then close the connection without a body
     delay,         // only wait `delay_ms` before answering normally
     omit,          // answer normally, but leave the study whose NCT ID is `body` out of a list page, saying nothing
+    json,          // answer 200 application/json with `body`: valid JSON of a shape the client does not expect
   };
 
   // Regular expression (ECMAScript) the request path must match, e.g. "^/api/v2/studies$"; empty matches all.

@@ -53,6 +53,8 @@ class Json {
   bool is_string() const noexcept { return m_kind == Kind::string; }
   bool is_array() const noexcept { return m_kind == Kind::array; }
   bool is_object() const noexcept { return m_kind == Kind::object; }
+  // Say whether this is a raw_string(), whose text() is JSON text to be served as given.
+  bool is_raw() const noexcept { return m_raw; }
 
   // Return the text of a string, or the literal text of a number.
   const std::string& text() const;

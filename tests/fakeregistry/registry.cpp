@@ -2,6 +2,7 @@
 #include "tests/fakeregistry/registry.hpp"
 
 #include "tests/fakeregistry/edits.hpp"
+#include "tests/fakeregistry/history.hpp"
 
 #include <fstream>
 #include <sstream>
@@ -68,8 +69,9 @@ ScenarioDay& ScenarioDay::alias(std::string alias, std::string canonical) {
   return *this;
 }
 
-RegistryData Scenario::state_at(int day) const {
+RegistryData Scenario::state_at(int day, const std::function<void(const RegistryData&)>& seen) const {
   RegistryData data = base;
+  if (seen) seen(data);
   for (int i = 0; i <= day && i < static_cast<int>(days.size()); ++i) {
     const ScenarioDay& refresh = days[static_cast<std::size_t>(i)];
     for (const auto& change : refresh.changes) change(data);
@@ -78,6 +80,7 @@ RegistryData Scenario::state_at(int day) const {
       const std::string date = refresh.data_timestamp.substr(0, 10);
       for (const auto& [id, study] : data.studies()) edits::set_version_holder(*data.find_mutable(id), date);
     }
+    if (seen) seen(data);
   }
   return data;
 }
@@ -127,6 +130,7 @@ RegistryData load_documents(const std::filesystem::path& dir) {
     }
   }
   if (!found_subfolder) load_folder(dir, data);
+  if (std::filesystem::is_directory(dir / "history")) load_recorded_history(dir / "history", data);
   const auto version = dir / "api" / "version.2026-08-19.json";
   if (std::filesystem::exists(version)) {
     const Json v = read_json_file(version);

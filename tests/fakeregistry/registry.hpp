@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,11 @@ class RegistryData {
 
   // The token GET /version reports.
   std::string data_timestamp = "2026-08-19T09:00:06";
+  // Recorded website versions of a study (/history/{n} bodies as served, version 0 first), listed before the
+  // versions the scenario's days make.
+  std::map<std::string, std::vector<std::string>> recorded_history;
+  // Studies whose website history is empty (`"changes":[]`), as the real one of NCT02020174 was.
+  std::set<std::string> without_history;
 
  private:
   std::map<std::string, Json> m_studies;
@@ -66,12 +72,14 @@ struct Scenario {
   // The refreshes, in order.
   std::vector<ScenarioDay> days;
 
-  // Return the registry as it is after days [0, `day`] were applied (day < 0: the base alone).
-  RegistryData state_at(int day) const;
+  // Return the registry as it is after days [0, `day`] were applied (day < 0: the base alone); `seen`, when given,
+  // is shown the base and the state after each day applied.
+  RegistryData state_at(int day, const std::function<void(const RegistryData&)>& seen = {}) const;
 };
 
 // Load every study document (*.json with a protocolSection) from `dir`'s studies/ and constructed/ folders,
-// or from `dir` itself when it has neither; of several versions of one study keep the newest versionHolder.
+// or from `dir` itself when it has neither; of several versions of one study keep the newest versionHolder. The
+// recorded website versions in `dir`/history (NCT….history-vN.json) become recorded_history.
 RegistryData load_documents(const std::filesystem::path& dir);
 
 // Read and parse the JSON file at `path`; throw JsonError naming the file.

@@ -82,6 +82,7 @@ void load_base(const Json& manifest, const std::filesystem::path& dir, RegistryD
     if (std::filesystem::is_directory(path)) {
       RegistryData loaded = load_documents(path);
       for (const auto& [id, study] : loaded.studies()) base.put(study);
+      base.recorded_history.insert(loaded.recorded_history.begin(), loaded.recorded_history.end());
       base.data_timestamp = loaded.data_timestamp;
     } else {
       base.put(read_json_file(path));
@@ -95,6 +96,8 @@ Scenario load_scenario(const std::filesystem::path& dir) {
   const Json manifest = read_json_file(dir / "scenario.json");
   Scenario scenario;
   load_base(manifest, dir, scenario.base);
+  if (const Json* without = manifest.find("withoutHistory"))
+    for (const Json& id : without->items()) scenario.base.without_history.insert(id.text());
   Json results_donor = Json::object();
   if (const std::string donor = optional_text(manifest, "results_from"); !donor.empty())
     results_donor = read_json_file(dir / donor);

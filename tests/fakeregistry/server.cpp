@@ -95,6 +95,7 @@ struct FakeRegistry::State {
   mutable std::mutex mutex;
   int day = 0;
   RegistryData data;
+  StudyHistories histories;  // the website's versions of every study, up to the current day
   std::vector<ArmedFault> faults;
   std::vector<LoggedRequest> log;
 
@@ -123,7 +124,7 @@ struct FakeRegistry::State {
     std::size_t log_index = 0;
     {
       std::lock_guard lock(mutex);
-      answer_now = answer(request.path, params_of(request), data, fields, metadata_text);
+      answer_now = answer(request.path, params_of(request), data, fields, metadata_text, histories);
       fault = take_fault(request.path, query);
       log.push_back(LoggedRequest{request.method, request.path, query, answer_now.status,
                                   fault ? fault_kind_name(fault->kind) : ""});
@@ -194,6 +195,10 @@ struct FakeRegistry::State {
       case Fault::Kind::omit:
         send(without_study(answer_now, fault->body), response);
         break;
+      case Fault::Kind::json:
+        send(ApiResponse{200, "application/json", fault->body, {}}, response);
+        sent_status = 200;
+        break;
       case Fault::Kind::delay:
         break;
     }
@@ -214,7 +219,8 @@ struct FakeRegistry::State {
   }
 
   void go_to(int target) {
-    data = scenario.state_at(target);
+    histories = StudyHistories();
+    data = scenario.state_at(target, [this](const RegistryData& seen) { histories.record(seen); });
     day = target;
   }
 
@@ -338,6 +344,8 @@ void FakeRegistry::stop() {
 
 std::string FakeRegistry::base_url() const { return fmt::format("http://127.0.0.1:{}/api/v2", m_state->port); }
 
+std::string FakeRegistry::history_base_url() const { return fmt::format("http://127.0.0.1:{}/api/int", m_state->port); }
+
 int FakeRegistry::day() const {
   std::lock_guard lock(m_state->mutex);
   return m_state->day;
@@ -360,6 +368,7 @@ void FakeRegistry::go_to_day(int day) {
 void FakeRegistry::modify(const std::function<void(RegistryData&)>& change) {
   std::lock_guard lock(m_state->mutex);
   change(m_state->data);
+  m_state->histories.record(m_state->data);  // a sponsor update made here is a version too
 }
 
 void FakeRegistry::add_fault(Fault fault) {

@@ -28,8 +28,8 @@ struct LoggedRequest {
 };
 
 // A local HTTP server that behaves like ClinicalTrials.gov API v2 over a scripted Scenario: it serves the
-// documents of the current day, pages and projects like the real API, injects scripted faults and logs every
-// request. Listens on 127.0.0.1 only.
+// documents of the current day, pages and projects like the real API, serves the website's version history built
+// from the days, injects scripted faults and logs every request. Listens on 127.0.0.1 only.
 class FakeRegistry {
  public:
   // Whether the /_control endpoints (time travel, faults, request log over HTTP) are served.
@@ -49,6 +49,8 @@ class FakeRegistry {
   void stop();
   // Return the base URL clients use, e.g. "http://127.0.0.1:40123/api/v2".
   std::string base_url() const;
+  // Return the base URL of the website's history endpoints, e.g. "http://127.0.0.1:40123/api/int".
+  std::string history_base_url() const;
 
   // Return the current day (0-based).
   int day() const;

@@ -32,12 +32,15 @@ expect "paging" "$count2" "$((total - 20)) False"
 expect "next day" "$(curl -s -d '' "$base/_control/day/next" | python3 -c 'import json,sys; print(json.load(sys.stdin)["day"])')" "1"
 expect "status after day 1" "$(curl -s "$base/api/v2/studies/NCT06613490?fields=OverallStatus")" \
   '{"protocolSection":{"statusModule":{"overallStatus":"ACTIVE_NOT_RECRUITING"}}}'
+expect "history after day 1" "$(curl -s "$base/api/int/studies/NCT06613490?history=true" |
+  python3 -c 'import json,sys; print([c["status"] for c in json.load(sys.stdin)["history"]["changes"]])')" \
+  "['RECRUITING', 'ACTIVE_NOT_RECRUITING']"
 curl -s -X POST -d '{"path":"^/api/v2/version$","kind":"status","status":429,"retry_after":"30"}' "$base/_control/faults" > /dev/null
 expect "fault" "$(curl -s -o /dev/null -w '%{http_code}' "$base/api/v2/version")" "429"
 expect "fault cleared after one" "$(curl -s -o /dev/null -w '%{http_code}' "$base/api/v2/version")" "200"
 logged=$(curl -s "$base/_control/requests" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
-# one readiness probe + nine API calls above; control calls are not logged
-expect "request log" "$logged" "10"
+# one readiness probe + ten API calls above; control calls are not logged
+expect "request log" "$logged" "11"
 # A second registry on the same port must refuse at once, not share the port and answer every other request.
 start=$SECONDS
 second_rc=0

@@ -54,6 +54,7 @@ struct ClientFixture {
             [&] {
               RegistryClientOptions options;
               options.base_url = registry.registry.base_url();
+              options.history_base_url = registry.registry.history_base_url();
               options.retry = retry;
               return options;
             }()) {}
@@ -337,4 +338,121 @@ TEST_CASE("the page envelope is read strictly", "[fetch][study_page]") {
     INFO(bad);
     CHECK_FALSE(parse_study_page(bad).has_value());
   }
+}
+
+TEST_CASE("history_list() and history_version() ask the website's URLs and return the bodies as received",
+          "[fetch][registry_client][history]") {
+  ClientFixture f;
+  const auto list = f.client.history_list(id("NCT04280705"));
+  REQUIRE(list.has_value());
+  CHECK_THAT(*list, Catch::StartsWith("{\"study\":") && Catch::Contains("\"history\":{\"changes\":[{\"version\":0"));
+  const auto v0 = f.client.history_version(id("NCT04280705"), 0);
+  REQUIRE(v0.has_value());
+  CHECK(*v0 == trialwatch::testing::read_test_file("ctgov/history/NCT04280705.history-v0.json"));
+  const auto requests = f.registry.registry.requests();
+  REQUIRE(requests.size() == 2);
+  CHECK(requests[0].path == "/api/int/studies/NCT04280705");
+  CHECK(requests[0].query == "history=true");
+  CHECK(requests[1].path == "/api/int/studies/NCT04280705/history/0");
+  CHECK(requests[1].query.empty());
+  CHECK(f.client.stats().requests == 2);
+  CHECK(f.client.stats().bytes == list->size() + v0->size());
+}
+
+TEST_CASE("a missing history or version is not_found, apart from every other failure",
+          "[fetch][registry_client][history]") {
+  ClientFixture f;
+  const auto unknown = f.client.history_list(id("NCT09999999"));
+  REQUIRE_FALSE(unknown.has_value());
+  CHECK(unknown.error().code == Error::Code::not_found);
+  CHECK(unknown.error().message == "the registry's website has no history of NCT09999999 (HTTP 404)");
+  const auto beyond = f.client.history_version(id("NCT04280705"), 7);
+  REQUIRE_FALSE(beyond.has_value());
+  CHECK(beyond.error().code == Error::Code::not_found);
+  CHECK(beyond.error().message == "the registry's website has no version 7 of NCT04280705 (HTTP 404)");
+  CHECK(f.client.stats().retries == 0);  // a 404 is an answer, not a passing failure
+  const auto negative = f.client.history_version(id("NCT04280705"), -1);
+  REQUIRE_FALSE(negative.has_value());
+  CHECK(negative.error().code == Error::Code::invalid_input);
+  CHECK(f.registry.registry.requests().size() == 2);  // nothing asked for -1
+
+  f.registry.registry.add_fault(fr::Fault{.path = "^/api/int/", .times = -1, .status = 400, .body = "Bad input"});
+  const auto refused = f.client.history_list(id("NCT04280705"));
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().code == Error::Code::http_status);
+  CHECK_THAT(refused.error().message, Catch::Contains("HTTP 400: Bad input"));
+}
+
+TEST_CASE("history requests share the rate limiter and counters with API v2 calls",
+          "[fetch][registry_client][history]") {
+  ClientFixture f;  // 1 request/s, burst 5
+  for (int i = 0; i < 3; ++i) REQUIRE(f.client.version().has_value());
+  for (int i = 0; i < 2; ++i) REQUIRE(f.client.history_version(id("NCT04280705"), 0).has_value());
+  CHECK(f.sleeper.waits.empty());  // the burst of 5 is spent by both kinds together
+  REQUIRE(f.client.history_list(id("NCT04280705")).has_value());
+  REQUIRE(f.sleeper.waits.size() == 1);
+  CHECK(f.sleeper.waits[0] >= std::chrono::milliseconds(990));
+  CHECK(f.sleeper.waits[0] <= std::chrono::milliseconds(1000));
+  CHECK(f.client.stats().requests == 6);
+}
+
+TEST_CASE("history requests are retried as API v2 calls are, and a 403 is the website being busy, not a block",
+          "[fetch][registry_client][history]") {
+  ClientFixture f(RetryPolicy{.max_attempts = 4});
+  const std::string path = "^/api/int/studies/NCT04280705/history/0$";
+  SECTION("429 with Retry-After waits at least that long") {
+    f.registry.registry.add_fault(fr::Fault{.path = path, .times = 1, .status = 429, .retry_after = "7"});
+    REQUIRE(f.client.history_version(id("NCT04280705"), 0).has_value());
+    CHECK(f.client.stats().retries == 1);
+    CHECK(*std::max_element(f.sleeper.waits.begin(), f.sleeper.waits.end()) >= std::chrono::seconds(7));
+  }
+  SECTION("503 twice, then success") {
+    f.registry.registry.add_fault(fr::Fault{.path = path, .times = 2, .status = 503});
+    REQUIRE(f.client.history_version(id("NCT04280705"), 0).has_value());
+    CHECK(f.client.stats().requests == 3);
+    CHECK(f.client.stats().retries == 2);
+  }
+  SECTION("a body cut short is retried") {
+    f.registry.registry.add_fault(
+        fr::Fault{.path = path, .times = 1, .kind = fr::Fault::Kind::truncate, .truncate_to = 1000});
+    const auto v0 = f.client.history_version(id("NCT04280705"), 0);
+    REQUIRE(v0.has_value());
+    CHECK(v0->size() == 24007);
+    CHECK(f.client.stats().retries == 1);
+  }
+  SECTION("403 without Retry-After: backed off like a 429 and retried; the client is not marked blocked") {
+    f.registry.registry.add_fault(fr::Fault{.path = "^/api/int/studies/NCT04280705$", .times = 2, .status = 403});
+    REQUIRE(f.client.history_list(id("NCT04280705")).has_value());
+    CHECK(f.client.stats().requests == 3);
+    CHECK(f.client.stats().retries == 2);
+    CHECK_FALSE(f.client.stats().blocked);
+    // Capped exponential backoff with the test's jitter of 0.5: 500 ms, then 1 s (never the hour of a block).
+    CHECK(f.sleeper.waits ==
+          std::vector<std::chrono::nanoseconds>{std::chrono::milliseconds(500), std::chrono::milliseconds(1000)});
+  }
+  SECTION("403 that does not pass: given up after the attempts, still not blocked") {
+    f.registry.registry.add_fault(fr::Fault{.path = "^/api/int/", .times = -1, .status = 403});
+    const auto list = f.client.history_list(id("NCT04280705"));
+    REQUIRE_FALSE(list.has_value());
+    CHECK(list.error().code == Error::Code::http_status);
+    CHECK_THAT(list.error().message, Catch::Contains("HTTP 403") && Catch::Contains("gave up after 4 attempts"));
+    CHECK_FALSE(f.client.stats().blocked);
+    CHECK(f.client.version().has_value());  // API v2 is not affected
+  }
+  SECTION("an HTML page with 200 is never returned as a history") {
+    f.registry.registry.add_fault(fr::Fault{.path = "^/api/int/", .times = -1, .kind = fr::Fault::Kind::html});
+    const auto list = f.client.history_list(id("NCT04280705"));
+    REQUIRE_FALSE(list.has_value());
+    CHECK_THAT(list.error().message, Catch::Contains("text/html"));
+    CHECK(f.client.stats().requests == 4);
+  }
+}
+
+TEST_CASE("the response size cap applies to history answers", "[fetch][registry_client][history]") {
+  ClientFixture f(RetryPolicy{.max_attempts = 3}, 10 * 1024);
+  const auto v0 = f.client.history_version(id("NCT04280705"), 0);  // 24 KB
+  REQUIRE_FALSE(v0.has_value());
+  CHECK(v0.error().code == Error::Code::too_large);
+  CHECK_THAT(v0.error().message, Catch::Contains("size cap"));
+  CHECK(f.client.stats().requests == 1);  // asking again cannot help
 }

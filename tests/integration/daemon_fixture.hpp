@@ -63,7 +63,8 @@ struct DaemonFixture {
     std::ofstream config(config_path(), std::ios::trunc);
     config << "[api]\nrequests_per_second = 100.0\n"
            << api_settings << "\n"
-           << extra_config << "\n[sync]\n"
+           << extra_config << "\n"
+           << history_settings << "\n[sync]\n"
            << sync_extra << "\ntrack = [";
     for (std::size_t i = 0; i < tracked.size(); ++i) config << (i ? ", " : "") << '"' << tracked[i] << '"';
     config << "]\n";
@@ -105,6 +106,8 @@ struct DaemonFixture {
 
   // The [api] settings write_config() writes besides the rate: one attempt per request, so a fault shows at once.
   std::string api_settings = "max_attempts = 1";
+  // The [history] section write_config() writes: no backfill, so the sync engine's own requests are what tests count.
+  std::string history_settings = "[history]\nbackfill = \"off\"\ndiscovered = \"off\"";
   TempDir dir;
   RegistryFixture registry;
 };

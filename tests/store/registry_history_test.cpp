@@ -124,7 +124,7 @@ TEST_CASE("a full backfill stores every past document byte-exact, as deltas, and
   CHECK(page < 400u * 1024u);
 }
 
-TEST_CASE("a failed backfill waits until its retry time and says why; full reopens a status backfill",
+TEST_CASE("a failed backfill waits until its retry time and says why, and full reopens a status backfill",
           "[store][history]") {
   testing::TempDir dir;
   auto db = Database::open(dir.path() / "t.db", OpenMode::read_write);

@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "core/clock.hpp"
+#include "core/config/config.hpp"
+#include "core/log.hpp"
+#include "core/nct_id.hpp"
+#include "core/result.hpp"
+#include "diff/json_diff.hpp"
+#include "fetch/registry_client.hpp"
+#include "store/registry_history.hpp"
+#include "store/watch_list.hpp"
+
+#include <string>
+#include <string_view>
+
+namespace trialwatch::daemon {
+
+// What one cycle's backfill did.
+struct BackfillReport {
+  int requests = 0;  // history requests made
+  int listed = 0;    // past versions the lists named
+  int fetched = 0;   // past versions whose documents were stored
+  int failed = 0;    // studies whose attempt failed (retried later)
+};
+
+// Backfills tracked studies' past versions from the registry's history endpoints (docs/history.md), after the sync's
+// own work and within [history] requests_per_cycle. Past changes become events with provenance registry_history,
+// which never notify. A failed or odd-shaped answer is one sentence in the log and `status`, and a retry with
+// backoff: the sync is never held up by it.
+class Backfill {
+ public:
+  // Work through `registry` on `history`, queueing what `watch_list` tracks as `config` says; all references must
+  // outlive this object.
+  Backfill(fetch::RegistryClient& registry, store::RegistryHistory& history, const store::WatchList& watch_list,
+           const core::Clock& clock, const core::Logger& logger, const core::HistoryConfig& config)
+      : m_registry(registry),
+        m_history(history),
+        m_watch_list(watch_list),
+        m_clock(clock),
+        m_logger(logger),
+        m_config(config) {}
+
+  // Queue the studies tracked since the last run, then backfill what is due until the budget is spent; the events
+  // carry `data_timestamp`, the registry data of this cycle.
+  BackfillReport run(std::string_view data_timestamp);
+
+ private:
+  void queue_new_studies();
+  // Backfill `task` within what is left of the budget; fail on the first request or answer that goes wrong.
+  core::Result<core::Ok> work_on(const store::BackfillTask& task, std::string_view data_timestamp);
+  core::Result<core::Ok> read_list(const core::NctId& id, std::string_view data_timestamp);
+  core::Result<core::Ok> fetch_version(const core::NctId& id, const store::PastVersion& listed,
+                                       std::string_view data_timestamp);
+  bool budget_left() const { return m_report.requests < m_config.requests_per_cycle; }
+
+  fetch::RegistryClient& m_registry;
+  store::RegistryHistory& m_history;
+  const store::WatchList& m_watch_list;
+  const core::Clock& m_clock;
+  const core::Logger& m_logger;
+  const core::HistoryConfig& m_config;
+  diff::StudyDiffer m_differ;
+  BackfillReport m_report;
+};
+
+}  // namespace trialwatch::daemon
