@@ -2,6 +2,7 @@
 #include "store/database.hpp"
 
 #include "core/clock.hpp"
+#include "tests/store/damaged_pages.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/test_data.hpp"
@@ -76,24 +77,9 @@ void expect_checked_just_now(const std::filesystem::path& path) {
 
 // Overwrite every page of the watch list's table and index, which an open never reads and quick_check always does.
 void damage_watch_list(const std::filesystem::path& path) {
-  std::int64_t page_size = 0;
-  std::vector<std::int64_t> pages;
-  {
-    SQLite::Database db(path.string(), SQLite::OPEN_READONLY);
-    page_size = db.execAndGet("PRAGMA page_size").getInt64();
-    SQLite::Statement query(db,
-                            "SELECT pageno FROM dbstat WHERE name IN (SELECT name FROM sqlite_schema WHERE "
-                            "tbl_name = 'watchlist')");
-    while (query.executeStep()) pages.push_back(query.getColumn(0).getInt64());
-  }
+  const auto pages = trialwatch::testing::pages_of(path, "watchlist", trialwatch::testing::Pages::tree);
   REQUIRE(pages.size() > 2);
-  std::fstream file(path, std::ios::in | std::ios::out | std::ios::binary);
-  const std::string garbage(static_cast<std::size_t>(page_size), '\xa5');
-  for (const auto page : pages) {
-    file.seekp(static_cast<std::streamoff>((page - 1) * page_size));
-    file.write(garbage.data(), static_cast<std::streamsize>(garbage.size()));
-  }
-  REQUIRE(file.good());
+  trialwatch::testing::overwrite_pages(path, pages);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include "store/store_error.hpp"
 #include "store/versions.hpp"
 #include "store/watch_list.hpp"
+#include "tests/store/damaged_pages.hpp"
 #include "tests/support/manual_clock.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -28,6 +29,8 @@
 using namespace trialwatch;
 using store::Database;
 using store::OpenMode;
+using testing::Pages;
+using testing::pages_of;
 
 namespace {
 
@@ -73,39 +76,11 @@ void build(const std::filesystem::path& path) {
   store::Discoveries(db).complete_search({"s", "query.cond=x\n", "", "2026-08-20", "", ""}, {}, "t", clock.now());
 }
 
-// The page numbers of the b-trees of `table` and its indexes or, for `overflow`, of the table's overflow pages only.
-enum class Pages { tree, overflow };
-std::vector<std::int64_t> pages_of(const std::filesystem::path& path, const std::string& table, Pages which) {
-  SQLite::Database db(path.string(), SQLite::OPEN_READONLY);
-  SQLite::Statement query(db, which == Pages::overflow
-                                  ? "SELECT pageno FROM dbstat WHERE name = ?1 AND pagetype = 'overflow'"
-                                  : "SELECT pageno FROM dbstat WHERE name IN (SELECT name FROM sqlite_schema WHERE "
-                                    "tbl_name = ?1) AND pagetype != 'overflow'");
-  query.bind(1, table);
-  std::vector<std::int64_t> pages;
-  while (query.executeStep()) pages.push_back(query.getColumn(0).getInt64());
-  return pages;
-}
-
 // Overwrite `pages` of the file at `path` with garbage, behind SQLite's back, then commit a small write through
 // another connection: every connection open on the file sees the database changed and drops its page cache, so its
 // next read of those pages reads the damage.
 void damage(const std::filesystem::path& path, const std::vector<std::int64_t>& pages) {
-  REQUIRE_FALSE(pages.empty());
-  std::int64_t page_size = 0;
-  {
-    SQLite::Database db(path.string(), SQLite::OPEN_READONLY);
-    page_size = db.execAndGet("PRAGMA page_size").getInt64();
-  }
-  {
-    std::fstream file(path, std::ios::in | std::ios::out | std::ios::binary);
-    const std::string garbage(static_cast<std::size_t>(page_size), '\xa5');
-    for (const auto page : pages) {
-      file.seekp(static_cast<std::streamoff>((page - 1) * page_size));
-      file.write(garbage.data(), static_cast<std::streamsize>(garbage.size()));
-    }
-    REQUIRE(file.good());
-  }
+  testing::overwrite_pages(path, pages);
   SQLite::Database other(path.string(), SQLite::OPEN_READWRITE, 5000);
   other.exec("INSERT INTO meta(key, value) VALUES ('touched', 'by another connection')");
 }
