@@ -99,13 +99,14 @@ Service::CycleResult Service::cycle() {
     return notify::channels_for(m_config.notify, type, nct_id, source);
   };
   options.discovery = DiscoveryOptions{m_config.searches, m_config.related, m_config.sync.full_reconcile};
-  m_parts.notifier.status(fmt::format("Syncing {} tracked studies", m_parts.watch_list.entries().size()));
+  m_parts.notifier.status(fmt::format("Syncing {} tracked studies", m_parts.watch_list.size()));
   const CycleStore store{m_parts.watch_list, m_parts.versions, m_parts.runs, m_parts.discoveries};
   const auto report = SyncCycle(client.registry(), store, m_parts.clock, m_parts.logger, options).run();
   if (report.outcome != CycleOutcome::failed) {
     m_force_reconcile = false;
     // The registry's past, after the sync's own work and within its budget; its failures never fail the cycle.
-    Backfill(client.registry(), m_parts.history, m_parts.watch_list, m_parts.clock, m_parts.logger, m_config.history)
+    Backfill(client.registry(), m_parts.history, m_parts.watch_list, m_parts.clock, m_parts.logger, m_config.history,
+             options.crash_point)
         .run(report.run.data_timestamp);
   }
   m_waiting = m_parts.watch_list.tracked_without_version();
@@ -124,14 +125,14 @@ int Service::run_once() {
 
 int Service::run_until_stopped() {
   auto& logger = m_parts.logger;
-  m_parts.notifier.ready(fmt::format("Tracking {} studies; first check now", m_parts.watch_list.entries().size()));
+  m_parts.notifier.ready(fmt::format("Tracking {} studies; first check now", m_parts.watch_list.size()));
   int failures = 0;
   while (!m_parts.signals.stop_requested()) {
     if (m_parts.signals.take_reload()) reload();
     const auto result = cycle();
     if (m_parts.signals.stop_requested()) break;
     StatusFacts facts;
-    facts.tracked = m_parts.watch_list.entries().size();
+    facts.tracked = m_parts.watch_list.size();
     facts.last_run = m_parts.runs.last();
     std::chrono::seconds wait{};
     if (result.outcome == CycleOutcome::failed) {

@@ -278,6 +278,7 @@ class CycleRun {
 
   // Add the watch-list entries this run has not seen yet to `to_fetch` and `wanted`.
   void add_newly_tracked(std::vector<NctId>& to_fetch, std::set<std::string>& wanted) {
+    if (m_store.watch_list.size() <= m_sources.size()) return;  // nothing new: spare reading the whole list
     for (const auto& entry : m_store.watch_list.entries()) {
       if (m_sources.count(entry.id.str()) > 0) continue;
       m_sources[entry.id.str()] = entry.source;

@@ -104,6 +104,11 @@ bool WatchList::untrack(const core::NctId& id) {
   return detail::in_transaction(m_db, [&] { return deactivate_entry(m_db, id.str()); });
 }
 
+std::size_t WatchList::size() const {
+  return detail::reading(m_db,
+                         [&] { return detail::count_rows(m_db, "SELECT count(*) FROM watchlist WHERE active = 1"); });
+}
+
 std::vector<WatchEntry> WatchList::entries(bool include_inactive) const {
   return detail::reading(m_db, [&] {
     std::vector<WatchEntry> entries;

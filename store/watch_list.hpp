@@ -5,6 +5,7 @@
 #include "core/nct_id.hpp"
 #include "store/database.hpp"
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,6 +45,8 @@ class WatchList {
   // Take `id` off the watch list (its history is kept); return whether it was actively tracked.
   bool untrack(const core::NctId& id);
 
+  // Return how many studies are actively tracked (one count, not a read of the list).
+  std::size_t size() const;
   // Return the watch list in NCT order, active entries only unless `include_inactive`.
   std::vector<WatchEntry> entries(bool include_inactive = false) const;
   // Return the actively tracked studies of which no version or state was ever stored (tracked since the last

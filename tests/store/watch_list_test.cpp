@@ -28,10 +28,12 @@ TEST_CASE("the watch list tracks, untracks and reactivates, keeping the source",
   CHECK_FALSE(watch_list.track(id("NCT06613490"), "cli", "again", clock.now()));  // already tracked: unchanged
   CHECK(watch_list.track(id("NCT07315503"), "cli", "GC012F", clock.now()));
   REQUIRE(watch_list.entries().size() == 2);
+  CHECK(watch_list.size() == 2);
   CHECK(watch_list.entries()[0].source == "config");
   CHECK(watch_list.untrack(id("NCT07315503")));
   CHECK_FALSE(watch_list.untrack(id("NCT07315503")));
   CHECK(watch_list.entries().size() == 1);
+  CHECK(watch_list.size() == 1);  // untracked entries are kept, not counted
   CHECK(watch_list.entries(true).size() == 2);
   CHECK(watch_list.track(id("NCT07315503"), "search:car", "", clock.now()));
   CHECK(watch_list.entries()[1].source == "search:car");
