@@ -5,6 +5,7 @@
 #include <httplib.h>
 
 #include <atomic>
+#include <map>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -14,6 +15,7 @@ namespace trialwatch::bench {
 namespace {
 
 constexpr std::string_view k_api = "/api/v2";
+constexpr std::string_view k_website = "/api/int/studies/";
 
 std::vector<std::string> split_ids(const std::string& value) {
   std::vector<std::string> ids;
@@ -40,6 +42,8 @@ struct RegistryServer::State {
   int port = 0;
   std::atomic<std::uint64_t> requests{0};
   std::atomic<std::uint64_t> bytes{0};
+  std::atomic<std::uint64_t> history_requests{0};
+  std::map<std::string, std::pair<std::string, std::vector<std::string>>> histories;  // id -> (list, versions)
 
   explicit State(GeneratedRegistry& r) : registry(r) {}
 
@@ -78,6 +82,26 @@ struct RegistryServer::State {
     reply(response, 200, body + "}");
   }
 
+  // GET /api/int/studies/{id}?history=true (the list) or /api/int/studies/{id}/history/{n} (version n).
+  void website(const httplib::Request& request, httplib::Response& response) {
+    ++history_requests;
+    const std::string rest = request.path.substr(k_website.size());
+    const auto slash = rest.find('/');
+    std::lock_guard lock(mutex);
+    const auto found = histories.find(rest.substr(0, slash));
+    if (found == histories.end()) {
+      reply(response, 404, "not found", "text/plain; charset=UTF-8");
+    } else if (slash == std::string::npos) {
+      reply(response, 200, found->second.first);
+    } else {
+      const auto n = std::stoul(rest.substr(rest.rfind('/') + 1));
+      if (n < found->second.second.size())
+        reply(response, 200, found->second.second[n]);
+      else
+        reply(response, 404, "not found", "text/plain; charset=UTF-8");
+    }
+  }
+
   void serve(const httplib::Request& request, httplib::Response& response) {
     const std::string rest = request.path.substr(k_api.size());
     if (rest == "/version") {
@@ -111,6 +135,8 @@ RegistryServer::RegistryServer(GeneratedRegistry& registry) : m_state(std::make_
   });
   s.server.Get(std::string(k_api) + "/.*",
                [&s](const httplib::Request& request, httplib::Response& response) { s.serve(request, response); });
+  s.server.Get(std::string(k_website) + ".*",
+               [&s](const httplib::Request& request, httplib::Response& response) { s.website(request, response); });
   s.port = s.server.bind_to_any_port("127.0.0.1");
   if (s.port <= 0) throw std::runtime_error("the benchmark registry cannot listen on 127.0.0.1");
   s.thread = std::thread([&s] { s.server.listen_after_bind(); });
@@ -129,6 +155,13 @@ DayChanges RegistryServer::advance_day() {
   std::lock_guard lock(m_state->mutex);
   return m_state->registry.advance_day();
 }
+
+void RegistryServer::serve_history(const std::string& id, std::string list, std::vector<std::string> versions) {
+  std::lock_guard lock(m_state->mutex);
+  m_state->histories[id] = {std::move(list), std::move(versions)};
+}
+
+std::uint64_t RegistryServer::history_requests() const { return m_state->history_requests; }
 
 std::uint64_t RegistryServer::requests() const { return m_state->requests; }
 std::uint64_t RegistryServer::body_bytes() const { return m_state->bytes; }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Serves a GeneratedRegistry over loopback the way the registry's API v2 answers the requests trialwatchd makes:
-// GET /version, GET /studies with filter.ids (full documents or the watermark projection), GET /studies/{id}.
+// GET /version, GET /studies with filter.ids (full documents or the watermark projection), GET /studies/{id}; and,
+// for studies given a history, the website's GET /api/int/studies/{id}?history=true and .../history/{n}.
 #pragma once
 
 #include "bench/generated_registry.hpp"
@@ -8,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace trialwatch::bench {
 
@@ -24,6 +26,10 @@ class RegistryServer {
   std::string base_url() const;
   // Publish the registry's next day (under the server's lock).
   DayChanges advance_day();
+  // Serve `list` (a ?history=true answer) and `versions` (the /history/{n} answers, n from 0) for the study `id`.
+  void serve_history(const std::string& id, std::string list, std::vector<std::string> versions);
+  // Requests answered under /api/int so far.
+  std::uint64_t history_requests() const;
   // Requests answered and body bytes sent (before compression) so far.
   std::uint64_t requests() const;
   std::uint64_t body_bytes() const;

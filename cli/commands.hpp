@@ -8,6 +8,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace trialwatch::cli {
@@ -35,10 +36,22 @@ int status(const Context& context, Format format);
 int events(const Context& context, const EventFilter& filter, Format format);
 // `history NCT [--json]`: one study's versions and events.
 int history(const Context& context, const std::string& id, Format format);
-// `show NCT [--version N] [--raw]`: a stored snapshot.
-int show(const Context& context, const std::string& id, int version, bool raw);
-// `diff NCT [--from N] [--to M] [--json]`: field-level differences between two stored versions.
-int diff(const Context& context, const std::string& id, std::optional<int> from, std::optional<int> to, Format format);
+// A version named on the command line: N, a version seen live (1 on), or rN, the registry's past version N (0 on).
+struct VersionName {
+  bool past = false;
+  int number = 0;
+  friend bool operator==(const VersionName&, const VersionName&) = default;
+};
+// Return `text` ("3", "r0") as a version name, or nothing when it is neither.
+std::optional<VersionName> parse_version_name(std::string_view text);
+
+// `show NCT [--version N|rN] [--raw]`: a stored snapshot, live or past (none: the latest).
+int show(const Context& context, const std::string& id, std::optional<VersionName> version, bool raw);
+// `diff NCT [--from N|rN] [--to M|rM] [--json]`: field-level differences between two stored versions.
+int diff(const Context& context, const std::string& id, std::optional<VersionName> from, std::optional<VersionName> to,
+         Format format);
+// `backfill NCT... [--full|--status]`: queue tracked studies for trialwatchd to (re)load their past versions.
+int backfill(const Context& context, const std::vector<std::string>& ids, bool full);
 // `related [NCT] [--json]`: related-trial suggestions.
 int related(const Context& context, const std::string& id, Format format);
 // `export --format jsonl|csv [--since ...]`: every event, for other tools.
@@ -50,4 +63,6 @@ int notify_test(const Context& context, const std::string& channel);
 
 // Return `text` as a canonical NCT ID, or throw UsageError with a sentence saying what is wrong.
 core::NctId parse_id(const std::string& text);
+// Return each of `texts` as a canonical NCT ID (all checked before any is used), or throw UsageError.
+std::vector<core::NctId> parse_ids(const std::vector<std::string>& texts);
 }  // namespace trialwatch::cli

@@ -28,6 +28,11 @@ cli::Format format_of(bool json, bool jsonl) {
   return jsonl ? cli::Format::jsonl : json ? cli::Format::json : cli::Format::human;
 }
 
+// The version `text` names (checked by version_name when parsed), or nothing when the option was not given.
+std::optional<cli::VersionName> named(const std::optional<std::string>& text) {
+  return text ? cli::parse_version_name(*text) : std::nullopt;
+}
+
 int fail(ExitCode code, const std::string& sentence) {
   std::fprintf(stderr, "trialwatch: %s\n", sentence.c_str());
   return to_int(code);
@@ -43,6 +48,17 @@ CLI::Validator positive(const std::string& name) {
         return fmt::format("{} {}: give a whole number of 1 or more", name, value);
       },
       "N>=1");
+}
+
+// A check that option `name` names a version: N (1 or more, seen live) or rN (0 or more, the registry's past).
+CLI::Validator version_name(const std::string& name) {
+  return CLI::Validator(
+      [name](std::string& value) -> std::string {
+        if (cli::parse_version_name(value)) return {};
+        return fmt::format("{} {}: give a version seen live (1, 2, ...) or the registry's past version r0, r1, ...",
+                           name, value);
+      },
+      "N|rN");
 }
 
 // A check that option `name` holds one of `choices`, naming them when it does not.
@@ -150,10 +166,12 @@ int main(int argc, char** argv) {
   bool json = false;
   bool jsonl = false;
   cli::EventFilter filter;
-  int version = 0;
+  std::optional<std::string> version;
   bool raw = false;
-  std::optional<int> from;
-  std::optional<int> to;
+  std::optional<std::string> from;
+  std::optional<std::string> to;
+  bool full = false;
+  bool status_only = false;
   std::string export_format;
   std::string output;
   std::string channel;
@@ -180,14 +198,21 @@ int main(int argc, char** argv) {
   history->add_flag("--json", json, "one JSON document");
   auto* show = app.add_subcommand("show", "a stored snapshot: its summary, or the exact JSON received");
   show->add_option("NCT", id, "NCT ID")->required();
-  show->add_option("--version", version, "version number (default: the latest)")->check(positive("--version"));
+  show->add_option("--version", version, "N (seen live) or rN (the registry's past version N); default: the latest")
+      ->check(version_name("--version"));
   show->add_flag("--raw", raw, "the exact JSON received from the registry");
   auto* diff =
       app.add_subcommand("diff", "field-level differences between two stored versions (default: the last two)");
   diff->add_option("NCT", id, "NCT ID")->required();
-  diff->add_option("--from", from, "older version")->check(positive("--from"));
-  diff->add_option("--to", to, "newer version")->check(positive("--to"));
+  diff->add_option("--from", from, "older version: N or rN")->check(version_name("--from"));
+  diff->add_option("--to", to, "newer version: N or rN")->check(version_name("--to"));
   diff->add_flag("--json", json, "one JSON document");
+  auto* backfill = app.add_subcommand(
+      "backfill", "queue tracked studies for trialwatchd to (re)load the registry's past versions at its next cycle");
+  backfill->add_option("NCT", ids, "NCT IDs of tracked studies")->required();
+  auto* backfill_full = backfill->add_flag("--full", full, "the list and every past version (the default)");
+  backfill->add_flag("--status", status_only, "the list alone: the status timeline, one request")
+      ->excludes(backfill_full);
   auto* related = app.add_subcommand("related", "related-trial suggestions with their reasons");
   related->add_option("NCT", id, "only suggestions for this study");
   related->add_flag("--json", json, "one JSON document");
@@ -209,8 +234,9 @@ int main(int argc, char** argv) {
   examples(status, {"status", "status --json"});
   examples(events, {"events --since 7d", "events --type results_posted,status_changed --nct NCT06613490"});
   examples(history, {"history NCT06613490"});
-  examples(show, {"show NCT06613490", "show NCT06613490 --version 1 --raw"});
-  examples(diff, {"diff NCT06613490", "diff NCT06613490 --from 1 --to 3"});
+  examples(show, {"show NCT06613490", "show NCT06613490 --version 1 --raw", "show NCT04280705 --version r0"});
+  examples(diff, {"diff NCT06613490", "diff NCT06613490 --from 1 --to 3", "diff NCT04280705 --from r0 --to 1"});
+  examples(backfill, {"backfill NCT04280705", "backfill NCT04280705 NCT06613490 --status"});
   examples(related, {"related", "related NCT06613490 --json"});
   examples(exporter, {"export --format csv > events.csv", "export --format jsonl --since 30d"});
   examples(feed, {"feed --output ~/public_html/trials.atom"});
@@ -234,8 +260,9 @@ int main(int argc, char** argv) {
     if (*status) return cli::status(context, format);
     if (*events) return cli::events(context, filter, format);
     if (*history) return cli::history(context, id, format);
-    if (*show) return cli::show(context, id, version, raw);
-    if (*diff) return cli::diff(context, id, from, to, format);
+    if (*show) return cli::show(context, id, named(version), raw);
+    if (*diff) return cli::diff(context, id, named(from), named(to), format);
+    if (*backfill) return cli::backfill(context, ids, !status_only);
     if (*related) return cli::related(context, id, format);
     if (*exporter) return cli::export_events(context, export_format, filter.since);
     if (*feed) return cli::feed(context, output);

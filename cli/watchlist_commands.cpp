@@ -21,15 +21,11 @@ core::NctId parse_id(const std::string& text) {
   return *id;
 }
 
-namespace {
-
 std::vector<core::NctId> parse_ids(const std::vector<std::string>& texts) {
   std::vector<core::NctId> ids;
   for (const auto& text : texts) ids.push_back(parse_id(text));  // all checked before anything is written
   return ids;
 }
-
-}  // namespace
 
 int track(const Context& context, const std::vector<std::string>& texts, const std::string& note) {
   const auto ids = parse_ids(texts);

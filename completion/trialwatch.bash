@@ -47,7 +47,7 @@ _trialwatch_channel_names() {
 _trialwatch() {
   local cur="${COMP_WORDS[COMP_CWORD]}" prev="${COMP_WORDS[COMP_CWORD - 1]}" cword=$COMP_CWORD
   local -a words=("${COMP_WORDS[@]}")
-  local commands="track untrack list status events history show diff related export feed notify"
+  local commands="track untrack list status events history show diff backfill related export feed notify"
   local global="--db --config --color --wide --help --version"
   local command="" subcommand="" i arguments=0
   if [[ "$prev" == "=" && $cword -ge 2 ]]; then prev="${words[cword - 2]}"; fi  # --type=..., split by bash at '='
@@ -105,6 +105,7 @@ _trialwatch() {
     events) flags="--since --type --nct --limit --json --jsonl" ;;
     show) flags="--version --raw" ;;
     diff) flags="--from --to --json" ;;
+    backfill) flags="--full --status" ;;
     export) flags="--format --since" ;;
     feed) flags="--output" ;;
     notify)
@@ -120,7 +121,7 @@ _trialwatch() {
     COMPREPLY=($(compgen -W "$flags $global" -- "$cur")); return
   fi
   case "$command" in
-    untrack | history | show | diff | related)
+    untrack | history | show | diff | backfill | related)
       COMPREPLY=($(compgen -W "$(_trialwatch_tracked_ids)" -- "${cur^^}")) ;;
   esac
 }

@@ -11,7 +11,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <set>
 
 namespace trialwatch::daemon {
 
@@ -25,10 +24,9 @@ std::chrono::minutes retry_after(int failures) {
   return std::chrono::minutes(std::min(24 * 60, 10 << std::clamp(failures, 0, 8)));
 }
 
-// The mode `source` (why a study is tracked) asks for, or nothing for off.
-std::optional<BackfillMode> mode_for(const std::string& source, const core::HistoryConfig& config) {
-  const bool explicit_source = source == "config" || source == "cli";
-  switch (explicit_source ? config.backfill : config.discovered) {
+// The backfill mode a [history] setting asks for, or nothing for off.
+std::optional<BackfillMode> mode_for(core::HistoryConfig::Backfill setting) {
+  switch (setting) {
     case core::HistoryConfig::Backfill::full:
       return BackfillMode::full;
     case core::HistoryConfig::Backfill::status:
@@ -95,13 +93,7 @@ BackfillReport Backfill::run(std::string_view data_timestamp) {
 }
 
 void Backfill::queue_new_studies() {
-  const auto queued = m_history.queued();
-  const std::set<core::NctId> known(queued.begin(), queued.end());
-  const auto now = m_clock.now();
-  for (const auto& entry : m_watch_list.entries()) {
-    if (known.count(entry.id) > 0) continue;
-    if (const auto mode = mode_for(entry.source, m_config)) m_history.enqueue(entry.id, *mode, now);
-  }
+  m_history.enqueue_tracked(mode_for(m_config.backfill), mode_for(m_config.discovered), m_clock.now());
 }
 
 core::Result<core::Ok> Backfill::work_on(const store::BackfillTask& task, std::string_view data_timestamp) {
@@ -148,7 +140,9 @@ core::Result<core::Ok> Backfill::fetch_version(const core::NctId& id, const stor
     for (auto& event : diff::classify(comparison->changes, comparison->before, comparison->after).events)
       add_past_event(version, id, std::move(event));
   }
+  crash_point("backfill_before_document");
   m_history.record_document(id, version, previous, data_timestamp, m_clock.now());
+  crash_point("backfill_after_document");
   ++m_report.fetched;
   return core::Ok{};
 }

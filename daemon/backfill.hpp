@@ -9,8 +9,8 @@
 #include "diff/json_diff.hpp"
 #include "fetch/registry_client.hpp"
 #include "store/registry_history.hpp"
-#include "store/watch_list.hpp"
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -30,16 +30,18 @@ struct BackfillReport {
 // backoff: the sync is never held up by it.
 class Backfill {
  public:
-  // Work through `registry` on `history`, queueing what `watch_list` tracks as `config` says; all references must
-  // outlive this object.
-  Backfill(fetch::RegistryClient& registry, store::RegistryHistory& history, const store::WatchList& watch_list,
-           const core::Clock& clock, const core::Logger& logger, const core::HistoryConfig& config)
+  // Work through `registry` on `history`, queueing the tracked studies as `config` says; all references must
+  // outlive this object. `crash_point`, when set, is passed "backfill_before_document" and "backfill_after_document"
+  // around each stored past version (core::CrashPoints, for the crash tests).
+  Backfill(fetch::RegistryClient& registry, store::RegistryHistory& history, const core::Clock& clock,
+           const core::Logger& logger, const core::HistoryConfig& config,
+           std::function<void(std::string_view)> crash_point = {})
       : m_registry(registry),
         m_history(history),
-        m_watch_list(watch_list),
         m_clock(clock),
         m_logger(logger),
-        m_config(config) {}
+        m_config(config),
+        m_crash_point(std::move(crash_point)) {}
 
   // Queue the studies tracked since the last run, then backfill what is due until the budget is spent; the events
   // carry `data_timestamp`, the registry data of this cycle.
@@ -53,13 +55,16 @@ class Backfill {
   core::Result<core::Ok> fetch_version(const core::NctId& id, const store::PastVersion& listed,
                                        std::string_view data_timestamp);
   bool budget_left() const { return m_report.requests < m_config.requests_per_cycle; }
+  void crash_point(std::string_view name) const {
+    if (m_crash_point) m_crash_point(name);
+  }
 
   fetch::RegistryClient& m_registry;
   store::RegistryHistory& m_history;
-  const store::WatchList& m_watch_list;
   const core::Clock& m_clock;
   const core::Logger& m_logger;
   const core::HistoryConfig& m_config;
+  std::function<void(std::string_view)> m_crash_point;
   diff::StudyDiffer m_differ;
   BackfillReport m_report;
 };

@@ -143,6 +143,15 @@ void Queries::each_event(const EventQuery& filter, const std::function<void(cons
   });
 }
 
+std::optional<BackfillState> Queries::backfill(const core::NctId& id) const {
+  return reading(m_db, [&]() -> std::optional<BackfillState> {
+    auto query = detail::statement(m_db, "SELECT mode, done_at IS NOT NULL FROM backfills WHERE nct_id = ?");
+    query->bind(1, id.str());
+    if (!query->executeStep()) return std::nullopt;
+    return BackfillState{query->getColumn(0).getString(), query->getColumn(1).getInt() != 0};
+  });
+}
+
 std::vector<VersionInfo> Queries::versions(const core::NctId& id) const {
   return reading(m_db, [&] {
     auto query =

@@ -47,6 +47,12 @@ struct VersionInfo {
   int changes = 0;  // field changes recorded against the version before
 };
 
+// A study's place in the backfill queue, as `trialwatch backfill` reports it.
+struct BackfillState {
+  std::string mode;   // "status" or "full"
+  bool done = false;  // finished in that mode
+};
+
 // A related-trial suggestion as `trialwatch related` shows it.
 struct RelatedSuggestion {
   std::string subject;  // the tracked study it is related to
@@ -101,6 +107,8 @@ class Queries {
   void each_event(const EventQuery& query, const std::function<void(const StoredEvent&)>& visit) const;
   // Return the stored versions of `id`, oldest first.
   std::vector<VersionInfo> versions(const core::NctId& id) const;
+  // Return `id`'s backfill as queued, or nothing when it was never queued.
+  std::optional<BackfillState> backfill(const core::NctId& id) const;
   // Return the field changes recorded when version `version` of `id` was stored (against the one before).
   std::vector<core::FieldChange> changes(const core::NctId& id, int version) const;
   // Return the related-trial suggestions for `subject` (or for every study), best first per study.

@@ -50,13 +50,19 @@ void RegistryHistory::enqueue(const core::NctId& id, BackfillMode mode, core::Cl
   });
 }
 
-std::vector<core::NctId> RegistryHistory::queued() const {
-  return detail::reading(m_db, [&] {
-    auto query = detail::statement(m_db, "SELECT nct_id FROM backfills ORDER BY nct_id");
-    std::vector<core::NctId> ids;
-    while (query->executeStep())
-      if (auto id = core::NctId::parse(query->getColumn(0).getString())) ids.push_back(*id);
-    return ids;
+int RegistryHistory::enqueue_tracked(std::optional<BackfillMode> explicit_mode,
+                                     std::optional<BackfillMode> discovered_mode, core::Clock::TimePoint now) {
+  if (!explicit_mode && !discovered_mode) return 0;
+  return detail::in_transaction(m_db, [&] {
+    auto insert = detail::statement(
+        m_db,
+        "INSERT INTO backfills(nct_id, mode, queued_at, next_attempt_at) "
+        "SELECT nct_id, mode, ?3, ?3 FROM (SELECT nct_id, CASE WHEN source IN ('config', 'cli') THEN ?1 ELSE ?2 END "
+        "AS mode FROM watchlist WHERE active = 1) WHERE mode IS NOT NULL ON CONFLICT(nct_id) DO NOTHING");
+    if (explicit_mode) insert->bind(1, std::string(backfill_mode_name(*explicit_mode)));
+    if (discovered_mode) insert->bind(2, std::string(backfill_mode_name(*discovered_mode)));
+    insert->bind(3, core::format_rfc3339(now));
+    return insert->exec();
   });
 }
 
@@ -197,6 +203,11 @@ std::optional<std::string> RegistryHistory::document(const core::NctId& id, int 
 }
 
 std::optional<std::string> RegistryHistory::decode(const std::string& nct_id, int registry_version) const {
+  auto fetched = detail::statement(
+      m_db, "SELECT 1 FROM past_versions WHERE nct_id = ? AND registry_version = ? AND document IS NOT NULL");
+  fetched->bind(1, nct_id);
+  fetched->bind(2, registry_version);
+  if (!fetched->executeStep()) return std::nullopt;  // not listed, or listed and not fetched (yet)
   // The chain from the nearest standalone frame up to `registry_version`: each frame a delta against the one before.
   auto chain = detail::statement(
       m_db,

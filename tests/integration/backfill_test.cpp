@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The registry's own history, backfilled by the real trialwatchd from the fake registry's website endpoints: the
-// recorded NCT04280705 version 0 (2020) and its API v2 document become past versions with typed events.
+// recorded NCT04280705 version 0 (2020) and its API v2 document become past versions with typed events; faults
+// (404, 429, odd shapes) and kills at the backfill's crash points lose and double nothing.
 
 #include "store/database.hpp"
 #include "store/event_json.hpp"
@@ -10,6 +11,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <chrono>
 
 namespace fr = trialwatch::fakeregistry;
 using trialwatch::testing::DaemonFixture;
@@ -132,4 +134,130 @@ TEST_CASE("an empty or odd-shaped history is one sentence and a retry, never a f
   const auto status = trialwatch::testing::run_process({TRIALWATCH_CLI_PATH, "--db", odd.db_path(), "status", "--json"},
                                                        trialwatch::testing::isolated_env());
   CHECK_THAT(status.output, Catch::Contains(R"("backfill":{"waiting":1,)") && Catch::Contains(R"("failing":1,)"));
+}
+
+namespace {
+
+// The ids of the past events, as stored (a doubled event would show twice).
+std::vector<std::string> past_ids(const DaemonFixture& f) {
+  std::vector<std::string> ids;
+  for (const auto& event : past_events(f)) ids.push_back(event.id);
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+// The past event ids of an undisturbed full backfill of the study.
+std::vector<std::string> reference_ids() {
+  const Backfilling reference("full");
+  const auto run = reference.f.run_once();
+  INFO(run.output);
+  REQUIRE(run.exit_code == 0);
+  const auto ids = past_ids(reference.f);
+  REQUIRE(ids.size() >= 2);
+  return ids;
+}
+
+trialwatch::store::BackfillProgress progress(const DaemonFixture& f) {
+  auto db = trialwatch::store::Database::open(f.db_path(), trialwatch::store::OpenMode::read_only);
+  return trialwatch::store::RegistryHistory(db).progress();
+}
+
+// Which past versions of the study have their document stored (a hash is stored with each document).
+std::vector<bool> documents_stored(const DaemonFixture& f) {
+  auto db = trialwatch::store::Database::open(f.db_path(), trialwatch::store::OpenMode::read_only);
+  std::vector<bool> stored;
+  for (const auto& version : trialwatch::store::RegistryHistory(db).versions(*trialwatch::core::NctId::parse(k_study)))
+    stored.push_back(!version.hash.empty());
+  return stored;
+}
+
+// Time passes: every failed backfill is due again.
+void make_retries_due(const DaemonFixture& f) {
+  SQLite::Database db(f.db_path(), SQLite::OPEN_READWRITE);
+  db.exec("UPDATE backfills SET next_attempt_at = '2000-01-01T00:00:00Z' WHERE done_at IS NULL");
+}
+
+}  // namespace
+
+TEST_CASE("a 404 on one past version keeps the others, and the retry adds it once", "[integration][backfill]") {
+  const auto expected = reference_ids();
+  Backfilling b("full");
+  auto& f = b.f;
+  f.registry.registry.add_fault(
+      fr::Fault{.path = "^/api/int/studies/" + k_study + "/history/1$", .times = -1, .status = 404});
+  const auto first = f.run_once();
+  INFO(first.output);
+  REQUIRE(first.exit_code == 0);  // the sync is not held up
+  CHECK_THAT(first.output, Catch::Contains("backfill of " + k_study + ": "));
+  CHECK(documents_stored(f) == std::vector<bool>{true, false});
+  CHECK(progress(f).failing == 1);
+  CHECK(progress(f).waiting == 1);
+
+  // Before the backoff is over nothing is asked again.
+  f.registry.registry.clear_faults();
+  f.registry.registry.clear_requests();
+  REQUIRE(f.run_once().exit_code == 0);
+  CHECK(history_requests(f) == 0);
+
+  make_retries_due(f);
+  const auto retry = f.run_once();
+  INFO(retry.output);
+  REQUIRE(retry.exit_code == 0);
+  CHECK(history_requests(f) == 1);  // version 1 alone: the list and version 0 are kept
+  CHECK(documents_stored(f) == std::vector<bool>{true, true});
+  CHECK(progress(f).waiting == 0);
+  CHECK(progress(f).failing == 0);
+  CHECK(past_ids(f) == expected);  // the same events as an undisturbed backfill, none doubled
+}
+
+TEST_CASE("a 429 with Retry-After on the history list is waited out and retried", "[integration][backfill]") {
+  Backfilling b("full");
+  auto& f = b.f;
+  f.api_settings = "max_attempts = 2";
+  f.write_config({k_study}, trialwatch::testing::k_without_discovery);
+  f.registry.registry.add_fault(fr::Fault{.path = "^/api/int/studies/" + k_study + "$",
+                                          .query_contains = "history=true",
+                                          .times = 1,
+                                          .status = 429,
+                                          .retry_after = "1"});
+  const auto start = std::chrono::steady_clock::now();
+  const auto run = f.run_once();
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  INFO(run.output);
+  REQUIRE(run.exit_code == 0);
+  CHECK_THAT(run.output, !Catch::Contains("backfill of"));
+  CHECK(history_requests(f) == 4);  // the list twice, then versions 0 and 1
+  CHECK(elapsed >= std::chrono::seconds(1));
+  CHECK(documents_stored(f) == std::vector<bool>{true, true});
+  CHECK(progress(f).failing == 0);
+  CHECK_FALSE(past_events(f).empty());
+}
+
+TEST_CASE("a backfill killed around a stored version and restarted loses and doubles nothing",
+          "[integration][backfill][crash]") {
+  const auto expected = reference_ids();
+  for (const std::string point : {"backfill_before_document:1", "backfill_after_document:1",
+                                  "backfill_before_document:2", "backfill_after_document:2"}) {
+    DYNAMIC_SECTION(point) {
+      const Backfilling b("full");
+      const auto& f = b.f;
+      const auto killed = f.run_once({}, {{"TRIALWATCH_CRASHPOINT", point}});
+      INFO(killed.output);
+      REQUIRE(killed.exit_code == 137);
+      REQUIRE(trialwatch::testing::integrity_of(f.db_path()) == "ok");
+      const bool after = point.find("after") != std::string::npos;
+      const int stored_before_kill = (point.back() == '2' ? 1 : 0) + (after ? 1 : 0);
+      const auto stored = documents_stored(f);
+      CHECK(std::count(stored.begin(), stored.end(), true) == stored_before_kill);
+
+      const auto restarted = f.run_once();
+      INFO(restarted.output);
+      REQUIRE(restarted.exit_code == 0);
+      CHECK(documents_stored(f) == std::vector<bool>{true, true});
+      CHECK(progress(f).waiting == 0);
+      CHECK(past_ids(f) == expected);
+      // The list and every version stored before the kill are not asked again; the one in flight is.
+      CHECK(history_requests(f) == (after ? 3U : 4U));
+    }
+  }
 }

@@ -481,7 +481,12 @@ TEST_CASE("every parser mistake is one sentence starting with trialwatch: and ex
       {{"lsit"}, "trialwatch: unknown command 'lsit'; did you mean 'list'?"},
       {{"frobnicate"},
        "trialwatch: unknown command 'frobnicate'; the commands are track, untrack, list, status, events, history, "
-       "show, diff, related, export, feed, notify"},
+       "show, diff, backfill, related, export, feed, notify"},
+      {{"backfill", "NCT04280705", "--full", "--status"},
+       "trialwatch: give --full or --status, not both; see trialwatch backfill --help"},
+      {{"show", "NCT04280705", "--version", "r-1"},
+       "trialwatch: --version r-1: give a version seen live (1, 2, ...) or the registry's past version r0, r1, ...; "
+       "see trialwatch show --help"},
       {{"notify", "tset", "lab"}, "trialwatch: unknown notify command 'tset'; did you mean 'test'?"},
       {{"events", "--bogus"}, "trialwatch: events does not take --bogus; see trialwatch events --help"},
       {{"--bogus"}, "trialwatch: trialwatch does not take --bogus; see trialwatch --help"},

@@ -65,7 +65,8 @@ TEST_CASE("a status backfill stores the list and its events once, with the regis
   CHECK(history.due(clock.now() + 1h, 10).empty());                     // status mode: done with the list
   REQUIRE(history.versions(k_id).size() == 2);
   CHECK(history.versions(k_id)[1].posted_date == "2020-02-01");
-  CHECK_FALSE(history.document(k_id, 1).has_value());
+  CHECK_FALSE(history.document(k_id, 1).has_value());  // listed, not fetched: nothing, not damage
+  CHECK_FALSE(history.document(k_id, 7).has_value());  // never listed
   const auto events = store::Queries(db).events({});
   REQUIRE(events.size() == 2);
   const auto json = store::event_json(events[0].registry_version == 1 ? events[0] : events[1]);
@@ -94,6 +95,8 @@ TEST_CASE("a full backfill stores every past document byte-exact, as deltas, and
                               "2026-09-01T09:00:05", clock.now());
     }
     CHECK(history.progress().fetched == k_versions / 2);
+    // The next version is listed and not fetched yet, after stored ones: nothing, not a damaged chain.
+    CHECK_FALSE(history.document(k_id, k_versions / 2).has_value());
   }
   // A restart in the middle: what is stored stays, the rest is still due.
   auto db = Database::open(dir.path() / "t.db", OpenMode::read_write);
@@ -147,4 +150,23 @@ TEST_CASE("a failed backfill waits until its retry time and says why, and full r
   REQUIRE(due.size() == 1);
   CHECK(due[0].mode == BackfillMode::full);
   CHECK(due[0].failures == 0);
+}
+
+TEST_CASE("tracked studies are queued once, in the mode of why they are tracked", "[store][history]") {
+  testing::TempDir dir;
+  auto db = Database::open(dir.path() / "t.db", OpenMode::read_write);
+  const testing::ManualClock clock;
+  store::WatchList watch_list(db);
+  watch_list.track(k_id, "config", "", clock.now());
+  watch_list.track(*core::NctId::parse("NCT06613490"), "cli", "", clock.now());
+  watch_list.track(*core::NctId::parse("NCT07315503"), "search:car-t", "", clock.now());
+  RegistryHistory history(db);
+  CHECK(history.enqueue_tracked(std::nullopt, std::nullopt, clock.now()) == 0);
+  CHECK(history.enqueue_tracked(BackfillMode::full, std::nullopt, clock.now()) == 2);
+  CHECK(history.enqueue_tracked(BackfillMode::full, BackfillMode::status, clock.now()) == 1);
+  CHECK(history.enqueue_tracked(BackfillMode::full, BackfillMode::status, clock.now()) == 0);
+  const auto due = history.due(clock.now(), 10);
+  REQUIRE(due.size() == 3);
+  for (const auto& task : due)
+    CHECK(task.mode == (task.id.str() == "NCT07315503" ? BackfillMode::status : BackfillMode::full));
 }
