@@ -8,6 +8,8 @@
 #include "store/registry_history.hpp"
 #include "tests/integration/daemon_fixture.hpp"
 
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -260,4 +262,27 @@ TEST_CASE("a backfill killed around a stored version and restarted loses and dou
       CHECK(history_requests(f) == (after ? 3U : 4U));
     }
   }
+}
+
+TEST_CASE("past events are never sent, even on a channel that routes their type", "[integration][backfill]") {
+  Backfilling b("full");
+  auto& f = b.f;
+  f.write_config({k_study}, trialwatch::testing::k_without_discovery +
+                                "\n[[notify]]\nname = \"log\"\ntype = \"exec\"\ncommand = [\"/bin/true\"]\n"
+                                "events = [\"study_tracked\", \"status_changed\", \"enrollment_changed\"]\n");
+  const auto run = f.run_once();
+  INFO(run.output);
+  REQUIRE(run.exit_code == 0);
+  REQUIRE_FALSE(past_events(f).empty());
+  SQLite::Database db(f.db_path(), SQLite::OPEN_READONLY);
+  const auto deliveries = [&](const std::string& provenance) {
+    SQLite::Statement count(db,
+                            "SELECT count(*) FROM deliveries d JOIN events e ON e.id = d.event_id "
+                            "WHERE e.provenance = ?");
+    count.bind(1, provenance);
+    count.executeStep();
+    return count.getColumn(0).getInt();
+  };
+  CHECK(deliveries("tracking") == 1);  // the live study_tracked is routed: the channel works
+  CHECK(deliveries("registry_history") == 0);
 }
