@@ -36,9 +36,9 @@ std::string human_duration(std::chrono::seconds duration) {
   return fmt::format("{}s", total);
 }
 
-namespace {
+std::string study_count(std::size_t n) { return fmt::format("{} {}", n, n == 1 ? "study" : "studies"); }
 
-std::string studies(std::size_t n) { return fmt::format("{} {}", n, n == 1 ? "study" : "studies"); }
+namespace {
 
 // "HH:MM" of an RFC 3339 UTC time, as written by the store.
 std::string clock_time(const std::string& rfc3339) {
@@ -51,8 +51,8 @@ std::string last_sync(const store::RunRecord& run, std::size_t skipped) {
   if (run.outcome == RunOutcome::unchanged)
     return fmt::format("last check {} (registry not refreshed)", clock_time(run.started_at));
   return fmt::format("last sync {} {} ({} {}, {} changed)", clock_time(run.started_at),
-                     run.outcome == RunOutcome::partial ? "skipped " + studies(skipped) : std::string("OK"), run.events,
-                     run.events == 1 ? "event" : "events", run.changed);
+                     run.outcome == RunOutcome::partial ? "skipped " + study_count(skipped) : std::string("OK"),
+                     run.events, run.events == 1 ? "event" : "events", run.changed);
 }
 
 }  // namespace
@@ -60,8 +60,8 @@ std::string last_sync(const store::RunRecord& run, std::size_t skipped) {
 std::string status_line(const StatusFacts& facts) {
   if (!facts.failure.empty())
     return fmt::format("Backing off: {}; retry in {}; tracking {}", facts.failure, human_duration(facts.retry_in),
-                       studies(facts.tracked));
-  std::string line = "Tracking " + studies(facts.tracked);
+                       study_count(facts.tracked));
+  std::string line = "Tracking " + study_count(facts.tracked);
   if (facts.last_run) line += "; " + last_sync(*facts.last_run, facts.skipped);
   if (!facts.next_check.empty()) line += "; next check " + facts.next_check;
   return line;

@@ -2,6 +2,7 @@
 #include "daemon/sync_cycle.hpp"
 
 #include "core/json_text.hpp"
+#include "daemon/schedule.hpp"
 #include "diff/event_id.hpp"
 #include "diff/json_diff.hpp"
 #include "diff/study_facts.hpp"
@@ -59,8 +60,6 @@ RunOutcome recorded_outcome(CycleOutcome outcome) {
 // The warning and run-record sentence for one study skipped because its record could not be read.
 // From this many studies to fetch in full (an initial load), the log tells how far the fetch has got.
 constexpr std::size_t k_progress_from = 500;
-
-std::string studies_text(std::size_t n) { return fmt::format("{} {}", n, n == 1 ? "study" : "studies"); }
 
 std::string skipped_line(const fetch::UnreadableStudy& study) {
   return fmt::format("{} was skipped: the registry's record could not be read ({}); it is retried next cycle",
@@ -254,7 +253,7 @@ class CycleRun {
     m_reconciled = reconcile_due || !m_store.runs.last_reconcile();
     m_logger.log(core::LogLevel::info, "sync of {} {}: {} checked, {} fetched, {} changed, {} event{}{}",
                  m_data_timestamp, m_skipped.empty() ? "complete" : store::run_outcome_name(RunOutcome::partial),
-                 studies_text(static_cast<std::size_t>(m_record.checked)), m_record.fetched, m_record.changed,
+                 study_count(static_cast<std::size_t>(m_record.checked)), m_record.fetched, m_record.changed,
                  m_record.events, m_record.events == 1 ? "" : "s",
                  m_skipped.empty() ? std::string() : fmt::format(", {} skipped", m_skipped.size()));
     return m_skipped.empty() ? CycleOutcome::completed : CycleOutcome::partial;
@@ -295,7 +294,7 @@ class CycleRun {
     m_to_fetch += ids.size();
     if (!ids.empty())
       m_logger.log(ids.size() >= k_progress_from ? core::LogLevel::info : core::LogLevel::debug, "fetching {} in full",
-                   studies_text(ids.size()));
+                   study_count(ids.size()));
     auto fetched = m_registry.documents(studies, m_options.page_bytes,
                                         [&](std::string json) { return store_study(std::move(json), wanted); });
     flush();
