@@ -105,7 +105,8 @@ Service::CycleResult Service::cycle() {
   if (report.outcome != CycleOutcome::failed) {
     m_force_reconcile = false;
     // The registry's past, after the sync's own work and within its budget; its failures never fail the cycle.
-    Backfill(client.registry(), m_parts.history, m_parts.clock, m_parts.logger, m_config.history, options.crash_point)
+    Backfill(client.registry(), m_parts.history, m_parts.versions, m_parts.clock, m_parts.logger, m_config.history,
+             options.crash_point)
         .run(report.run.data_timestamp);
   }
   m_waiting = m_parts.watch_list.tracked_without_version();

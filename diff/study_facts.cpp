@@ -53,6 +53,7 @@ StudyFacts facts_of(dom::element root) {
   facts.brief_title = text_at(root, "/protocolSection/identificationModule/briefTitle");
   facts.overall_status = text_at(root, "/protocolSection/statusModule/overallStatus");
   facts.last_update_post_date = text_at(root, "/protocolSection/statusModule/lastUpdatePostDateStruct/date");
+  facts.last_update_submit_date = text_at(root, "/protocolSection/statusModule/lastUpdateSubmitDate");
   facts.results_first_submit_date = text_at(root, "/protocolSection/statusModule/resultsFirstSubmitDate");
   facts.results_first_post_date = text_at(root, "/protocolSection/statusModule/resultsFirstPostDateStruct/date");
   bool has_results = false;

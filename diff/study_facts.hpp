@@ -25,6 +25,7 @@ struct StudyFacts {
   std::string brief_title;
   std::string overall_status;
   std::string last_update_post_date;
+  std::string last_update_submit_date;  // the day the sponsor submitted this version
   std::string results_first_submit_date;
   std::string results_first_post_date;
   std::optional<bool> has_results;

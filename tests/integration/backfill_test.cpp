@@ -6,7 +6,7 @@
 #include "store/database.hpp"
 #include "store/event_json.hpp"
 #include "store/registry_history.hpp"
-#include "tests/integration/daemon_fixture.hpp"
+#include "tests/integration/backfill_fixture.hpp"
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
@@ -16,37 +16,19 @@
 #include <chrono>
 
 namespace fr = trialwatch::fakeregistry;
+using trialwatch::testing::backfill_progress;
+using trialwatch::testing::Backfilling;
 using trialwatch::testing::DaemonFixture;
+using trialwatch::testing::documents_stored;
+using trialwatch::testing::history_requests;
+using trialwatch::testing::make_retries_due;
+using trialwatch::testing::past_events;
+using trialwatch::testing::past_ids;
 using trialwatch::testing::test_data_dir;
 
 namespace {
 
 const std::string k_study = "NCT04280705";
-
-// The story's scenario with NCT04280705 tracked from the configuration and backfilled in `mode`.
-struct Backfilling {
-  explicit Backfilling(const std::string& mode)
-      : f(fr::load_scenario(test_data_dir() / "scenarios/car-nk-results"), {k_study},
-          trialwatch::testing::k_without_discovery) {
-    f.history_settings = "[history]\nbackfill = \"" + mode + "\"";
-    f.write_config({k_study}, trialwatch::testing::k_without_discovery);
-  }
-  DaemonFixture f;
-};
-
-std::size_t history_requests(const DaemonFixture& f) {
-  const auto log = f.registry.registry.requests();
-  return static_cast<std::size_t>(std::count_if(log.begin(), log.end(), [](const fr::LoggedRequest& request) {
-    return request.path.rfind("/api/int/", 0) == 0;
-  }));
-}
-
-std::vector<trialwatch::store::StoredEvent> past_events(const DaemonFixture& f) {
-  std::vector<trialwatch::store::StoredEvent> past;
-  for (const auto& event : f.events())
-    if (event.provenance == trialwatch::core::Provenance::registry_history) past.push_back(event);
-  return past;
-}
 
 }  // namespace
 
@@ -140,14 +122,6 @@ TEST_CASE("an empty or odd-shaped history is one sentence and a retry, never a f
 
 namespace {
 
-// The ids of the past events, as stored (a doubled event would show twice).
-std::vector<std::string> past_ids(const DaemonFixture& f) {
-  std::vector<std::string> ids;
-  for (const auto& event : past_events(f)) ids.push_back(event.id);
-  std::sort(ids.begin(), ids.end());
-  return ids;
-}
-
 // The past event ids of an undisturbed full backfill of the study.
 std::vector<std::string> reference_ids() {
   const Backfilling reference("full");
@@ -157,26 +131,6 @@ std::vector<std::string> reference_ids() {
   const auto ids = past_ids(reference.f);
   REQUIRE(ids.size() >= 2);
   return ids;
-}
-
-trialwatch::store::BackfillProgress progress(const DaemonFixture& f) {
-  auto db = trialwatch::store::Database::open(f.db_path(), trialwatch::store::OpenMode::read_only);
-  return trialwatch::store::RegistryHistory(db).progress();
-}
-
-// Which past versions of the study have their document stored (a hash is stored with each document).
-std::vector<bool> documents_stored(const DaemonFixture& f) {
-  auto db = trialwatch::store::Database::open(f.db_path(), trialwatch::store::OpenMode::read_only);
-  std::vector<bool> stored;
-  for (const auto& version : trialwatch::store::RegistryHistory(db).versions(*trialwatch::core::NctId::parse(k_study)))
-    stored.push_back(!version.hash.empty());
-  return stored;
-}
-
-// Time passes: every failed backfill is due again.
-void make_retries_due(const DaemonFixture& f) {
-  SQLite::Database db(f.db_path(), SQLite::OPEN_READWRITE);
-  db.exec("UPDATE backfills SET next_attempt_at = '2000-01-01T00:00:00Z' WHERE done_at IS NULL");
 }
 
 }  // namespace
@@ -192,8 +146,8 @@ TEST_CASE("a 404 on one past version keeps the others, and the retry adds it onc
   REQUIRE(first.exit_code == 0);  // the sync is not held up
   CHECK_THAT(first.output, Catch::Contains("backfill of " + k_study + ": "));
   CHECK(documents_stored(f) == std::vector<bool>{true, false});
-  CHECK(progress(f).failing == 1);
-  CHECK(progress(f).waiting == 1);
+  CHECK(backfill_progress(f).failing == 1);
+  CHECK(backfill_progress(f).waiting == 1);
 
   // Before the backoff is over nothing is asked again.
   f.registry.registry.clear_faults();
@@ -207,8 +161,8 @@ TEST_CASE("a 404 on one past version keeps the others, and the retry adds it onc
   REQUIRE(retry.exit_code == 0);
   CHECK(history_requests(f) == 1);  // version 1 alone: the list and version 0 are kept
   CHECK(documents_stored(f) == std::vector<bool>{true, true});
-  CHECK(progress(f).waiting == 0);
-  CHECK(progress(f).failing == 0);
+  CHECK(backfill_progress(f).waiting == 0);
+  CHECK(backfill_progress(f).failing == 0);
   CHECK(past_ids(f) == expected);  // the same events as an undisturbed backfill, none doubled
 }
 
@@ -231,7 +185,7 @@ TEST_CASE("a 429 with Retry-After on the history list is waited out and retried"
   CHECK(history_requests(f) == 4);  // the list twice, then versions 0 and 1
   CHECK(elapsed >= std::chrono::seconds(1));
   CHECK(documents_stored(f) == std::vector<bool>{true, true});
-  CHECK(progress(f).failing == 0);
+  CHECK(backfill_progress(f).failing == 0);
   CHECK_FALSE(past_events(f).empty());
 }
 
@@ -256,7 +210,7 @@ TEST_CASE("a backfill killed around a stored version and restarted loses and dou
       INFO(restarted.output);
       REQUIRE(restarted.exit_code == 0);
       CHECK(documents_stored(f) == std::vector<bool>{true, true});
-      CHECK(progress(f).waiting == 0);
+      CHECK(backfill_progress(f).waiting == 0);
       CHECK(past_ids(f) == expected);
       // The list and every version stored before the kill are not asked again; the one in flight is.
       CHECK(history_requests(f) == (after ? 3U : 4U));

@@ -2,42 +2,20 @@
 // The registry's past versions through the command line: `history`, `show --version rN`, `diff --from rN`, and
 // `backfill`, against a real trialwatchd that backfilled NCT04280705 from the fake registry's website endpoints.
 
-#include "tests/integration/daemon_fixture.hpp"
+#include "tests/integration/backfill_fixture.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <algorithm>
 
-namespace fr = trialwatch::fakeregistry;
-using trialwatch::testing::DaemonFixture;
+using trialwatch::testing::Backfilling;
+using trialwatch::testing::history_requests;
 using trialwatch::testing::ProcessResult;
 using trialwatch::testing::test_data_dir;
 
 namespace {
 
 const std::string k_study = "NCT04280705";
-
-// The story's scenario with NCT04280705 tracked from the configuration and backfilled in `mode`.
-struct Backfilled {
-  explicit Backfilled(const std::string& mode)
-      : f(fr::load_scenario(test_data_dir() / "scenarios/car-nk-results"), {k_study},
-          trialwatch::testing::k_without_discovery) {
-    f.history_settings = "[history]\nbackfill = \"" + mode + "\"";
-    f.write_config({k_study}, trialwatch::testing::k_without_discovery);
-  }
-  // Run trialwatch with `args` on the fixture's database.
-  ProcessResult cli(std::vector<std::string> args) const {
-    args.insert(args.begin(), {TRIALWATCH_CLI_PATH, "--db", f.db_path()});
-    return trialwatch::testing::run_process(args, trialwatch::testing::isolated_env());
-  }
-  std::size_t history_requests() const {
-    const auto log = f.registry.registry.requests();
-    return static_cast<std::size_t>(std::count_if(log.begin(), log.end(), [](const fr::LoggedRequest& request) {
-      return request.path.rfind("/api/int/", 0) == 0;
-    }));
-  }
-  DaemonFixture f;
-};
 
 // The position of the first line of `output` that starts with `start`, or npos.
 std::size_t line_starting(const std::string& output, const std::string& start) {
@@ -49,7 +27,7 @@ std::size_t line_starting(const std::string& output, const std::string& start) {
 
 TEST_CASE("history shows the registry's past versions with their dates and events, then the versions seen live",
           "[integration][cli][backfill]") {
-  const Backfilled b("full");
+  const Backfilling b("full");
   const auto run = b.f.run_once();
   INFO(run.output);
   REQUIRE(run.exit_code == 0);
@@ -92,7 +70,7 @@ TEST_CASE("history shows the registry's past versions with their dates and event
 
 TEST_CASE("show and diff name past versions rN and compare them with live ones in substance",
           "[integration][cli][backfill]") {
-  const Backfilled b("full");
+  const Backfilling b("full");
   REQUIRE(b.f.run_once().exit_code == 0);
 
   const auto shown = b.cli({"show", k_study, "--version", "r0"});
@@ -139,9 +117,9 @@ TEST_CASE("show and diff name past versions rN and compare them with live ones i
 
 TEST_CASE("a status backfill lists past versions, and backfill --full makes the next run fetch them",
           "[integration][cli][backfill]") {
-  const Backfilled b("status");
+  const Backfilling b("status");
   REQUIRE(b.f.run_once().exit_code == 0);
-  CHECK(b.history_requests() == 1);
+  CHECK(history_requests(b.f) == 1);
 
   const auto listed = b.cli({"history", k_study});
   REQUIRE(listed.exit_code == 0);
@@ -167,7 +145,7 @@ TEST_CASE("a status backfill lists past versions, and backfill --full makes the 
   CHECK_THAT(twice.output, Catch::Contains("is already queued for a full backfill"));
 
   REQUIRE(b.f.run_once().exit_code == 0);
-  CHECK(b.history_requests() == 3);  // the two documents; the list was read already
+  CHECK(history_requests(b.f) == 3);  // the two documents; the list was read already
   const auto shown = b.cli({"show", k_study, "--version", "r0"});
   INFO(shown.output);
   CHECK(shown.exit_code == 0);
@@ -176,7 +154,7 @@ TEST_CASE("a status backfill lists past versions, and backfill --full makes the 
 }
 
 TEST_CASE("backfill refuses what it cannot queue with a sentence", "[integration][cli][backfill]") {
-  const Backfilled b("off");
+  const Backfilling b("off");
   REQUIRE(b.f.run_once().exit_code == 0);
   const auto malformed = b.cli({"backfill", "NCT0428070"});
   CHECK(malformed.exit_code == 64);
