@@ -4,9 +4,8 @@
 #include "store/detail/connection.hpp"
 #include "store/detail/event_rows.hpp"
 #include "store/detail/rows.hpp"
+#include "store/detail/version_chain.hpp"
 #include "store/detail/version_codec.hpp"
-
-#include <fmt/format.h>
 
 #include <stdexcept>
 
@@ -199,37 +198,8 @@ std::vector<PastVersion> RegistryHistory::versions(const core::NctId& id) const 
 }
 
 std::optional<std::string> RegistryHistory::document(const core::NctId& id, int registry_version) const {
-  return detail::reading(m_db, [&] { return decode(id.str(), registry_version); });
-}
-
-std::optional<std::string> RegistryHistory::decode(const std::string& nct_id, int registry_version) const {
-  auto fetched = detail::statement(
-      m_db, "SELECT 1 FROM past_versions WHERE nct_id = ? AND registry_version = ? AND document IS NOT NULL");
-  fetched->bind(1, nct_id);
-  fetched->bind(2, registry_version);
-  if (!fetched->executeStep()) return std::nullopt;  // not listed, or listed and not fetched (yet)
-  // The chain from the nearest standalone frame up to `registry_version`: each frame a delta against the one before.
-  auto chain = detail::statement(
-      m_db,
-      "SELECT registry_version, base, document FROM past_versions WHERE nct_id = ?1 AND registry_version <= ?2 AND "
-      "registry_version >= (SELECT max(registry_version) FROM past_versions WHERE nct_id = ?1 AND registry_version "
-      "<= ?2 AND base IS NULL AND document IS NOT NULL) ORDER BY registry_version");
-  chain->bind(1, nct_id);
-  chain->bind(2, registry_version);
-  std::optional<std::string> raw;
-  int decoded = -1;
-  while (chain->executeStep()) {
-    const int at = chain->getColumn(0).getInt();
-    const auto base = chain->getColumn(1);
-    const std::string what = fmt::format("{} registry version {}", nct_id, at);
-    if (chain->getColumn(2).isNull() || base.isNull() != !raw || (raw && base.getInt() != decoded))
-      throw StoreError(StoreError::Kind::corrupt,
-                       fmt::format("the stored copy of {} is damaged; restore a backup", what));
-    raw = m_codec->decode(detail::blob_view(chain->getColumn(2)), raw ? std::string_view(*raw) : "", what);
-    decoded = at;
-  }
-  if (decoded != registry_version) return std::nullopt;
-  return raw;
+  return detail::reading(
+      m_db, [&] { return detail::decode_chain(m_db, *m_codec, detail::k_past_frames, id.str(), registry_version); });
 }
 
 BackfillProgress RegistryHistory::progress() const {

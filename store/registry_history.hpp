@@ -104,7 +104,6 @@ class RegistryHistory {
   BackfillProgress progress() const;
 
  private:
-  std::optional<std::string> decode(const std::string& nct_id, int registry_version) const;
   void insert_events(const core::NctId& id, const PastVersion& version, std::string_view data_timestamp,
                      const std::string& detected_at);
   void finish_if_complete(const std::string& nct_id, const std::string& at);

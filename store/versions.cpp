@@ -4,6 +4,7 @@
 #include "store/detail/connection.hpp"
 #include "store/detail/event_rows.hpp"
 #include "store/detail/rows.hpp"
+#include "store/detail/version_chain.hpp"
 #include "store/detail/version_codec.hpp"
 
 #include <fmt/format.h>
@@ -36,22 +37,6 @@ StoredStudy read_study(const Database& db, SQLite::Statement& query) {
   study.state = detail::parse_name(db, query.getColumn(9), parse_study_state, "study state");
   study.alias_of = text_or_empty(query.getColumn(10));
   return study;
-}
-
-// Give `codec` the dictionary `frame` names, from the `dictionaries` table: schema 7 compressed standalone frames
-// with a dictionary it trained, and they stay readable (none is written any more). Throw StoreError (corrupt) with a
-// sentence naming `what` when the database does not hold it.
-void load_dictionary(const Database& db, detail::VersionCodec& codec, std::string_view frame, std::string_view what) {
-  const std::uint32_t id = detail::VersionCodec::dictionary_of(frame);
-  if (id == 0 || codec.knows_dictionary(id)) return;
-  auto query = detail::statement(db, "SELECT content FROM dictionaries WHERE id = ?");
-  query->bind(1, static_cast<std::int64_t>(id));
-  if (!query->executeStep())
-    throw StoreError(StoreError::Kind::corrupt,
-                     fmt::format("the stored copy of {} needs compression dictionary {}, which the database does not "
-                                 "hold; restore a backup",
-                                 what, id));
-  codec.add_dictionary(id, detail::blob_view(query->getColumn(0)));
 }
 
 // Return the number of the latest stored version of `nct_id`, or nothing if none was stored.
@@ -143,29 +128,7 @@ std::optional<std::string> Versions::document(const core::NctId& id, int version
 }
 
 std::optional<std::string> Versions::decode_version(const std::string& nct_id, int number) const {
-  // The chain from the nearest standalone frame up to `number`: each frame is a delta against the one before.
-  auto chain = detail::statement(
-      m_db,
-      "SELECT version, base, document FROM versions WHERE nct_id = ?1 AND version <= ?2 AND version >= "
-      "(SELECT max(version) FROM versions WHERE nct_id = ?1 AND version <= ?2 AND base IS NULL) ORDER BY version");
-  chain->bind(1, nct_id);
-  chain->bind(2, number);
-  std::optional<std::string> raw;
-  int decoded = 0;
-  while (chain->executeStep()) {
-    const int at = chain->getColumn(0).getInt();
-    const auto base = chain->getColumn(1);
-    const std::string what = fmt::format("{} version {}", nct_id, at);
-    if (base.isNull() != !raw || (raw && base.getInt() != decoded))
-      throw StoreError(StoreError::Kind::corrupt,
-                       fmt::format("the stored copy of {} is damaged; restore a backup", what));
-    const std::string_view frame = detail::blob_view(chain->getColumn(2));
-    if (!raw) load_dictionary(m_db, *m_codec, frame, what);
-    raw = m_codec->decode(frame, raw ? std::string_view(*raw) : std::string_view(), what);
-    decoded = at;
-  }
-  if (decoded != number) return std::nullopt;
-  return raw;
+  return detail::decode_chain(m_db, *m_codec, detail::k_live_frames, nct_id, number);
 }
 
 std::optional<int> Versions::record_version(const NewVersion& version) { return record_versions({version}).front(); }
