@@ -90,8 +90,8 @@ int status(const Context& context, Format format) {
   for (const auto& id : s.not_found)
     rows.push_back({id, "not found — check the ID (the registry has never served it; trialwatch untrack " + id + ")"});
   rows.push_back(
-      {"stored", fmt::format("{}, {}, {:.1f} MB", counted(s.versions, "version", "versions"),
-                             counted(s.events, "event", "events"), static_cast<double>(s.database_bytes) / 1e6)});
+      {"stored", fmt::format("{}, {}, {:.1f} MB", core::counted(s.versions, "version", "versions"),
+                             core::counted(s.events, "event", "events"), static_cast<double>(s.database_bytes) / 1e6)});
   rows.push_back({"last full reconcile", s.last_reconcile ? when(*s.last_reconcile) : "never"});
   rows.push_back({"notifications", fmt::format("{} pending, {} delivered, {} dead{}", s.notifications.pending,
                                                s.notifications.delivered, s.notifications.dead,
@@ -99,13 +99,13 @@ int status(const Context& context, Format format) {
   for (const auto& search : s.searches)
     rows.push_back({fmt::format("search {}", search.name),
                     search.last_error.empty()
-                        ? fmt::format("{} tracked, last run {}", counted(search.tracked, "study", "studies"),
+                        ? fmt::format("{} tracked, last run {}", core::counted(search.tracked, "study", "studies"),
                                       search.completed_at.empty() ? "never" : when(search.completed_at))
                         : fmt::format("{} (fix it in the configuration)", search.last_error)});
   if (backfill.waiting > 0 || backfill.known > 0)
     rows.push_back(
         {"backfill",
-         fmt::format("{} waiting, {} of {} past versions fetched{}", counted(backfill.waiting, "study", "studies"),
+         fmt::format("{} waiting, {} of {} past versions fetched{}", core::counted(backfill.waiting, "study", "studies"),
                      backfill.fetched, backfill.known,
                      backfill.failing > 0 ? fmt::format("; {} failing: {}", backfill.failing, backfill.last_error)
                                           : std::string())});
@@ -113,8 +113,8 @@ int status(const Context& context, Format format) {
     const auto& run = *s.last_run;
     rows.push_back(
         {"last sync", fmt::format("{} {}: {}, {} checked, {} fetched, {} changed, {}", when(run.started_at),
-                                  store::run_outcome_name(run.outcome), counted(run.requests, "request", "requests"),
-                                  run.checked, run.fetched, run.changed, counted(run.events, "event", "events"))});
+                                  store::run_outcome_name(run.outcome), core::counted(run.requests, "request", "requests"),
+                                  run.checked, run.fetched, run.changed, core::counted(run.events, "event", "events"))});
     if (!run.error.empty()) rows.push_back({"last error", run.error});
   } else {
     rows.push_back({"last sync", "never"});

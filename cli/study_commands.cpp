@@ -7,6 +7,7 @@
 #include "core/clock.hpp"
 #include "core/json_text.hpp"
 #include "core/safe_text.hpp"
+#include "core/strings.hpp"
 #include "diff/json_diff.hpp"
 #include "diff/study_facts.hpp"
 #include "diff/website_text.hpp"
@@ -127,12 +128,12 @@ int history(const Context& context, const std::string& text, Format format) {
   }
   if (past.empty())
     fmt::print("{}: {}, {}\n{}\n\n", context.paint(id.str(), Colour::id),
-               counted(versions.size(), "version", "versions"), counted(events.size(), "event", "events"),
+               core::counted(versions.size(), "version", "versions"), core::counted(events.size(), "event", "events"),
                study_link(id.str()));
   else
     fmt::print("{}: {} from the registry's history (r0, r1, ...), {} seen live, {}\n{}\n\n",
-               context.paint(id.str(), Colour::id), counted(past.size(), "past version", "past versions"),
-               counted(versions.size(), "version", "versions"), counted(events.size(), "event", "events"),
+               context.paint(id.str(), Colour::id), core::counted(past.size(), "past version", "past versions"),
+               core::counted(versions.size(), "version", "versions"), core::counted(events.size(), "event", "events"),
                study_link(id.str()));
   // DATE: a past version's posted date, a live version's last update posted, or the day an event of no version
   // was detected. STATUS (only with past versions): the status the registry's list gives each past version.
@@ -367,7 +368,7 @@ int diff(const Context& context, const std::string& text, std::optional<VersionN
     return 0;
   }
   fmt::print("{}  version {} → {}: {}\n", context.paint(id.str(), Colour::id), label(older), label(newer),
-             counted(changes.size(), "field change", "field changes"));
+             core::counted(changes.size(), "field change", "field changes"));
   for (const auto& change : changes) print_change(context, change);
   return 0;
 }

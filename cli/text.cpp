@@ -117,10 +117,6 @@ std::string truncate_to(std::string_view text, std::size_t width) {
   return more ? out + "…" : out;
 }
 
-std::string counted(std::size_t count, std::string_view singular, std::string_view plural) {
-  return fmt::format("{} {}", count, count == 1 ? singular : plural);
-}
-
 std::string study_link(std::string_view nct_id) { return fmt::format("https://clinicaltrials.gov/study/{}", nct_id); }
 
 std::optional<std::string> nearest(std::string_view word, const std::vector<std::string>& candidates) {

@@ -35,9 +35,6 @@ std::string_view find_link(std::string_view text);
 // is kept whole, the text before it cut instead, so the result is wider than `width` when the link is.
 std::string truncate_to(std::string_view text, std::size_t width);
 
-// Return "1 study", "2 studies": `count` and the noun in the form that count takes.
-std::string counted(std::size_t count, std::string_view singular, std::string_view plural);
-
 // Return the registry's page of a study, e.g. https://clinicaltrials.gov/study/NCT06613490.
 std::string study_link(std::string_view nct_id);
 

@@ -3,6 +3,13 @@
 
 namespace trialwatch::core {
 
+std::string counted(std::size_t count, std::string_view singular, std::string_view plural) {
+  std::string text = std::to_string(count);
+  text += ' ';
+  text += count == 1 ? singular : plural;
+  return text;
+}
+
 std::string join(const std::vector<std::string>& items, std::string_view separator) {
   return join(items, separator, [](const std::string& item) -> const std::string& { return item; });
 }

@@ -23,6 +23,9 @@ std::string join(const Items& items, std::string_view separator, TextOf&& text_o
   return out;
 }
 
+// Return `count` with the noun it counts: counted(1, "study", "studies") == "1 study", and "0 studies".
+std::string counted(std::size_t count, std::string_view singular, std::string_view plural);
+
 // Return `bytes` in base64 (RFC 4648, with padding).
 std::string base64(std::string_view bytes);
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "daemon/schedule.hpp"
 
+#include "core/strings.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -36,8 +38,6 @@ std::string human_duration(std::chrono::seconds duration) {
   return fmt::format("{}s", total);
 }
 
-std::string study_count(std::size_t n) { return fmt::format("{} {}", n, n == 1 ? "study" : "studies"); }
-
 namespace {
 
 // "HH:MM" of an RFC 3339 UTC time, as written by the store.
@@ -50,9 +50,10 @@ std::string last_sync(const store::RunRecord& run, std::size_t skipped) {
   if (run.outcome == RunOutcome::failed) return fmt::format("last sync {} failed", clock_time(run.started_at));
   if (run.outcome == RunOutcome::unchanged)
     return fmt::format("last check {} (registry not refreshed)", clock_time(run.started_at));
-  return fmt::format("last sync {} {} ({} {}, {} changed)", clock_time(run.started_at),
-                     run.outcome == RunOutcome::partial ? "skipped " + study_count(skipped) : std::string("OK"),
-                     run.events, run.events == 1 ? "event" : "events", run.changed);
+  return fmt::format(
+      "last sync {} {} ({} {}, {} changed)", clock_time(run.started_at),
+      run.outcome == RunOutcome::partial ? "skipped " + core::counted(skipped, "study", "studies") : std::string("OK"),
+      run.events, run.events == 1 ? "event" : "events", run.changed);
 }
 
 }  // namespace
@@ -60,8 +61,8 @@ std::string last_sync(const store::RunRecord& run, std::size_t skipped) {
 std::string status_line(const StatusFacts& facts) {
   if (!facts.failure.empty())
     return fmt::format("Backing off: {}; retry in {}; tracking {}", facts.failure, human_duration(facts.retry_in),
-                       study_count(facts.tracked));
-  std::string line = "Tracking " + study_count(facts.tracked);
+                       core::counted(facts.tracked, "study", "studies"));
+  std::string line = "Tracking " + core::counted(facts.tracked, "study", "studies");
   if (facts.last_run) line += "; " + last_sync(*facts.last_run, facts.skipped);
   if (!facts.next_check.empty()) line += "; next check " + facts.next_check;
   return line;

@@ -24,9 +24,6 @@ std::chrono::seconds failure_backoff(int failures, std::chrono::seconds check_in
 // Return `duration` as people say it: "45s", "4m", "2h 5m", "3d 4h".
 std::string human_duration(std::chrono::seconds duration);
 
-// Return "1 study", "2 studies": how the daemon's messages count studies.
-std::string study_count(std::size_t n);
-
 // What the STATUS= line reports.
 struct StatusFacts {
   std::size_t tracked = 0;

@@ -2,6 +2,7 @@
 #include "daemon/sync_cycle.hpp"
 
 #include "core/json_text.hpp"
+#include "core/strings.hpp"
 #include "daemon/schedule.hpp"
 #include "diff/event_id.hpp"
 #include "diff/json_diff.hpp"
@@ -253,8 +254,8 @@ class CycleRun {
     m_reconciled = reconcile_due || !m_store.runs.last_reconcile();
     m_logger.log(core::LogLevel::info, "sync of {} {}: {} checked, {} fetched, {} changed, {} event{}{}",
                  m_data_timestamp, m_skipped.empty() ? "complete" : store::run_outcome_name(RunOutcome::partial),
-                 study_count(static_cast<std::size_t>(m_record.checked)), m_record.fetched, m_record.changed,
-                 m_record.events, m_record.events == 1 ? "" : "s",
+                 core::counted(static_cast<std::size_t>(m_record.checked), "study", "studies"), m_record.fetched,
+                 m_record.changed, m_record.events, m_record.events == 1 ? "" : "s",
                  m_skipped.empty() ? std::string() : fmt::format(", {} skipped", m_skipped.size()));
     return m_skipped.empty() ? CycleOutcome::completed : CycleOutcome::partial;
   }
@@ -294,7 +295,7 @@ class CycleRun {
     m_to_fetch += ids.size();
     if (!ids.empty())
       m_logger.log(ids.size() >= k_progress_from ? core::LogLevel::info : core::LogLevel::debug, "fetching {} in full",
-                   study_count(ids.size()));
+                   core::counted(ids.size(), "study", "studies"));
     auto fetched = m_registry.documents(studies, m_options.page_bytes,
                                         [&](std::string json) { return store_study(std::move(json), wanted); });
     flush();

@@ -2,6 +2,7 @@
 #include "cli/text.hpp"
 
 #include "cli/text_table.hpp"
+#include "core/strings.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -73,9 +74,9 @@ TEST_CASE("a link is never cut: the text before it is, and a column too narrow f
 }
 
 TEST_CASE("counts take the noun's form for their number", "[cli][text]") {
-  CHECK(counted(0, "study", "studies") == "0 studies");
-  CHECK(counted(1, "study", "studies") == "1 study");
-  CHECK(counted(2, "field change", "field changes") == "2 field changes");
+  CHECK(trialwatch::core::counted(0, "study", "studies") == "0 studies");
+  CHECK(trialwatch::core::counted(1, "study", "studies") == "1 study");
+  CHECK(trialwatch::core::counted(2, "field change", "field changes") == "2 field changes");
   CHECK(study_link("NCT06613490") == "https://clinicaltrials.gov/study/NCT06613490");
 }
 
