@@ -82,7 +82,7 @@ _trialwatch() {
       local types="study_tracked last_updated status_changed results_submitted results_returned results_posted
         results_updated enrollment_changed dates_changed eligibility_changed outcomes_changed arms_changed
         sponsor_changed title_changed locations_changed documents_changed study_reprocessed study_removed
-        study_aliased search_matched related_found"
+        study_aliased search_matched related_found results_overdue"
       # complete the last item of a comma-separated list, keeping the items before it in the word
       local before="" type
       [[ "$cur" == *,* ]] && before="${cur%,*},"

@@ -23,6 +23,17 @@ class SystemClock final : public Clock {
   TimePoint now() const override;
 };
 
+// The real clock, moved so that it read `start` when it was made: time passes as usual from there. For tests and
+// demos that play a day other than today (trialwatchd's TRIALWATCH_NOW).
+class OffsetClock final : public Clock {
+ public:
+  explicit OffsetClock(TimePoint start) : m_offset(start - std::chrono::system_clock::now()) {}
+  TimePoint now() const override { return std::chrono::system_clock::now() + m_offset; }
+
+ private:
+  std::chrono::system_clock::duration m_offset;
+};
+
 // Format `t` as UTC RFC 3339 with seconds, e.g. "2026-11-24T17:05:00Z".
 std::string format_rfc3339(Clock::TimePoint t);
 

@@ -8,7 +8,7 @@ namespace trialwatch::core {
 
 namespace {
 
-constexpr std::array<std::pair<EventType, std::string_view>, 21> k_event_names{{
+constexpr std::array<std::pair<EventType, std::string_view>, 22> k_event_names{{
     {EventType::study_tracked, "study_tracked"},         {EventType::last_updated, "last_updated"},
     {EventType::status_changed, "status_changed"},       {EventType::results_submitted, "results_submitted"},
     {EventType::results_returned, "results_returned"},   {EventType::results_posted, "results_posted"},
@@ -19,7 +19,7 @@ constexpr std::array<std::pair<EventType, std::string_view>, 21> k_event_names{{
     {EventType::locations_changed, "locations_changed"}, {EventType::documents_changed, "documents_changed"},
     {EventType::study_reprocessed, "study_reprocessed"}, {EventType::study_removed, "study_removed"},
     {EventType::study_aliased, "study_aliased"},         {EventType::search_matched, "search_matched"},
-    {EventType::related_found, "related_found"},
+    {EventType::related_found, "related_found"},         {EventType::results_overdue, "results_overdue"},
 }};
 
 constexpr std::array<std::pair<Provenance, std::string_view>, 5> k_provenance_names{{

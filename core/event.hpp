@@ -30,6 +30,7 @@ enum class EventType {
   study_aliased,
   search_matched,
   related_found,
+  results_overdue,
 };
 
 // Where a change came from (`provenance` in docs/events.md).

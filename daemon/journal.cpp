@@ -24,7 +24,7 @@ struct MessageId {
 };
 
 // Generated once (uuid4) and never changed: they are an interface of journal queries and catalogs.
-constexpr std::array<MessageId, 21> k_message_ids{{
+constexpr std::array<MessageId, 22> k_message_ids{{
     {EventType::study_tracked, "04e8abca419c48c8823cc312c01f7a96"},
     {EventType::last_updated, "b6b106b79a644bd2928844da4590cf08"},
     {EventType::status_changed, "26944a7f53e24ef4aa690c308f9357ad"},
@@ -46,6 +46,7 @@ constexpr std::array<MessageId, 21> k_message_ids{{
     {EventType::study_aliased, "47c6789d17ba47d3ae8c5cede14565e4"},
     {EventType::search_matched, "485ff09086024b38879856b4647f8ac7"},
     {EventType::related_found, "2098c476c2b94477a4805da9b0c050dc"},
+    {EventType::results_overdue, "556d20b236634314acae00ffeb0018a0"},
 }};
 
 // Results and removals are what people act on: notice (5); everything else is informational (6).
@@ -54,6 +55,7 @@ int priority_of(EventType type) {
     case EventType::results_submitted:
     case EventType::results_returned:
     case EventType::results_posted:
+    case EventType::results_overdue:
     case EventType::study_removed:
       return 5;
     default:

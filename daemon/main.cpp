@@ -18,6 +18,7 @@
 #include "fetch/registry_client.hpp"
 #include "notify/credentials.hpp"
 #include "store/database.hpp"
+#include "store/deadlines.hpp"
 #include "store/discoveries.hpp"
 #include "store/outbox.hpp"
 #include "store/registry_history.hpp"
@@ -33,6 +34,7 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <random>
 #include <unistd.h>
 
@@ -103,6 +105,17 @@ void guard_standard_descriptors() {
     if (fcntl(fd, F_GETFD) < 0) open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
 }
 
+// The clock: the system's, or with TRIALWATCH_NOW set (tests, demos) one that starts at that time and runs on.
+std::unique_ptr<core::Clock> make_clock() {
+  const auto start = core::process_environment("TRIALWATCH_NOW");
+  if (!start || start->empty()) return std::make_unique<core::SystemClock>();
+  const auto parsed = core::parse_utc_time(*start);
+  if (!parsed)
+    throw core::ConfigError(
+        fmt::format("TRIALWATCH_NOW={}: give an RFC 3339 UTC time such as 2027-10-21T12:00:00Z", *start));
+  return std::make_unique<core::OffsetClock>(*parsed);
+}
+
 int run(const Flags& flags, core::Logger& logger, daemon::SignalWatcher& signals) {
   core::Config config = effective_configuration(flags);
   logger = core::Logger(*core::parse_log_level(config.log.level), logger.format());
@@ -114,7 +127,9 @@ int run(const Flags& flags, core::Logger& logger, daemon::SignalWatcher& signals
   store::Outbox outbox(database);
   store::Discoveries discoveries(database);
   store::RegistryHistory history(database);
-  const core::SystemClock clock;
+  store::Deadlines deadlines(database);
+  const auto clock_owner = make_clock();
+  const core::Clock& clock = *clock_owner;
 
   const fetch::CurlGlobal curl;
   fetch::CurlOptions curl_options;
@@ -139,6 +154,7 @@ int run(const Flags& flags, core::Logger& logger, daemon::SignalWatcher& signals
                              outbox,
                              discoveries,
                              history,
+                             deadlines,
                              http,
                              curl_options,
                              clock,

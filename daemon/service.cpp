@@ -4,6 +4,7 @@
 #include "core/exit_code.hpp"
 #include "daemon/backfill.hpp"
 #include "daemon/cycle_client.hpp"
+#include "daemon/deadline_check.hpp"
 #include "daemon/event_log.hpp"
 #include "daemon/journal.hpp"
 #include "daemon/schedule.hpp"
@@ -109,6 +110,12 @@ Service::CycleResult Service::cycle() {
              options.crash_point)
         .run(report.run.data_timestamp);
   }
+  // Results due, every cycle: the calendar moves whether or not the registry was refreshed or reached.
+  const auto data_timestamp = report.run.data_timestamp.empty() ? m_parts.runs.completed_data_timestamp().value_or("")
+                                                                : report.run.data_timestamp;
+  DeadlineCheck(m_parts.deadlines, m_parts.versions, m_parts.clock, m_parts.logger,
+                diff::DueAfter{m_config.results.due_after_months}, options.route, options.on_event)
+      .run(data_timestamp);
   m_waiting = m_parts.watch_list.tracked_without_version();
   m_delivery.run();  // what this cycle found, and retries that came due
   return CycleResult{report.outcome, report.run.error, report.skipped.size()};

@@ -8,6 +8,7 @@
 #include "daemon/service_notifier.hpp"
 #include "daemon/signals.hpp"
 #include "fetch/http_client.hpp"
+#include "store/deadlines.hpp"
 #include "store/discoveries.hpp"
 #include "store/outbox.hpp"
 #include "store/registry_history.hpp"
@@ -31,6 +32,7 @@ struct ServiceParts {
   store::Outbox& outbox;            // the same database's notification outbox
   store::Discoveries& discoveries;  // the same database's saved-search and related-trial state
   store::RegistryHistory& history;  // the same database's backfill queue and past versions
+  store::Deadlines& deadlines;      // the same database's results due dates
   fetch::HttpClient& http;          // the registry's; its transfers abort when signals.stop_flag() is set
   fetch::CurlOptions notify_http;   // for notification channels' own clients (user agent, the stop flag)
   const core::Clock& clock;

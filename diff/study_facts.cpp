@@ -56,6 +56,7 @@ StudyFacts facts_of(dom::element root) {
   facts.last_update_submit_date = text_at(root, "/protocolSection/statusModule/lastUpdateSubmitDate");
   facts.results_first_submit_date = text_at(root, "/protocolSection/statusModule/resultsFirstSubmitDate");
   facts.results_first_post_date = text_at(root, "/protocolSection/statusModule/resultsFirstPostDateStruct/date");
+  facts.certification_date = text_at(root, "/protocolSection/statusModule/dispFirstSubmitDate");
   bool has_results = false;
   if (root.at_pointer("/hasResults").get(has_results) == simdjson::SUCCESS) facts.has_results = has_results;
   facts.start = dated_at(root, "/protocolSection/statusModule/startDateStruct");

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "core/due_facts.hpp"
 #include "core/result.hpp"
 
 #include <optional>
@@ -10,12 +11,8 @@
 
 namespace trialwatch::diff {
 
-// A dated field with its ACTUAL/ESTIMATED type (start, primary completion, completion); empty when absent.
-struct DatedField {
-  std::string date;
-  std::string type;
-  friend bool operator==(const DatedField&, const DatedField&) = default;
-};
+// A dated field with its ACTUAL/ESTIMATED type.
+using DatedField = core::DatedField;
 
 // The few facts of a study that drive watermarks, classification and summaries, read from its JSON (a full
 // document or a `fields=` projection: absent fields stay empty).
@@ -28,6 +25,7 @@ struct StudyFacts {
   std::string last_update_submit_date;  // the day the sponsor submitted this version
   std::string results_first_submit_date;
   std::string results_first_post_date;
+  std::string certification_date;  // dispFirstSubmitDate: a certification of delayed results
   std::optional<bool> has_results;
   DatedField start;
   DatedField primary_completion;

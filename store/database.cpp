@@ -30,7 +30,7 @@ constexpr const char* k_last_quick_check_key = "last_quick_check";
 constexpr auto k_quick_check_interval = std::chrono::hours(24);
 
 // The ordered schema migrations: entry i takes user_version i to i + 1. Append only; never edit a released entry.
-constexpr std::array<const char*, 8> k_migrations = {
+constexpr std::array<const char*, 9> k_migrations = {
     // 1: the key/value table for store-wide facts (completed dataTimestamp, last reconcile).
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;",
     // 2: the sync engine's history: watch list, study watermarks, versions, field changes, events, runs.
@@ -197,6 +197,21 @@ CREATE TABLE backfills (
   failures INTEGER NOT NULL DEFAULT 0,
   next_attempt_at TEXT NOT NULL,
   last_error TEXT
+) STRICT;
+)sql",
+    // 9: results due: the dates of each study's latest version the rule reads, and the version they came from.
+    R"sql(
+CREATE TABLE due_facts (
+  nct_id TEXT PRIMARY KEY,
+  version INTEGER NOT NULL,
+  overall_status TEXT NOT NULL,
+  primary_completion TEXT NOT NULL,
+  primary_completion_type TEXT NOT NULL,
+  completion TEXT NOT NULL,
+  completion_type TEXT NOT NULL,
+  results_first_submit_date TEXT NOT NULL,
+  results_first_post_date TEXT NOT NULL,
+  certification_date TEXT NOT NULL
 ) STRICT;
 )sql",
 };

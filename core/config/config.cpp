@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <utility>
@@ -383,6 +384,24 @@ std::string history_base_url(const Config& config) {
   return "https://clinicaltrials.gov/api/int";
 }
 
+// Read [results]: due_after as whole months ("12m") or years ("1y"), up to 10 years.
+void read_results(const toml::table& table, const std::string& source, ResultsConfig& results) {
+  TableReader reader(table, source, "results");
+  std::string due_after;
+  reader.read("due_after", due_after);
+  if (table.get("due_after") != nullptr) {
+    static const std::regex form("^([0-9]{1,3})([my])$");
+    std::smatch match;
+    const int months =
+        std::regex_match(due_after, match, form) ? std::stoi(match[1].str()) * (match[2].str() == "y" ? 12 : 1) : 0;
+    if (months < 1 || months > 120)
+      reader.fail(table.get("due_after"),
+                  "results.due_after must be whole months or years between \"1m\" and \"10y\", such as \"12m\"");
+    results.due_after_months = months;
+  }
+  reader.reject_unknown_keys();
+}
+
 Config parse_config(std::string_view text, const std::string& source) {
   toml::table root;
   try {
@@ -397,6 +416,7 @@ Config parse_config(std::string_view text, const std::string& source) {
   if (const auto* log = sub_table(reader, root, "log")) read_log(*log, source, config.log);
   if (const auto* related = sub_table(reader, root, "related")) read_related(*related, source, config.related);
   if (const auto* history = sub_table(reader, root, "history")) read_history(*history, source, config.history);
+  if (const auto* results = sub_table(reader, root, "results")) read_results(*results, source, config.results);
   std::set<std::string> names;
   for_each_table(reader, "search", [&](const toml::table& table) {
     config.searches.push_back(read_search(table, source));

@@ -74,6 +74,11 @@ struct HistoryConfig {
   int requests_per_cycle = 200;            // history requests a sync cycle may spend on the backfill
 };
 
+// [results]: when results are due (docs/results-due.md).
+struct ResultsConfig {
+  int due_after_months = 12;  // after primary completion; "12m" or "1y" in the file
+};
+
 // One [[notify]] channel. Secrets are named (credentials), never held here.
 struct NotifyConfig {
   // The kinds of channel, named in the configuration as written here.
@@ -104,6 +109,7 @@ struct Config {
   std::vector<SearchConfig> searches;
   RelatedConfig related;
   HistoryConfig history;
+  ResultsConfig results;
   std::vector<NotifyConfig> notify;
 };
 

@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: MIT
+#include "daemon/deadline_check.hpp"
+
+#include "core/json_text.hpp"
+#include "core/strings.hpp"
+#include "diff/event_id.hpp"
+#include "diff/study_facts.hpp"
+
+#include <fmt/format.h>
+
+namespace trialwatch::daemon {
+
+namespace {
+
+// How many versions' dates are read between two writes: bounds memory on the first run over 100,000 studies.
+constexpr int k_batch = 500;
+
+// The results_overdue event of a study whose results, due as `due` says, were not submitted by the day of detection.
+core::ChangeEvent overdue_event(const diff::ResultsDue& due) {
+  const long days = due.days_left ? -*due.days_left : 0;
+  std::string summary =
+      fmt::format("Results are {} overdue: due {}, {} ({}); none submitted",
+                  core::counted(static_cast<std::size_t>(days), "day", "days"), due.due_date, due.rule, due.basis);
+  return core::ChangeEvent{core::EventType::results_overdue, core::Provenance::deadline, "",
+                           core::json_quote(due.due_date),   std::to_string(days),       std::move(summary)};
+}
+
+}  // namespace
+
+diff::ResultsDue results_due_on(const store::DueDates& due, core::Clock::TimePoint now, diff::DueAfter due_after) {
+  return diff::results_due(due.facts, std::chrono::floor<std::chrono::days>(now), due_after);
+}
+
+int DeadlineCheck::run(std::string_view data_timestamp) {
+  read_stale_dates();
+  const auto now = m_clock.now();
+  std::vector<store::DeadlineEvent> events;
+  for (const auto& due : m_deadlines.tracked()) {
+    const auto result = results_due_on(due, now, m_due_after);
+    if (result.state != diff::ResultsState::overdue) continue;
+    auto event = overdue_event(result);
+    const auto id = diff::event_id(due.id.str(), "due", result.due_date, event.type, event.path);
+    auto channels = m_route(core::EventType::results_overdue, due.id.str(), due.source);
+    events.push_back(store::DeadlineEvent{due.id, std::move(event), id, due.version, std::move(channels), due.source});
+  }
+  const auto added = m_deadlines.record_events(events, data_timestamp, now);
+  for (const auto i : added) {
+    const auto& [id, event, event_id, version, channels, source] = events[i];
+    m_logger.log(core::LogLevel::info, "{} {} (version {}): {}", id.str(), core::event_type_name(event.type), version,
+                 event.summary);
+    if (m_on_event)
+      m_on_event(store::StoredEvent{event_id,
+                                    id.str(),
+                                    event.type,
+                                    core::format_rfc3339(now),
+                                    std::string(data_timestamp),
+                                    version,
+                                    event.provenance,
+                                    event.path,
+                                    event.old_json,
+                                    event.new_json,
+                                    event.summary,
+                                    source,
+                                    std::nullopt,
+                                    {}});
+  }
+  return static_cast<int>(added.size());
+}
+
+void DeadlineCheck::read_stale_dates() {
+  for (auto stale = m_deadlines.stale(k_batch); !stale.empty(); stale = m_deadlines.stale(k_batch)) {
+    std::vector<store::DueDates> dates;
+    for (const auto& study : stale) {
+      // An unreadable record tells no date: its dates stay empty until a readable version comes.
+      store::DueDates due(study.id, study.version);
+      if (const auto document = m_versions.document(study.id, study.version))
+        if (const auto facts = diff::read_study_facts(*document)) due.facts = diff::due_facts(*facts);
+      dates.push_back(std::move(due));
+    }
+    m_deadlines.record(dates);
+  }
+}
+
+}  // namespace trialwatch::daemon
