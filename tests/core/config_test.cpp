@@ -30,6 +30,17 @@ TEST_CASE("an empty configuration gives the documented defaults", "[core][config
   CHECK(config.history.backfill == HistoryConfig::Backfill::full);
   CHECK(config.history.discovered == HistoryConfig::Backfill::status);
   CHECK(config.history.requests_per_cycle == 200);
+  CHECK(config.results.due_after_months == 12);
+}
+
+TEST_CASE("[results] due_after takes whole months or years, one month to ten years", "[core][config]") {
+  CHECK(parse_config("[results]\ndue_after = \"18m\"\n", "r.toml").results.due_after_months == 18);
+  CHECK(parse_config("[results]\ndue_after = \"1y\"\n", "r.toml").results.due_after_months == 12);
+  CHECK(parse_config("[results]\ndue_after = \"10y\"\n", "r.toml").results.due_after_months == 120);
+  for (const char* bad : {"0m", "11y", "365d", "12", "m", "-1m", "1.5y"})
+    CHECK_THROWS_WITH(parse_config(std::string("[results]\ndue_after = \"") + bad + "\"\n", "r.toml"),
+                      Catch::Contains("r.toml:2: results.due_after must be whole months or years"));
+  CHECK_THROWS_WITH(parse_config("[results]\ndue = \"12m\"\n", "r.toml"), Catch::Contains("unknown key 'results.due'"));
 }
 
 TEST_CASE("[history] sets the website's base URL, both backfill modes and the request budget", "[core][config]") {
