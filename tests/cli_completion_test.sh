@@ -28,7 +28,7 @@ expect "export formats" "$(complete_words trialwatch export --format c)" "csv"
 
 # A comma list keeps its first items and completes the last; a type already in the list is not offered again.
 expect "a comma list" "$(complete_words trialwatch events --type status_changed,res)" \
-  "status_changed,results_submitted status_changed,results_returned status_changed,results_posted status_changed,results_updated"
+  "status_changed,results_submitted status_changed,results_returned status_changed,results_posted status_changed,results_updated status_changed,results_overdue"
 expect "a comma list, one match" "$(complete_words trialwatch events --type results_posted,status_c)" \
   "results_posted,status_changed"
 [[ " $(complete_words trialwatch events --type status_changed,) " != *"status_changed,status_changed"* ]] ||

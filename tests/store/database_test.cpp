@@ -119,6 +119,7 @@ TEST_CASE("migration 6 rewrites event ids to start with the study's digits, in t
              "DROP TABLE dictionaries;"  // schema 7's table
              "DROP TABLE past_versions; DROP TABLE backfills; ALTER TABLE events DROP COLUMN registry_version;"
              "ALTER TABLE events DROP COLUMN posted_date;"  // schema 8's
+             "DROP TABLE due_facts;"                        // schema 9's
              "PRAGMA user_version = 5;");
   auto db = Database::open(path, OpenMode::read_write);
   CHECK(db.schema_version() == Database::latest_schema_version());
