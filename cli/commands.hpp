@@ -5,6 +5,7 @@
 
 #include "cli/context.hpp"
 #include "core/nct_id.hpp"
+#include "diff/results_due.hpp"
 
 #include <optional>
 #include <string>
@@ -60,6 +61,24 @@ int export_events(const Context& context, const std::string& format, const std::
 int feed(const Context& context, const std::string& output);
 // `notify test NAME`: a test notification through one channel of the configuration (Context::config_path()).
 int notify_test(const Context& context, const std::string& channel);
+// `due [--overdue] [--json]`: each tracked study's results state by the results due rule, most overdue first.
+int due(const Context& context, bool overdue_only, Format format);
+
+// What the results due rule says of one tracked study on the context's day.
+struct StudyResults {
+  core::NctId id;
+  diff::ResultsDue due;
+};
+// Return [results] due_after of the configuration (Context::read_config()); 12 months when there is no file. Throw
+// core::ConfigError when the file cannot be read or is invalid.
+diff::DueAfter due_after(const Context& context);
+// Return what the rule says on Context::now() of each tracked study whose dates trialwatchd has read, in NCT order.
+std::vector<StudyResults> tracked_results(const Context& context, store::Database& db, diff::DueAfter due_after);
+// Return the RESULTS cell of `list`: "posted", "submitted", "overdue 43d", "due 2027-10-20", "due ~2027-10-20" (an
+// expected date) or "-" (no date, nothing owed).
+std::string results_cell(const diff::ResultsDue& due);
+// Append the JSON members "state", "due_date", "estimated" and "days_left" of `due` (no braces) to `out`.
+void append_results_members(std::string& out, const diff::ResultsDue& due);
 
 // Return `text` as a canonical NCT ID, or throw UsageError with a sentence saying what is wrong.
 core::NctId parse_id(const std::string& text);

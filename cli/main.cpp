@@ -152,10 +152,9 @@ int main(int argc, char** argv) {
       "configuration.");
   cli::GlobalOptions global;
   app.add_option("--db", global.db, "database file (default: $TRIALWATCH_DB, then the daemon's default path)");
-  app.add_option(
-      "--config", global.config,
-      "trialwatchd's configuration file, read by notify test and untrack (default: $TRIALWATCH_CONFIG, then the "
-      "XDG or /etc path)");
+  app.add_option("--config", global.config,
+                 "trialwatchd's configuration file, read by notify test, untrack, due and list (default: "
+                 "$TRIALWATCH_CONFIG, then the XDG or /etc path)");
   app.add_option("--color", global.color, "colour: auto (on a terminal, unless NO_COLOR is set), always, never")
       ->check(one_of("--color", {"auto", "always", "never"}));
   app.add_flag("--wide", global.wide, "tables uncut (default: cut to $COLUMNS or the terminal; piped, uncut)");
@@ -175,6 +174,7 @@ int main(int argc, char** argv) {
   std::string export_format;
   std::string output;
   std::string channel;
+  bool overdue_only = false;
 
   auto* track = app.add_subcommand("track", "add studies to the watch list (IDs are validated and normalised)");
   track->add_option("NCT", ids, "NCT IDs, e.g. NCT06613490 or nct06613490")->required();
@@ -227,6 +227,10 @@ int main(int argc, char** argv) {
   auto* notify_test = notify->add_subcommand("test", "send a test notification through one channel");
   notify_test->add_option("NAME", channel, "the channel's name in the configuration")->required();
   notify->require_subcommand(1);
+  auto* due = app.add_subcommand(
+      "due", "tracked studies' results: not_due, due_soon, overdue, submitted or posted, with the due date and rule");
+  due->add_flag("--overdue", overdue_only, "only the studies whose results are overdue");
+  due->add_flag("--json", json, "one JSON array of study objects");
 
   examples(track, {"track NCT06613490 --note 'CD19 CAR-NK'", "track NCT06613490 NCT04280705"});
   examples(untrack, {"untrack NCT06613490"});
@@ -242,6 +246,7 @@ int main(int argc, char** argv) {
   examples(feed, {"feed --output ~/public_html/trials.atom"});
   examples(notify, {"notify test phone"});
   examples(notify_test, {"notify test phone", "--config ~/trialwatch.toml notify test phone"});
+  examples(due, {"due", "due --overdue", "due --json", "--config ~/trialwatch.toml due"});
   try {
     check_command_names(app, argc, argv);
     app.parse(argc, argv);
@@ -267,6 +272,7 @@ int main(int argc, char** argv) {
     if (*exporter) return cli::export_events(context, export_format, filter.since);
     if (*feed) return cli::feed(context, output);
     if (*notify_test) return cli::notify_test(context, channel);
+    if (*due) return cli::due(context, overdue_only, format);
     return fail(ExitCode::usage, "no command given; see trialwatch --help");
   } catch (const cli::UsageError& e) {
     return fail(ExitCode::usage, e.what());

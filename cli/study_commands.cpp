@@ -14,6 +14,7 @@
 #include "store/event_json.hpp"
 #include "store/queries.hpp"
 #include "store/registry_history.hpp"
+#include "store/store_error.hpp"
 #include "store/versions.hpp"
 
 #include <fmt/format.h>
@@ -83,6 +84,41 @@ void print_change(const Context& context, const core::FieldChange& change) {
   (void)op;
 }
 
+// The results due date a stored document gives (docs/results-due.md), "~" before an expected one (an ESTIMATED
+// completion); empty when it was not fetched, cannot be read or gives none.
+std::string due_date_of(const std::optional<std::string>& document, std::chrono::sys_days today,
+                        diff::DueAfter due_after) {
+  if (!document) return "";
+  const auto facts = diff::read_study_facts(*document);
+  if (!facts) return "";
+  const auto due = diff::results_due(diff::due_facts(*facts), today, due_after);
+  if (due.due_date.empty()) return "";
+  return (due.estimated ? "~" : "") + due.due_date;
+}
+
+// The due date of each version, oldest first (past versions, then those seen live): where a slipping completion
+// date moved the day results are owed. A damaged stored document is said on stderr and leaves the dates out: the
+// timeline itself does not need the documents (`show` and `diff` fail on it with the store's sentence).
+std::vector<std::string> due_dates(const Context& context, store::Database& db, const core::NctId& id,
+                                   const std::vector<store::PastVersion>& past,
+                                   const std::vector<store::VersionInfo>& versions) {
+  const auto today = std::chrono::floor<std::chrono::days>(context.now());
+  const auto due_after = cli::due_after(context);
+  const store::RegistryHistory history(db);
+  const store::Versions live(db);
+  std::vector<std::string> dates;
+  try {
+    for (const auto& p : past)
+      dates.push_back(p.hash.empty() ? "" : due_date_of(history.document(id, p.registry_version), today, due_after));
+    for (const auto& v : versions) dates.push_back(due_date_of(live.document(id, v.version), today, due_after));
+  } catch (const store::StoreError& e) {
+    std::fprintf(stderr, "trialwatch: %s; the results due dates are left out\n", e.what());
+    dates.clear();
+  }
+  dates.resize(past.size() + versions.size());
+  return dates;
+}
+
 }  // namespace
 
 std::optional<VersionName> parse_version_name(std::string_view text) {
@@ -105,21 +141,28 @@ int history(const Context& context, const std::string& text, Format format) {
   query.nct_id = id;
   auto events = queries.events(query);
   std::reverse(events.begin(), events.end());  // oldest first, like the versions
+  const auto due = due_dates(context, db, id, past, versions);
+  const auto due_json = [&](std::size_t i) {
+    if (due[i].empty()) return std::string(R"("results_due":null,"results_due_estimated":false)");
+    const bool estimated = due[i].front() == '~';
+    return fmt::format(R"("results_due":{},"results_due_estimated":{})",
+                       core::json_quote(estimated ? due[i].substr(1) : due[i]), estimated ? "true" : "false");
+  };
   if (format != Format::human) {
     std::string out = "{\"nct_id\":" + core::json_quote(id.str()) + ",\"past_versions\":[";
     for (std::size_t i = 0; i < past.size(); ++i) {
       const auto& p = past[i];
-      out += fmt::format(R"({}{{"registry_version":{},"posted_date":{},"status":{},"fetched":{}}})", i ? "," : "",
+      out += fmt::format(R"({}{{"registry_version":{},"posted_date":{},"status":{},"fetched":{},{}}})", i ? "," : "",
                          p.registry_version, core::json_quote(p.posted_date), core::json_quote(p.overall_status),
-                         p.hash.empty() ? "false" : "true");
+                         p.hash.empty() ? "false" : "true", due_json(i));
     }
     out += "],\"versions\":[";
     for (std::size_t i = 0; i < versions.size(); ++i) {
       const auto& v = versions[i];
       out += fmt::format(R"({}{{"version":{},"fetched_at":{},"data_timestamp":{},"last_update_posted":{},)"
-                         R"("raw_size":{},"changes":{}}})",
+                         R"("raw_size":{},"changes":{},{}}})",
                          i ? "," : "", v.version, core::json_quote(v.fetched_at), core::json_quote(v.data_timestamp),
-                         core::json_quote(v.last_update_post_date), v.raw_size, v.changes);
+                         core::json_quote(v.last_update_post_date), v.raw_size, v.changes, due_json(past.size() + i));
     }
     out += "],\"events\":[";
     for (std::size_t i = 0; i < events.size(); ++i) out.append(i ? "," : "").append(store::event_json(events[i]));
@@ -137,8 +180,9 @@ int history(const Context& context, const std::string& text, Format format) {
                study_link(id.str()));
   // DATE: a past version's posted date, a live version's last update posted, or the day an event of no version
   // was detected. STATUS (only with past versions): the status the registry's list gives each past version.
+  // RESULTS DUE: the due date where it moved (~: expected, from an estimated completion date).
   TextTable table;
-  std::vector<const char*> titles{"VERSION", "DATE", "CHANGES", "EVENT", "WHAT CHANGED"};
+  std::vector<const char*> titles{"VERSION", "DATE", "CHANGES", "RESULTS DUE", "EVENT", "WHAT CHANGED"};
   if (!past.empty()) titles.insert(titles.begin() + 2, "STATUS");
   for (const auto* title : titles) table.add_cell(title);
   const auto add_row = [&](const std::vector<std::string>& cells, const store::StoredEvent* event) {
@@ -160,20 +204,31 @@ int history(const Context& context, const std::string& text, Format format) {
     if (!any) add_row(cells, nullptr);
   };
   const auto is_past = [](const store::StoredEvent& e) { return e.registry_version.has_value(); };
-  for (const auto& p : past)
-    add_version(
-        {fmt::format("r{}", p.registry_version), p.posted_date, p.overall_status, p.hash.empty() ? "not fetched" : ""},
-        [&](const store::StoredEvent& e) { return is_past(e) && *e.registry_version == p.registry_version; });
-  for (const auto& v : versions) {
-    std::vector<std::string> cells{std::to_string(v.version), v.last_update_post_date, std::to_string(v.changes)};
+  std::string last_due;
+  const auto moved_due = [&](std::size_t i) {
+    if (due[i].empty() || due[i] == last_due) return std::string();
+    last_due = due[i];
+    return due[i];
+  };
+  for (std::size_t i = 0; i < past.size(); ++i) {
+    const auto& p = past[i];
+    add_version({fmt::format("r{}", p.registry_version), p.posted_date, p.overall_status,
+                 p.hash.empty() ? "not fetched" : "", moved_due(i)},
+                [&](const store::StoredEvent& e) { return is_past(e) && *e.registry_version == p.registry_version; });
+  }
+  for (std::size_t i = 0; i < versions.size(); ++i) {
+    const auto& v = versions[i];
+    std::vector<std::string> cells{std::to_string(v.version), v.last_update_post_date, std::to_string(v.changes),
+                                   moved_due(past.size() + i)};
     if (!past.empty()) cells.insert(cells.begin() + 2, "");
     add_version(cells, [&](const store::StoredEvent& e) { return !is_past(e) && e.version == v.version; });
   }
-  for (const auto& e : events)  // events about the study itself, with no version of their own
-    if (!e.version && !is_past(e))
-      add_row(past.empty() ? std::vector<std::string>{"", e.detected_at.substr(0, 10), ""}
-                           : std::vector<std::string>{"", e.detected_at.substr(0, 10), "", ""},
-              &e);
+  for (const auto& e : events) {  // events about the study itself, with no version of their own
+    if (e.version || is_past(e)) continue;
+    std::vector<std::string> cells{"", e.detected_at.substr(0, 10), "", ""};
+    if (!past.empty()) cells.push_back("");
+    add_row(cells, &e);
+  }
   table.render(context.width(), titles.size() - 1, write_out);
   return 0;
 }

@@ -83,23 +83,51 @@ std::string status_text(const store::ListedStudy& study) {
   return study.summary.overall_status.empty() ? "(not synced yet)" : study.summary.overall_status;
 }
 
+// What the results due rule says of each tracked study whose dates trialwatchd has read, in NCT order. A
+// configuration that cannot be read is said on stderr, and the default rule (12 months) applies.
+std::vector<StudyResults> listed_results(const Context& context, store::Database& db) {
+  diff::DueAfter rule;
+  try {
+    rule = due_after(context);
+  } catch (const core::ConfigError& e) {
+    std::fprintf(stderr, "trialwatch: %s; results are counted as due 12 months after completion\n", e.what());
+  }
+  return tracked_results(context, db, rule);
+}
+
+// The results of `id` in `results` (NCT order), or nothing when its dates were not read yet.
+const diff::ResultsDue* results_of(const std::vector<StudyResults>& results, const core::NctId& id) {
+  const auto at = std::lower_bound(results.begin(), results.end(), id.str(),
+                                   [](const StudyResults& r, const std::string& key) { return r.id.str() < key; });
+  return at != results.end() && at->id == id ? &at->due : nullptr;
+}
+
+// The "results" member of a study in `list --json`: null before its dates were read.
+std::string results_json(const diff::ResultsDue* due) {
+  if (due == nullptr) return "null";
+  std::string out = "{";
+  append_results_members(out, *due);
+  return out + "}";
+}
+
 }  // namespace
 
 int list(const Context& context, Format format) {
   auto db = context.open_for_reading();
   const auto studies = store::Queries(db).list();
+  const auto results = listed_results(context, db);
   if (format != Format::human) {
     std::string out = format == Format::json ? "[" : "";
     for (std::size_t i = 0; i < studies.size(); ++i) {
       const auto& s = studies[i];
       std::string object = fmt::format(
           R"({{"nct_id":{},"title":{},"status":{},"last_update_posted":{},"source":{},"note":{},"tracked_since":{},)"
-          R"("state":{},"versions":{},"last_event":{}}})",
+          R"("state":{},"versions":{},"last_event":{},"results":{}}})",
           core::json_quote(s.entry.id.str()), core::json_quote(s.summary.title),
           core::json_quote(s.summary.overall_status), core::json_quote(s.summary.last_update_post_date),
           core::json_quote(s.entry.source), core::json_quote(s.entry.note), core::json_quote(s.entry.added_at),
           core::json_quote(s.state ? store::study_state_name(*s.state) : ""), s.versions,
-          s.last_event ? store::event_json(*s.last_event) : "null");
+          s.last_event ? store::event_json(*s.last_event) : "null", results_json(results_of(results, s.entry.id)));
       if (format == Format::json)
         out.append(i ? "," : "").append(object);
       else
@@ -112,15 +140,31 @@ int list(const Context& context, Format format) {
     std::puts("No studies are tracked. Add one with: trialwatch track NCT06613490");
     return 0;
   }
+  // RESULTS leads the cell of TITLE, the column that gives way, padded to align as a column of its own: it moves
+  // with the title to a line of its own on a narrow terminal, and the cut takes the title's end, never the results.
+  std::vector<std::string> results_cells;
+  std::size_t results_width = display_width("RESULTS");
+  for (const auto& s : studies) {
+    const auto* due = results_of(results, s.entry.id);
+    results_cells.push_back(due ? results_cell(*due) : "");
+    results_width = std::max(results_width, display_width(results_cells.back()));
+  }
+  const auto results_and = [results_width](const std::string& cell, const std::string& title) {
+    if (title.empty()) return cell;
+    return cell + std::string(results_width - display_width(cell) + 2, ' ') + title;
+  };
   std::vector<std::vector<std::string>> rows;
-  for (const auto& s : studies)
+  for (std::size_t i = 0; i < studies.size(); ++i) {
+    const auto& s = studies[i];
     rows.push_back({s.entry.id.str(), status_text(s), s.summary.last_update_post_date, s.entry.source,
                     std::to_string(s.versions),
                     s.last_event ? fmt::format("{} {}", core::event_type_name(s.last_event->type),
                                                ago(s.last_event->detected_at, context.now()))
                                  : "",
-                    s.summary.title});
-  write_out(table({"STUDY", "STATUS", "UPDATED", "WHY", "VERSIONS", "LAST EVENT", "TITLE"}, rows, context.width()));
+                    results_and(results_cells[i], s.summary.title)});
+  }
+  write_out(table({"STUDY", "STATUS", "UPDATED", "WHY", "VERSIONS", "LAST EVENT", results_and("RESULTS", "TITLE")},
+                  rows, context.width()));
   return 0;
 }
 

@@ -47,7 +47,7 @@ _trialwatch_channel_names() {
 _trialwatch() {
   local cur="${COMP_WORDS[COMP_CWORD]}" prev="${COMP_WORDS[COMP_CWORD - 1]}" cword=$COMP_CWORD
   local -a words=("${COMP_WORDS[@]}")
-  local commands="track untrack list status events history show diff backfill related export feed notify"
+  local commands="track untrack list status events history show diff backfill related export feed notify due"
   local global="--db --config --color --wide --help --version"
   local command="" subcommand="" i arguments=0
   if [[ "$prev" == "=" && $cword -ge 2 ]]; then prev="${words[cword - 2]}"; fi  # --type=..., split by bash at '='
@@ -108,6 +108,7 @@ _trialwatch() {
     backfill) flags="--full --status" ;;
     export) flags="--format --since" ;;
     feed) flags="--output" ;;
+    due) flags="--overdue --json" ;;
     notify)
       if [[ -z "$subcommand" ]]; then
         COMPREPLY=($(compgen -W "test" -- "$cur"))

@@ -148,7 +148,7 @@ TEST_CASE("history, show and diff tell one study's story", "[cli]") {
   REQUIRE(history_lines.size() > 4);
   CHECK(history_lines[0] == "NCT06613490: 5 versions, 9 events");
   CHECK(history_lines[1] == "https://clinicaltrials.gov/study/NCT06613490");  // the registry's page
-  CHECK_THAT(history_lines[3], Catch::Matches("VERSION +DATE +CHANGES +EVENT +WHAT CHANGED"));
+  CHECK_THAT(history_lines[3], Catch::Matches("VERSION +DATE +CHANGES +RESULTS DUE +EVENT +WHAT CHANGED"));
   const auto version5 = std::find_if(history_lines.begin(), history_lines.end(),
                                      [](const std::string& line) { return line.rfind("5  ", 0) == 0; });
   REQUIRE(version5 != history_lines.end());
@@ -481,7 +481,7 @@ TEST_CASE("every parser mistake is one sentence starting with trialwatch: and ex
       {{"lsit"}, "trialwatch: unknown command 'lsit'; did you mean 'list'?"},
       {{"frobnicate"},
        "trialwatch: unknown command 'frobnicate'; the commands are track, untrack, list, status, events, history, "
-       "show, diff, backfill, related, export, feed, notify"},
+       "show, diff, backfill, related, export, feed, notify, due"},
       {{"backfill", "NCT04280705", "--full", "--status"},
        "trialwatch: give --full or --status, not both; see trialwatch backfill --help"},
       {{"show", "NCT04280705", "--version", "r-1"},
@@ -512,7 +512,7 @@ TEST_CASE("every parser mistake is one sentence starting with trialwatch: and ex
   CHECK(type.exit_code == 64);
   CHECK_THAT(type.output, Catch::StartsWith("trialwatch: --type status: not an event type; did you mean "
                                             "status_changed? Types: study_tracked, last_updated, status_changed,") &&
-                              Catch::EndsWith("related_found\n"));
+                              Catch::EndsWith("related_found, results_overdue\n"));
   CHECK(lines_of(type.output).size() == 1);
 }
 

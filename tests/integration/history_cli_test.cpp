@@ -55,11 +55,15 @@ TEST_CASE("history shows the registry's past versions with their dates and event
 
   const auto json = b.cli({"history", k_study, "--json"});
   REQUIRE(json.exit_code == 0);
-  CHECK_THAT(
-      json.output,
-      Catch::Contains(R"("past_versions":[{"registry_version":0,"posted_date":"2020-02-20",)"
-                      R"("status":"NOT_YET_RECRUITING","fetched":true},{"registry_version":1,)"
-                      R"("posted_date":"2022-03-09","status":"COMPLETED","fetched":true}],"versions":[{"version":1,)"));
+  CHECK_THAT(json.output,
+             // Results due: 12 months after the primary completion, 2023-04-01 (ESTIMATED) in 2020, 2020-05-21 (ACTUAL)
+             // in 2022.
+             Catch::Contains(
+                 R"("past_versions":[{"registry_version":0,"posted_date":"2020-02-20",)"
+                 R"("status":"NOT_YET_RECRUITING","fetched":true,"results_due":"2024-04-01",)"
+                 R"("results_due_estimated":true},{"registry_version":1,"posted_date":"2022-03-09",)"
+                 R"("status":"COMPLETED","fetched":true,"results_due":"2021-05-21","results_due_estimated":false}],)"
+                 R"("versions":[{"version":1,)"));
   CHECK_THAT(json.output, Catch::Contains(R"("registry_version":1,"posted_date":"2022-03-09"})"));
 
   // events --nct includes the past events.
@@ -170,4 +174,32 @@ TEST_CASE("backfill refuses what it cannot queue with a sentence", "[integration
   // Without past versions, history says so in no way at all: the output of before.
   const auto history = b.cli({"history", k_study});
   CHECK_THAT(history.output, Catch::StartsWith("NCT04280705: 1 version, ") && !Catch::Contains("STATUS"));
+}
+
+TEST_CASE("history shows where the results due date moved, version by version", "[integration][cli][backfill][due]") {
+  Backfilling b("full", "NCT06613490");
+  b.f.registry.registry.go_to_day(2);  // r0 and r1: completion 2026-10-20 (ESTIMATED); r2: 2026-08-28 (ACTUAL)
+  REQUIRE(b.f.run_once().exit_code == 0);
+
+  const auto human = b.cli({"history", "NCT06613490", "--wide"});
+  INFO(human.output);
+  REQUIRE(human.exit_code == 0);
+  CHECK_THAT(human.output, Catch::Contains("RESULTS DUE"));
+  const auto row = [&](const std::string& start) {
+    const auto at = line_starting(human.output, start);
+    REQUIRE(at != std::string::npos);
+    const auto begin = human.output[at] == '\n' ? at + 1 : at;
+    return human.output.substr(begin, human.output.find('\n', begin) - begin);
+  };
+  CHECK_THAT(row("r0 "), Catch::Contains("~2027-10-20"));  // expected: 12 months after an estimated completion
+  CHECK_THAT(row("r1 "), !Catch::Contains("2027-"));       // unchanged: not repeated
+  CHECK_THAT(row("r2 "), Catch::Contains("2027-08-28") && !Catch::Contains("~"));
+  CHECK_THAT(row("1 "), !Catch::Contains("2027-"));
+
+  const auto json = b.cli({"history", "NCT06613490", "--json"});
+  REQUIRE(json.exit_code == 0);
+  CHECK_THAT(json.output,
+             Catch::Contains(R"("registry_version":0,"posted_date":"2025-04-30","status":"RECRUITING","fetched":true,)"
+                             R"("results_due":"2027-10-20","results_due_estimated":true})") &&
+                 Catch::Contains(R"("changes":0,"results_due":"2027-08-28","results_due_estimated":false})"));
 }

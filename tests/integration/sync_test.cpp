@@ -213,10 +213,12 @@ TEST_CASE("1200 tracked studies with 3 changed cost no more than 1 + 3 + 3 reque
     const auto ids_param = log[i].query.substr(0, log[i].query.find('&'));
     CHECK(std::count(ids_param.begin(), ids_param.end(), ',') < 500);
   }
+  // WITHDRAWN -> COMPLETED with a primary completion of 2015-03 (ACTUAL) and no results: overdue since 2016-03-31.
   CHECK(types_since(f.events(), 1200) ==
-        std::vector<std::string>{"NCT10000007 last_updated", "NCT10000007 status_changed", "NCT10000600 last_updated",
-                                 "NCT10000600 status_changed", "NCT10001200 last_updated",
-                                 "NCT10001200 status_changed"});
+        std::vector<std::string>{
+            "NCT10000007 last_updated", "NCT10000007 results_overdue", "NCT10000007 status_changed",
+            "NCT10000600 last_updated", "NCT10000600 results_overdue", "NCT10000600 status_changed",
+            "NCT10001200 last_updated", "NCT10001200 results_overdue", "NCT10001200 status_changed"});
 }
 
 TEST_CASE("removals and aliases are confirmed with one GET before they are recorded", "[integration][sync]") {
