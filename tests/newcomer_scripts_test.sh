@@ -43,6 +43,7 @@ if [ "$mode" = tour ]; then
     contains "run $run: a new database" "$test_dir/tour$run.out" "NCT06613490 study_tracked (version 1)"
     contains "run $run: the results day" "$test_dir/tour$run.out" '"type":"results_posted"'
     contains "run $run: the study's past" "$test_dir/tour$run.out" "3 past versions from the registry's history"
+    contains "run $run: results due" "$test_dir/tour$run.out" "NCT06613490  posted   2027-08-28"
     contains "run $run: the related trial" "$test_dir/tour$run.out" "NCT07315503"
     check_nothing_left "run $run"
     [ -z "$(ls -A "$TMPDIR")" ] || fail "run $run left $(ls "$TMPDIR") in TMPDIR"
