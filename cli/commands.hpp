@@ -72,6 +72,9 @@ struct StudyResults {
 // Return [results] due_after of the configuration (Context::read_config()); 12 months when there is no file. Throw
 // core::ConfigError when the file cannot be read or is invalid.
 diff::DueAfter due_after(const Context& context);
+// The same for commands that only show due dates: a configuration that cannot be read is said on stderr, and the
+// default (12 months) applies.
+diff::DueAfter due_after_or_default(const Context& context);
 // Return what the rule says on Context::now() of each tracked study whose dates trialwatchd has read, in NCT order.
 std::vector<StudyResults> tracked_results(const Context& context, store::Database& db, diff::DueAfter due_after);
 // Return the RESULTS cell of `list`: "posted", "submitted", "overdue 43d", "due 2027-10-20", "due ~2027-10-20" (an

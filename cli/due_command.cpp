@@ -74,6 +74,15 @@ diff::DueAfter due_after(const Context& context) {
   return config ? diff::DueAfter{config->results.due_after_months} : diff::DueAfter{};
 }
 
+diff::DueAfter due_after_or_default(const Context& context) {
+  try {
+    return due_after(context);
+  } catch (const core::ConfigError& e) {
+    std::fprintf(stderr, "trialwatch: %s; results are counted as due 12 months after completion\n", e.what());
+    return {};
+  }
+}
+
 std::vector<StudyResults> tracked_results(const Context& context, store::Database& db, diff::DueAfter due_after) {
   const auto today = std::chrono::floor<std::chrono::days>(context.now());
   std::vector<StudyResults> results;
@@ -121,7 +130,7 @@ int due(const Context& context, bool overdue_only, Format format) {
     return 0;
   }
   if (!any) {
-    std::puts("No tracked study has a stored version yet; trialwatchd reads the dates at its next cycle.");
+    std::puts("trialwatchd has not read any tracked study's dates yet; it does at its next cycle.");
     return 0;
   }
   if (studies.empty()) {

@@ -105,16 +105,16 @@ int status(const Context& context, Format format) {
   if (backfill.waiting > 0 || backfill.known > 0)
     rows.push_back(
         {"backfill",
-         fmt::format("{} waiting, {} of {} past versions fetched{}", core::counted(backfill.waiting, "study", "studies"),
-                     backfill.fetched, backfill.known,
+         fmt::format("{} waiting, {} of {} past versions fetched{}",
+                     core::counted(backfill.waiting, "study", "studies"), backfill.fetched, backfill.known,
                      backfill.failing > 0 ? fmt::format("; {} failing: {}", backfill.failing, backfill.last_error)
                                           : std::string())});
   if (s.last_run) {
     const auto& run = *s.last_run;
-    rows.push_back(
-        {"last sync", fmt::format("{} {}: {}, {} checked, {} fetched, {} changed, {}", when(run.started_at),
-                                  store::run_outcome_name(run.outcome), core::counted(run.requests, "request", "requests"),
-                                  run.checked, run.fetched, run.changed, core::counted(run.events, "event", "events"))});
+    rows.push_back({"last sync", fmt::format("{} {}: {}, {} checked, {} fetched, {} changed, {}", when(run.started_at),
+                                             store::run_outcome_name(run.outcome),
+                                             core::counted(run.requests, "request", "requests"), run.checked,
+                                             run.fetched, run.changed, core::counted(run.events, "event", "events"))});
     if (!run.error.empty()) rows.push_back({"last error", run.error});
   } else {
     rows.push_back({"last sync", "never"});

@@ -103,7 +103,7 @@ std::vector<std::string> due_dates(const Context& context, store::Database& db, 
                                    const std::vector<store::PastVersion>& past,
                                    const std::vector<store::VersionInfo>& versions) {
   const auto today = std::chrono::floor<std::chrono::days>(context.now());
-  const auto due_after = cli::due_after(context);
+  const auto due_after = due_after_or_default(context);
   const store::RegistryHistory history(db);
   const store::Versions live(db);
   std::vector<std::string> dates;

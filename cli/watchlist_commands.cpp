@@ -83,18 +83,6 @@ std::string status_text(const store::ListedStudy& study) {
   return study.summary.overall_status.empty() ? "(not synced yet)" : study.summary.overall_status;
 }
 
-// What the results due rule says of each tracked study whose dates trialwatchd has read, in NCT order. A
-// configuration that cannot be read is said on stderr, and the default rule (12 months) applies.
-std::vector<StudyResults> listed_results(const Context& context, store::Database& db) {
-  diff::DueAfter rule;
-  try {
-    rule = due_after(context);
-  } catch (const core::ConfigError& e) {
-    std::fprintf(stderr, "trialwatch: %s; results are counted as due 12 months after completion\n", e.what());
-  }
-  return tracked_results(context, db, rule);
-}
-
 // The results of `id` in `results` (NCT order), or nothing when its dates were not read yet.
 const diff::ResultsDue* results_of(const std::vector<StudyResults>& results, const core::NctId& id) {
   const auto at = std::lower_bound(results.begin(), results.end(), id.str(),
@@ -115,7 +103,7 @@ std::string results_json(const diff::ResultsDue* due) {
 int list(const Context& context, Format format) {
   auto db = context.open_for_reading();
   const auto studies = store::Queries(db).list();
-  const auto results = listed_results(context, db);
+  const auto results = tracked_results(context, db, due_after_or_default(context));
   if (format != Format::human) {
     std::string out = format == Format::json ? "[" : "";
     for (std::size_t i = 0; i < studies.size(); ++i) {

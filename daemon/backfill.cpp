@@ -2,6 +2,7 @@
 #include "daemon/backfill.hpp"
 
 #include "core/json_text.hpp"
+#include "core/partial_date.hpp"
 #include "diff/classify.hpp"
 #include "diff/event_id.hpp"
 #include "diff/normalise.hpp"
@@ -122,16 +123,23 @@ core::Result<core::Ok> Backfill::work_on(const store::BackfillTask& task, std::s
   if (!first) return core::Ok{};  // not synced yet: its past waits for its first snapshot
   TW_TRY(facts, diff::read_study_facts(*first));
   TW_TRY(comparable, diff::comparable_form(*first));
-  // A record without its submit date (never seen from the registry) is placed by its post date, a day or so later.
-  const auto& submitted =
+  // Where the past ends: the snapshot's submit date, else (a record never seen from the registry) its post date, a
+  // day or so later. Without a full date there is no telling which versions were seen live: all are told, no bridge.
+  std::string submitted =
       facts->last_update_submit_date.empty() ? facts->last_update_post_date : facts->last_update_submit_date;
-  const LiveStart live{submitted, std::move(*comparable)};
+  if (const auto day = core::PartialDate::parse(submitted);
+      !day || day->precision() != core::PartialDate::Precision::day) {
+    m_logger.log(core::LogLevel::warning, "{}: its first snapshot gives no full update date; its past is told whole",
+                 task.id.str());
+    submitted.clear();
+  }
+  const LiveStart live{std::move(submitted), std::move(*comparable)};
   if (!task.known) {
     TW_TRY(listed, read_list(task.id, live, data_timestamp));
   }
   if (task.mode != BackfillMode::full) return core::Ok{};
   const auto versions = m_history.versions(task.id);
-  const auto bridge = bridge_version(versions, live.submitted);
+  const auto bridge = live.submitted.empty() ? std::nullopt : bridge_version(versions, live.submitted);
   for (const auto& version : versions) {
     if (!version.hash.empty()) continue;  // its document is stored
     if (!budget_left()) return core::Ok{};

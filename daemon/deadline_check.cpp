@@ -5,8 +5,11 @@
 #include "core/strings.hpp"
 #include "diff/event_id.hpp"
 #include "diff/study_facts.hpp"
+#include "store/store_error.hpp"
 
 #include <fmt/format.h>
+
+#include <algorithm>
 
 namespace trialwatch::daemon {
 
@@ -32,15 +35,19 @@ diff::ResultsDue results_due_on(const store::DueDates& due, core::Clock::TimePoi
 }
 
 int DeadlineCheck::run(std::string_view data_timestamp) {
-  read_stale_dates();
+  const auto first_read = read_stale_dates();
   const auto now = m_clock.now();
   std::vector<store::DeadlineEvent> events;
-  for (const auto& due : m_deadlines.tracked()) {
+  for (const auto& due : m_deadlines.owing()) {
     const auto result = results_due_on(due, now, m_due_after);
     if (result.state != diff::ResultsState::overdue) continue;
     auto event = overdue_event(result);
     const auto id = diff::event_id(due.id.str(), "due", result.due_date, event.type, event.path);
-    auto channels = m_route(core::EventType::results_overdue, due.id.str(), due.source);
+    // A deadline that had passed when its dates were first read (a newly tracked study, a saved search's first
+    // matches, the first cycle after an upgrade) is recorded, not sent: a baseline, never a flood.
+    const bool baseline = std::binary_search(first_read.begin(), first_read.end(), due.id);
+    auto channels =
+        baseline ? std::vector<std::string>{} : m_route(core::EventType::results_overdue, due.id.str(), due.source);
     events.push_back(store::DeadlineEvent{due.id, std::move(event), id, due.version, std::move(channels), due.source});
   }
   const auto added = m_deadlines.record_events(events, data_timestamp, now);
@@ -67,18 +74,32 @@ int DeadlineCheck::run(std::string_view data_timestamp) {
   return static_cast<int>(added.size());
 }
 
-void DeadlineCheck::read_stale_dates() {
+std::vector<core::NctId> DeadlineCheck::read_stale_dates() {
+  std::vector<core::NctId> first_read;
   for (auto stale = m_deadlines.stale(k_batch); !stale.empty(); stale = m_deadlines.stale(k_batch)) {
     std::vector<store::DueDates> dates;
     for (const auto& study : stale) {
-      // An unreadable record tells no date: its dates stay empty until a readable version comes.
-      store::DueDates due(study.id, study.version);
-      if (const auto document = m_versions.document(study.id, study.version))
-        if (const auto facts = diff::read_study_facts(*document)) due.facts = diff::due_facts(*facts);
-      dates.push_back(std::move(due));
+      if (study.first) first_read.push_back(study.id);
+      dates.push_back(read_dates(study));
     }
     m_deadlines.record(dates);
+    if (m_heartbeat) m_heartbeat();  // the first cycle after an upgrade reads every study's latest version
   }
+  std::sort(first_read.begin(), first_read.end());
+  return first_read;
+}
+
+store::DueDates DeadlineCheck::read_dates(const store::StaleDueDates& study) const {
+  // An unreadable record tells no date: its dates stay empty until a readable version comes. A damaged stored
+  // copy is said once; the sync reports it when it needs that version.
+  store::DueDates due(study.id, study.version);
+  try {
+    if (const auto document = m_versions.document(study.id, study.version))
+      if (const auto facts = diff::read_study_facts(*document)) due.facts = diff::due_facts(*facts);
+  } catch (const store::StoreError& e) {
+    m_logger.log(core::LogLevel::warning, "results due of {}: {}", study.id.str(), e.what());
+  }
+  return due;
 }
 
 }  // namespace trialwatch::daemon

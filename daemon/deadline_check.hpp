@@ -26,24 +26,28 @@ diff::ResultsDue results_due_on(const store::DueDates& due, core::Clock::TimePoi
 class DeadlineCheck {
  public:
   // Work on `deadlines`, reading versions from `versions`, handing each new event to `on_event` (the journal, the
-  // event log) once it is stored; all references must outlive this object.
+  // event log) once it is stored and calling `heartbeat` (the watchdog) between batches of reading; all references
+  // must outlive this object.
   DeadlineCheck(store::Deadlines& deadlines, const store::Versions& versions, const core::Clock& clock,
                 const core::Logger& logger, diff::DueAfter due_after, EventRouter route,
-                std::function<void(const store::StoredEvent&)> on_event = {})
+                std::function<void(const store::StoredEvent&)> on_event = {}, std::function<void()> heartbeat = {})
       : m_deadlines(deadlines),
         m_versions(versions),
         m_clock(clock),
         m_logger(logger),
         m_due_after(due_after),
         m_route(std::move(route)),
-        m_on_event(std::move(on_event)) {}
+        m_on_event(std::move(on_event)),
+        m_heartbeat(std::move(heartbeat)) {}
 
   // Bring the due dates up to date and record what passed, with the registry data `data_timestamp`; return how
   // many results_overdue events were new.
   int run(std::string_view data_timestamp);
 
  private:
-  void read_stale_dates();
+  // Read the due dates of every version stored since the last look; return the studies read for the first time.
+  std::vector<core::NctId> read_stale_dates();
+  store::DueDates read_dates(const store::StaleDueDates& study) const;
 
   store::Deadlines& m_deadlines;
   const store::Versions& m_versions;
@@ -52,6 +56,7 @@ class DeadlineCheck {
   diff::DueAfter m_due_after;
   EventRouter m_route;
   std::function<void(const store::StoredEvent&)> m_on_event;
+  std::function<void()> m_heartbeat;
 };
 
 }  // namespace trialwatch::daemon

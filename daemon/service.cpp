@@ -114,7 +114,7 @@ Service::CycleResult Service::cycle() {
   const auto data_timestamp = report.run.data_timestamp.empty() ? m_parts.runs.completed_data_timestamp().value_or("")
                                                                 : report.run.data_timestamp;
   DeadlineCheck(m_parts.deadlines, m_parts.versions, m_parts.clock, m_parts.logger,
-                diff::DueAfter{m_config.results.due_after_months}, options.route, options.on_event)
+                diff::DueAfter{m_config.results.due_after_months}, options.route, options.on_event, options.heartbeat)
       .run(data_timestamp);
   m_waiting = m_parts.watch_list.tracked_without_version();
   m_delivery.run();  // what this cycle found, and retries that came due

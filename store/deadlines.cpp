@@ -24,18 +24,24 @@ auto fields_of(Facts& facts) {
                     &facts.results_first_post_date, &facts.certification_date};
 }
 
+// The columns read() reads: the study, the version read, its dates (fields_of() order), why it is tracked.
+constexpr const char* k_due_columns =
+    "SELECT w.nct_id, d.version, d.overall_status, d.primary_completion, d.primary_completion_type, d.completion, "
+    "d.completion_type, d.results_first_submit_date, d.results_first_post_date, d.certification_date, w.source ";
+
 }  // namespace
 
 std::vector<StaleDueDates> Deadlines::stale(int limit) const {
   return detail::reading(m_db, [&] {
-    static const std::string sql = std::string("SELECT w.nct_id, s.latest_version ") + k_tracked_join +
+    static const std::string sql = std::string("SELECT w.nct_id, s.latest_version, d.version IS NULL ") +
+                                   k_tracked_join +
                                    " AND (d.version IS NULL OR d.version < s.latest_version) ORDER BY w.nct_id LIMIT ?";
     auto query = detail::statement(m_db, sql);
     query->bind(1, limit);
     std::vector<StaleDueDates> stale;
     while (query->executeStep())
       if (auto id = core::NctId::parse(query->getColumn(0).getString()))
-        stale.push_back({*id, query->getColumn(1).getInt()});
+        stale.push_back({*id, query->getColumn(1).getInt(), query->getColumn(2).getInt() != 0});
     return stale;
   });
 }
@@ -60,13 +66,20 @@ void Deadlines::record(const std::vector<DueDates>& dates) {
 }
 
 std::vector<DueDates> Deadlines::tracked() const {
+  static const std::string sql =
+      std::string(k_due_columns) + k_tracked_join + " AND d.version IS NOT NULL ORDER BY w.nct_id";
+  return read(sql);
+}
+
+std::vector<DueDates> Deadlines::owing() const {
+  static const std::string sql = std::string(k_due_columns) + k_tracked_join +
+                                 " AND d.version IS NOT NULL AND d.results_first_submit_date = '' AND "
+                                 "d.results_first_post_date = '' AND d.overall_status <> 'WITHDRAWN' ORDER BY w.nct_id";
+  return read(sql);
+}
+
+std::vector<DueDates> Deadlines::read(std::string_view sql) const {
   return detail::reading(m_db, [&] {
-    static const std::string sql =
-        std::string(
-            "SELECT w.nct_id, d.version, d.overall_status, d.primary_completion, d.primary_completion_type, "
-            "d.completion, d.completion_type, d.results_first_submit_date, d.results_first_post_date, "
-            "d.certification_date, w.source ") +
-        k_tracked_join + " AND d.version IS NOT NULL ORDER BY w.nct_id";
     auto query = detail::statement(m_db, sql);
     std::vector<DueDates> all;
     while (query->executeStep()) {

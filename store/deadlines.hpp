@@ -28,7 +28,8 @@ struct DueDates {
 // A stored version whose due dates have not been read yet.
 struct StaleDueDates {
   core::NctId id;
-  int version = 0;  // the study's latest version
+  int version = 0;     // the study's latest version
+  bool first = false;  // its dates were never read: a baseline, like a study's first snapshot
 };
 
 // An event the calendar caused (results_overdue), ready to be recorded once.
@@ -55,6 +56,8 @@ class Deadlines {
   void record(const std::vector<DueDates>& dates);
   // Return the due dates of every actively tracked study, in NCT order.
   std::vector<DueDates> tracked() const;
+  // Return those of tracked() that may owe results: none submitted or posted, not withdrawn.
+  std::vector<DueDates> owing() const;
   // Record the events of `events` whose ids are new, with their deliveries, found with the registry data
   // `data_timestamp` at `now`; return the positions in `events` of those that were new (an event recorded before is
   // never recorded again).
@@ -62,6 +65,8 @@ class Deadlines {
                                          core::Clock::TimePoint now);
 
  private:
+  std::vector<DueDates> read(std::string_view sql) const;
+
   Database& m_db;
 };
 

@@ -39,9 +39,14 @@ std::optional<std::string> decode_chain(const Database& db, VersionCodec& codec,
   while (chain->executeStep()) {
     const int at = chain->getColumn(0).getInt();
     const auto base = chain->getColumn(1);
-    if (chain->getColumn(2).isNull() && at == number) return std::nullopt;  // listed, not fetched (yet)
+    if (chain->getColumn(2).isNull()) {  // a past version listed, not fetched (yet): no delta can follow it
+      if (at == number) return std::nullopt;
+      raw.reset();
+      decoded = at;
+      continue;
+    }
     const std::string what = fmt::format("{} {} {}", nct_id, frames.label, at);
-    if (chain->getColumn(2).isNull() || base.isNull() != !raw || (raw && base.getInt() != decoded))
+    if (base.isNull() != !raw || (raw && base.getInt() != decoded))
       throw StoreError(StoreError::Kind::corrupt,
                        fmt::format("the stored copy of {} is damaged; restore a backup", what));
     const std::string_view frame = blob_view(chain->getColumn(2));

@@ -357,7 +357,7 @@ TEST_CASE("due says in one sentence when no dates are stored yet, and exits 0", 
   REQUIRE(track.exit_code == 0);
   const auto none = d.cli({"due"}, k_sept);
   CHECK(none.exit_code == 0);
-  CHECK(none.output == "No tracked study has a stored version yet; trialwatchd reads the dates at its next cycle.\n");
+  CHECK(none.output == "trialwatchd has not read any tracked study's dates yet; it does at its next cycle.\n");
   const auto json = d.cli({"due", "--json"}, k_sept);
   CHECK(json.exit_code == 0);
   CHECK(json.output == "[]\n");

@@ -92,6 +92,12 @@ TEST_CASE("a study first tracked after its due date gets results_overdue in its 
   const auto overdue = d.overdue();
   REQUIRE(overdue.size() == 1);
   CHECK(overdue[0].new_json == "186");  // 2027-08-28 → 2028-03-01 (2028 is a leap year)
+  // Past already when its dates were first read: recorded as a baseline, not sent (no flood after an upgrade or a
+  // saved search's first matches).
+  CHECK(d.received_lines().empty());
+  d.run_at("2028-03-02T12:00:00Z");
+  CHECK(d.overdue().size() == 1);
+  CHECK(d.received_lines().empty());
 }
 
 TEST_CASE("posted, submitted, estimated and withdrawn studies never get results_overdue", "[integration][due]") {

@@ -95,8 +95,11 @@ TEST_CASE("a full backfill stores every past document byte-exact, as deltas, and
                               "2026-09-01T09:00:05", clock.now());
     }
     CHECK(history.progress().fetched == k_versions / 2);
-    // The next version is listed and not fetched yet, after stored ones: nothing, not a damaged chain.
+    // The next version is listed and not fetched yet, after stored ones: nothing, not a damaged chain; nor one
+    // after it, whose chain passes the unfetched one.
     CHECK_FALSE(history.document(k_id, k_versions / 2).has_value());
+    CHECK_FALSE(history.document(k_id, k_versions / 2 + 1).has_value());
+    CHECK_FALSE(history.document(k_id, k_versions + 5).has_value());  // never listed
   }
   // A restart in the middle: what is stored stays, the rest is still due.
   auto db = Database::open(dir.path() / "t.db", OpenMode::read_write);
