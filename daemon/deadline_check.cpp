@@ -35,8 +35,14 @@ diff::ResultsDue results_due_on(const store::DueDates& due, core::Clock::TimePoi
 }
 
 int DeadlineCheck::run(std::string_view data_timestamp) {
-  const auto first_read = read_stale_dates();
+  const auto [first_read, read] = read_stale_dates();
   const auto now = m_clock.now();
+  // Due dates are days: the studies are judged again only on a new day, with a new rule, or when dates were read.
+  const auto day = std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(now)};
+  const auto judged =
+      fmt::format("{:04}-{:02}-{:02}, {} months", static_cast<int>(day.year()), static_cast<unsigned>(day.month()),
+                  static_cast<unsigned>(day.day()), m_due_after.months);
+  if (read == 0 && m_deadlines.last_judged() == judged) return 0;
   std::vector<store::DeadlineEvent> events;
   for (const auto& due : m_deadlines.owing()) {
     const auto result = results_due_on(due, now, m_due_after);
@@ -71,22 +77,25 @@ int DeadlineCheck::run(std::string_view data_timestamp) {
                                     std::nullopt,
                                     {}});
   }
+  m_deadlines.set_last_judged(judged);
   return static_cast<int>(added.size());
 }
 
-std::vector<core::NctId> DeadlineCheck::read_stale_dates() {
-  std::vector<core::NctId> first_read;
+DeadlineCheck::StaleRead DeadlineCheck::read_stale_dates() {
+  StaleRead result;
+  auto& first_read = result.first;
   for (auto stale = m_deadlines.stale(k_batch); !stale.empty(); stale = m_deadlines.stale(k_batch)) {
     std::vector<store::DueDates> dates;
     for (const auto& study : stale) {
       if (study.first) first_read.push_back(study.id);
       dates.push_back(read_dates(study));
+      ++result.read;
     }
     m_deadlines.record(dates);
     if (m_heartbeat) m_heartbeat();  // the first cycle after an upgrade reads every study's latest version
   }
   std::sort(first_read.begin(), first_read.end());
-  return first_read;
+  return result;
 }
 
 store::DueDates DeadlineCheck::read_dates(const store::StaleDueDates& study) const {

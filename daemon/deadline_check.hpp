@@ -40,13 +40,18 @@ class DeadlineCheck {
         m_on_event(std::move(on_event)),
         m_heartbeat(std::move(heartbeat)) {}
 
-  // Bring the due dates up to date and record what passed, with the registry data `data_timestamp`; return how
-  // many results_overdue events were new.
+  // Bring the due dates up to date and, on a new day or when dates were read, record what passed, with the registry
+  // data `data_timestamp`; return how many results_overdue events were new.
   int run(std::string_view data_timestamp);
 
  private:
-  // Read the due dates of every version stored since the last look; return the studies read for the first time.
-  std::vector<core::NctId> read_stale_dates();
+  // What read_stale_dates() read.
+  struct StaleRead {
+    std::vector<core::NctId> first;  // studies whose dates were read for the first time, sorted
+    std::size_t read = 0;            // studies whose dates were read
+  };
+  // Read the due dates of every version stored since the last look.
+  StaleRead read_stale_dates();
   store::DueDates read_dates(const store::StaleDueDates& study) const;
 
   store::Deadlines& m_deadlines;

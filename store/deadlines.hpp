@@ -7,6 +7,7 @@
 #include "core/nct_id.hpp"
 #include "store/database.hpp"
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -61,6 +62,10 @@ class Deadlines {
   // Record the events of `events` whose ids are new, with their deliveries, found with the registry data
   // `data_timestamp` at `now`; return the positions in `events` of those that were new (an event recorded before is
   // never recorded again).
+  // Return what set_last_judged() stored last, or nothing.
+  std::optional<std::string> last_judged() const { return m_db.get_meta("deadlines_judged"); }
+  // Remember `what` (the day and the rule) the tracked studies were last judged for.
+  void set_last_judged(std::string_view what) { m_db.set_meta("deadlines_judged", what); }
   std::vector<std::size_t> record_events(const std::vector<DeadlineEvent>& events, std::string_view data_timestamp,
                                          core::Clock::TimePoint now);
 
