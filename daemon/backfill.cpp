@@ -120,7 +120,10 @@ void Backfill::queue_new_studies() {
 
 core::Result<core::Ok> Backfill::work_on(const store::BackfillTask& task, std::string_view data_timestamp) {
   const auto first = m_live.document(task.id, 1);
-  if (!first) return core::Ok{};  // not synced yet: its past waits for its first snapshot
+  if (!first) {  // not synced yet (or never served): its past waits for its first snapshot, behind the others
+    m_history.postpone(task.id, m_clock.now() + retry_after(0));
+    return core::Ok{};
+  }
   TW_TRY(facts, diff::read_study_facts(*first));
   TW_TRY(comparable, diff::comparable_form(*first));
   // Where the past ends: the snapshot's submit date, else (a record never seen from the registry) its post date, a

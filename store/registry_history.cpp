@@ -167,6 +167,15 @@ void RegistryHistory::finish_if_complete(const std::string& nct_id, const std::s
   done->exec();
 }
 
+void RegistryHistory::postpone(const core::NctId& id, core::Clock::TimePoint at) {
+  detail::in_transaction(m_db, [&] {
+    auto later = detail::statement(m_db, "UPDATE backfills SET next_attempt_at = ? WHERE nct_id = ?");
+    later->bind(1, core::format_rfc3339(at));
+    later->bind(2, id.str());
+    later->exec();
+  });
+}
+
 void RegistryHistory::record_failure(const core::NctId& id, std::string_view error, core::Clock::TimePoint retry_at) {
   detail::in_transaction(m_db, [&] {
     auto failed = detail::statement(

@@ -93,6 +93,8 @@ class RegistryHistory {
   // when every listed version has its document.
   void record_document(const core::NctId& id, const PastVersion& version, const std::optional<std::string>& previous,
                        std::string_view data_timestamp, core::Clock::TimePoint now);
+  // Put `id`'s backfill off until `at`, without counting a failure (it waits for the study's first snapshot).
+  void postpone(const core::NctId& id, core::Clock::TimePoint at);
   // Record a failed attempt at `id`'s backfill with its sentence; it is due again at `retry_at`.
   void record_failure(const core::NctId& id, std::string_view error, core::Clock::TimePoint retry_at);
 

@@ -155,6 +155,21 @@ TEST_CASE("a failed backfill waits until its retry time and says why, and full r
   CHECK(due[0].failures == 0);
 }
 
+TEST_CASE("a postponed backfill waits without counting a failure", "[store][history]") {
+  testing::TempDir dir;
+  auto db = Database::open(dir.path() / "t.db", OpenMode::read_write);
+  const testing::ManualClock clock;
+  RegistryHistory history(db);
+  history.enqueue(k_id, BackfillMode::full, clock.now());
+  history.postpone(k_id, clock.now() + 10min);
+  CHECK(history.due(clock.now() + 5min, 10).empty());
+  const auto due = history.due(clock.now() + 10min, 10);
+  REQUIRE(due.size() == 1);
+  CHECK(due[0].failures == 0);
+  CHECK(history.progress().failing == 0);
+  CHECK(history.progress().waiting == 1);
+}
+
 TEST_CASE("tracked studies are queued once, in the mode of why they are tracked", "[store][history]") {
   testing::TempDir dir;
   auto db = Database::open(dir.path() / "t.db", OpenMode::read_write);
