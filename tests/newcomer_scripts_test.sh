@@ -105,4 +105,5 @@ for command in "${next[@]}"; do
   $command >>"$test_dir/next.out" 2>&1 || { cat "$test_dir/next.out"; fail "'$command' failed"; }
 done
 contains "the kept database read by the commands" "$test_dir/next.out" "Results were posted on 2026-09-04"
+contains "results due on the demo's database" "$test_dir/next.out" "NCT06613490  posted   2027-08-28"
 echo "ok: demo"
