@@ -59,23 +59,7 @@ int DeadlineCheck::run(std::string_view data_timestamp) {
   const auto added = m_deadlines.record_events(events, data_timestamp, now);
   for (const auto i : added) {
     const auto& [id, event, event_id, version, channels, source] = events[i];
-    m_logger.log(core::LogLevel::info, "{} {} (version {}): {}", id.str(), core::event_type_name(event.type), version,
-                 event.summary);
-    if (m_on_event)
-      m_on_event(store::StoredEvent{event_id,
-                                    id.str(),
-                                    event.type,
-                                    core::format_rfc3339(now),
-                                    std::string(data_timestamp),
-                                    version,
-                                    event.provenance,
-                                    event.path,
-                                    event.old_json,
-                                    event.new_json,
-                                    event.summary,
-                                    source,
-                                    std::nullopt,
-                                    {}});
+    publish_event(m_logger, m_on_event, id, event, event_id, version, now, data_timestamp, source);
   }
   m_deadlines.set_last_judged(judged);
   return static_cast<int>(added.size());

@@ -4,10 +4,10 @@
 #include "core/clock.hpp"
 #include "core/event.hpp"
 #include "core/log.hpp"
+#include "daemon/publish.hpp"
 #include "daemon/study_step.hpp"
 #include "diff/results_due.hpp"
 #include "store/deadlines.hpp"
-#include "store/stored_event.hpp"
 #include "store/versions.hpp"
 
 #include <functional>
@@ -29,8 +29,8 @@ class DeadlineCheck {
   // event log) once it is stored and calling `heartbeat` (the watchdog) between batches of reading; all references
   // must outlive this object.
   DeadlineCheck(store::Deadlines& deadlines, const store::Versions& versions, const core::Clock& clock,
-                const core::Logger& logger, diff::DueAfter due_after, EventRouter route,
-                std::function<void(const store::StoredEvent&)> on_event = {}, std::function<void()> heartbeat = {})
+                const core::Logger& logger, diff::DueAfter due_after, EventRouter route, EventPublisher on_event = {},
+                std::function<void()> heartbeat = {})
       : m_deadlines(deadlines),
         m_versions(versions),
         m_clock(clock),
@@ -60,7 +60,7 @@ class DeadlineCheck {
   const core::Logger& m_logger;
   diff::DueAfter m_due_after;
   EventRouter m_route;
-  std::function<void(const store::StoredEvent&)> m_on_event;
+  EventPublisher m_on_event;
   std::function<void()> m_heartbeat;
 };
 

@@ -332,23 +332,8 @@ std::vector<std::string> Discovery::channels_for(EventType type, const std::stri
 
 void Discovery::publish(const store::FoundStudy& found, const std::string& source,
                         std::string_view data_timestamp) const {
-  m_logger.log(core::LogLevel::info, "{} {}: {}", found.id.str(), core::event_type_name(found.event.type),
-               found.event.summary);
-  if (!m_publish) return;
-  m_publish(store::StoredEvent{found.event_id,
-                               found.id.str(),
-                               found.event.type,
-                               core::format_rfc3339(m_clock.now()),
-                               std::string(data_timestamp),
-                               std::nullopt,
-                               found.event.provenance,
-                               found.event.path,
-                               found.event.old_json,
-                               found.event.new_json,
-                               found.event.summary,
-                               source,
-                               std::nullopt,
-                               {}});
+  publish_event(m_logger, m_publish, found.id, found.event, found.event_id, std::nullopt, m_clock.now(), data_timestamp,
+                source);
 }
 
 }  // namespace trialwatch::daemon

@@ -7,6 +7,7 @@
 #include "core/log.hpp"
 #include "core/nct_id.hpp"
 #include "core/result.hpp"
+#include "daemon/publish.hpp"
 #include "daemon/study_step.hpp"
 #include "diff/related.hpp"
 #include "fetch/registry_client.hpp"
@@ -31,9 +32,6 @@ struct DiscoveryOptions {
   std::chrono::seconds rediscover_after{7 * 24 * 3600};  // a study's related trials are looked for this rarely
   std::size_t subjects_per_cycle = 10;  // studies whose related trials one cycle looks for (≤ 5 requests each)
 };
-
-// Hands on an event that discovery stored (for the journal and the event log).
-using EventPublisher = std::function<void(const store::StoredEvent&)>;
 
 // The query a saved search sends before any window: query.cond/intr/term/spons and filter.advanced, in that order.
 fetch::QueryParams search_params(const core::SearchConfig& search);

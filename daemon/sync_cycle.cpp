@@ -3,6 +3,7 @@
 
 #include "core/json_text.hpp"
 #include "core/strings.hpp"
+#include "daemon/publish.hpp"
 #include "daemon/schedule.hpp"
 #include "diff/event_id.hpp"
 #include "diff/json_diff.hpp"
@@ -381,23 +382,7 @@ class CycleRun {
   // Log a committed event and hand it to the options' sink.
   void publish(const NctId& id, const core::ChangeEvent& event, const std::string& event_id, std::optional<int> version,
                core::Clock::TimePoint at) {
-    m_logger.log(core::LogLevel::info, "{} {}{}: {}", id.str(), core::event_type_name(event.type),
-                 version ? fmt::format(" (version {})", *version) : std::string(), event.summary);
-    if (!m_options.on_event) return;
-    m_options.on_event(store::StoredEvent{event_id,
-                                          id.str(),
-                                          event.type,
-                                          core::format_rfc3339(at),
-                                          m_data_timestamp,
-                                          version,
-                                          event.provenance,
-                                          event.path,
-                                          event.old_json,
-                                          event.new_json,
-                                          event.summary,
-                                          source_of(id),
-                                          std::nullopt,
-                                          {}});
+    publish_event(m_logger, m_options.on_event, id, event, event_id, version, at, m_data_timestamp, source_of(id));
   }
 
   // Record a study's new state with its one event, and publish the event if it was new.
