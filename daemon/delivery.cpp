@@ -25,7 +25,7 @@ constexpr std::chrono::seconds k_longest_retry{3600};
 
 DeliveryWorker::DeliveryWorker(store::Outbox& outbox, const store::Versions& versions, const core::Clock& clock,
                                const core::Logger& logger, std::function<double()> unit_random,
-                               fetch::CurlOptions http_options, notify::Credentials credentials,
+                               fetch::CurlOptions http_options, core::Credentials credentials,
                                core::CrashPoints* crash_points)
     : m_outbox(outbox),
       m_versions(versions),

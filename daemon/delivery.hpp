@@ -4,10 +4,10 @@
 #include "core/clock.hpp"
 #include "core/config/config.hpp"
 #include "core/crash_points.hpp"
+#include "core/credentials.hpp"
 #include "core/log.hpp"
 #include "fetch/curl_http_client.hpp"
 #include "notify/channel.hpp"
-#include "notify/credentials.hpp"
 #include "store/outbox.hpp"
 #include "store/versions.hpp"
 
@@ -31,7 +31,7 @@ class DeliveryWorker {
   // limited to its channel's timeout; secrets come from `credentials`.
   DeliveryWorker(store::Outbox& outbox, const store::Versions& versions, const core::Clock& clock,
                  const core::Logger& logger, std::function<double()> unit_random, fetch::CurlOptions http_options,
-                 notify::Credentials credentials, core::CrashPoints* crash_points = nullptr);
+                 core::Credentials credentials, core::CrashPoints* crash_points = nullptr);
   ~DeliveryWorker();
   DeliveryWorker(DeliveryWorker&&) noexcept = default;
   DeliveryWorker& operator=(DeliveryWorker&&) = delete;
@@ -70,7 +70,7 @@ class DeliveryWorker {
 
   std::function<double()> m_unit_random;
   fetch::CurlOptions m_http_options;
-  notify::Credentials m_credentials;
+  core::Credentials m_credentials;
   core::CrashPoints* m_crash_points;
   std::map<std::string, Entry> m_channels;
 };

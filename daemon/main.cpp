@@ -3,6 +3,7 @@
 // root: the only place where the concrete curl client, the database and the sync cycle meet.
 
 #include "core/config/config.hpp"
+#include "core/credentials.hpp"
 #include "core/exit_code.hpp"
 #include "core/log.hpp"
 #include "core/paths.hpp"
@@ -16,7 +17,6 @@
 #include "daemon/signals.hpp"
 #include "fetch/curl_http_client.hpp"
 #include "fetch/registry_client.hpp"
-#include "notify/credentials.hpp"
 #include "store/database.hpp"
 #include "store/deadlines.hpp"
 #include "store/discoveries.hpp"
@@ -168,7 +168,7 @@ int run(const Flags& flags, core::Logger& logger, daemon::SignalWatcher& signals
   if (!flags.notify_test.empty()) {
     daemon::DeliveryWorker worker(
         outbox, versions, clock, logger, [] { return 0.5; }, curl_options,
-        notify::Credentials::from_environment(core::process_environment));
+        core::Credentials::from_environment(core::process_environment));
     worker.configure(config.notify);
     const auto result = worker.send_test(flags.notify_test);
     if (!result.delivered) {

@@ -42,7 +42,7 @@ Service::Service(ServiceParts parts, core::Config config, bool force_reconcile)
       m_config(std::move(config)),
       m_force_reconcile(force_reconcile),
       m_delivery(m_parts.outbox, m_parts.versions, m_parts.clock, m_parts.logger, m_parts.unit_random,
-                 m_parts.notify_http, notify::Credentials::from_environment(core::process_environment),
+                 m_parts.notify_http, core::Credentials::from_environment(core::process_environment),
                  m_parts.crash_points) {
   apply_config();
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "core/config/config.hpp"
 
+#include "core/listen_address.hpp"
 #include "core/log.hpp"
 
 #include <fmt/format.h>
@@ -402,6 +403,22 @@ void read_results(const toml::table& table, const std::string& source, ResultsCo
   reader.reject_unknown_keys();
 }
 
+// Read [web]: the address `trialwatch serve` listens on and the credential naming its access token.
+void read_web(const toml::table& table, const std::string& source, WebConfig& web) {
+  TableReader reader(table, source, "web");
+  reader.read("listen", web.listen);
+  if (table.get("listen") != nullptr && !parse_listen_address(web.listen))
+    reader.fail(table.get("listen"),
+                "web.listen must be HOST:PORT or [IPv6]:PORT with a port from 0 to 65535, such as \"127.0.0.1:8470\"");
+  reader.read("token_credential", web.token_credential);
+  const std::string& name = web.token_credential;
+  if (table.get("token_credential") != nullptr &&
+      (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos))
+    reader.fail(table.get("token_credential"),
+                "web.token_credential must name a credential, a plain file name such as \"web_token\"");
+  reader.reject_unknown_keys();
+}
+
 Config parse_config(std::string_view text, const std::string& source) {
   toml::table root;
   try {
@@ -417,6 +434,7 @@ Config parse_config(std::string_view text, const std::string& source) {
   if (const auto* related = sub_table(reader, root, "related")) read_related(*related, source, config.related);
   if (const auto* history = sub_table(reader, root, "history")) read_history(*history, source, config.history);
   if (const auto* results = sub_table(reader, root, "results")) read_results(*results, source, config.results);
+  if (const auto* web = sub_table(reader, root, "web")) read_web(*web, source, config.web);
   std::set<std::string> names;
   for_each_table(reader, "search", [&](const toml::table& table) {
     config.searches.push_back(read_search(table, source));

@@ -79,6 +79,12 @@ struct ResultsConfig {
   int due_after_months = 12;  // after primary completion; "12m" or "1y" in the file
 };
 
+// [web]: `trialwatch serve`, the read-only web interface.
+struct WebConfig {
+  std::string listen = "127.0.0.1:8470";  // HOST:PORT or [IPv6]:PORT; port 0 = any free port
+  std::string token_credential;           // the credential holding the access token; empty: none on loopback
+};
+
 // One [[notify]] channel. Secrets are named (credentials), never held here.
 struct NotifyConfig {
   // The kinds of channel, named in the configuration as written here.
@@ -110,6 +116,7 @@ struct Config {
   RelatedConfig related;
   HistoryConfig history;
   ResultsConfig results;
+  WebConfig web;
   std::vector<NotifyConfig> notify;
 };
 

@@ -31,6 +31,8 @@ TEST_CASE("an empty configuration gives the documented defaults", "[core][config
   CHECK(config.history.discovered == HistoryConfig::Backfill::status);
   CHECK(config.history.requests_per_cycle == 200);
   CHECK(config.results.due_after_months == 12);
+  CHECK(config.web.listen == "127.0.0.1:8470");
+  CHECK(config.web.token_credential.empty());
 }
 
 TEST_CASE("[results] due_after takes whole months or years, one month to ten years", "[core][config]") {
@@ -58,6 +60,24 @@ requests_per_cycle = 100000
   CHECK(config.history.requests_per_cycle == 100000);
   CHECK(parse_config("[history]\ndiscovered = \"full\"\n", "h.toml").history.discovered ==
         HistoryConfig::Backfill::full);
+}
+
+TEST_CASE("[web] sets the address serve listens on and the credential of its token", "[core][config]") {
+  const Config config = parse_config("[web]\nlisten = \"[::]:0\"\ntoken_credential = \"team_token\"\n", "w.toml");
+  CHECK(config.web.listen == "[::]:0");
+  CHECK(config.web.token_credential == "team_token");
+  CHECK(parse_config("[web]\nlisten = \"0.0.0.0:65535\"\n", "w.toml").web.listen == "0.0.0.0:65535");
+  for (const char* bad : {"127.0.0.1", "127.0.0.1:65536", "127.0.0.1:-1", ":8470", "::1:8470", "[nonsense]:80",
+                          "127.0.0.1:80x", "host name:80", "[::1]:"})
+    CHECK_THROWS_WITH(parse_config(std::string("[web]\nlisten = \"") + bad + "\"\n", "w.toml"),
+                      Catch::Contains("w.toml:2: web.listen must be HOST:PORT or [IPv6]:PORT with a port from 0 to "
+                                      "65535"));
+  CHECK_THROWS_WITH(parse_config("[web]\nlisten = 8470\n", "w.toml"), Catch::Contains("web.listen must be a string"));
+  for (const char* bad : {"", "../token", "."})
+    CHECK_THROWS_WITH(parse_config(std::string("[web]\ntoken_credential = \"") + bad + "\"\n", "w.toml"),
+                      Catch::Contains("w.toml:2: web.token_credential must name a credential"));
+  CHECK_THROWS_WITH(parse_config("[web]\nport = 8470\n", "w.toml"), Catch::Contains("unknown key 'web.port'"));
+  CHECK_THROWS_WITH(parse_config("web = 1\n", "w.toml"), Catch::Contains("[web] must be a table"));
 }
 
 TEST_CASE("the documented example configuration is read in full", "[core][config]") {

@@ -83,7 +83,7 @@ struct Fixture {
   daemon::DeliveryWorker worker(const Receiver& receiver, std::chrono::milliseconds timeout = 5s) {
     daemon::DeliveryWorker w(
         outbox, versions, clock, logger, [] { return 0.999999; }, fetch::CurlOptions{},
-        notify::Credentials(dir.path(), true));
+        core::Credentials(dir.path(), true));
     w.add_channel(
         "lab", std::make_unique<notify::ExecChannel>(std::vector<std::string>{"/bin/sh", receiver.script()}, timeout),
         24h);
@@ -185,7 +185,7 @@ TEST_CASE("a webhook answering 503 then 200 is delivered once, both tries with t
   options.user_agent = "trialwatch-test";
   fetch::CurlHttpClient http(options);
   daemon::DeliveryWorker worker(
-      f.outbox, f.versions, f.clock, f.logger, [] { return 0.0; }, options, notify::Credentials(f.dir.path(), true));
+      f.outbox, f.versions, f.clock, f.logger, [] { return 0.0; }, options, core::Credentials(f.dir.path(), true));
   worker.add_channel("lab",
                      std::make_unique<notify::WebhookChannel>(http, f.clock, receiver.url("/hook"), std::nullopt), 24h);
   const auto id = f.store_results_posted(1);
@@ -220,7 +220,7 @@ TEST_CASE("a receiver slower than the channel's timeout is a failed try, retried
   fetch::CurlOptions options;
   options.user_agent = "trialwatch-test";
   daemon::DeliveryWorker worker(
-      f.outbox, f.versions, f.clock, f.logger, [] { return 0.0; }, options, notify::Credentials(credentials, true));
+      f.outbox, f.versions, f.clock, f.logger, [] { return 0.0; }, options, core::Credentials(credentials, true));
   worker.configure({config});
   f.store_results_posted(1);
   CHECK(worker.run() == 0);  // timed out after 1 s
@@ -269,7 +269,7 @@ TEST_CASE("a daily digest holds other events for one message at its hour, result
   config.digest_hour = 8;
   daemon::DeliveryWorker worker(
       f.outbox, f.versions, f.clock, f.logger, [] { return 0.0; }, fetch::CurlOptions{},
-      notify::Credentials(f.dir.path(), true));
+      core::Credentials(f.dir.path(), true));
   worker.configure({config});
   f.store_event(1, core::EventType::status_changed);
   f.store_event(2, core::EventType::dates_changed);
@@ -299,7 +299,7 @@ TEST_CASE("quiet hours defer everything but results, which go at once", "[daemon
   config.quiet_hours = std::pair<int, int>{22 * 60, 7 * 60};
   daemon::DeliveryWorker worker(
       f.outbox, f.versions, f.clock, f.logger, [] { return 0.0; }, fetch::CurlOptions{},
-      notify::Credentials(f.dir.path(), true));
+      core::Credentials(f.dir.path(), true));
   worker.configure({config});
   const auto status = f.store_event(1, core::EventType::status_changed);
   f.store_results_posted(2);
@@ -326,7 +326,7 @@ TEST_CASE("a webhook receiver that is down, then up, gets the notification exact
   options.user_agent = "trialwatch-test";
   fetch::CurlHttpClient http(options);
   daemon::DeliveryWorker worker(
-      f.outbox, f.versions, f.clock, f.logger, [] { return 0.0; }, options, notify::Credentials(f.dir.path(), true));
+      f.outbox, f.versions, f.clock, f.logger, [] { return 0.0; }, options, core::Credentials(f.dir.path(), true));
   worker.add_channel("lab",
                      std::make_unique<notify::WebhookChannel>(
                          http, f.clock, "http://127.0.0.1:" + std::to_string(port) + "/hook", std::nullopt),

@@ -2,9 +2,9 @@
 // The webhook, ntfy and Slack channels over real curl to a real HTTP receiver on loopback.
 #include "notify/http_channels.hpp"
 
+#include "core/credentials.hpp"
 #include "core/safe_text.hpp"
 #include "fetch/curl_http_client.hpp"
-#include "notify/credentials.hpp"
 #include "tests/support/loopback_server.hpp"
 #include "tests/support/manual_clock.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -168,16 +168,16 @@ TEST_CASE("credentials come from a folder, owner-readable only outside systemd",
   testing::TempDir dir;
   std::ofstream(dir.path() / "lab_webhook") << "https://hooks.example/T0/B0/XXXX\n";
   ::chmod((dir.path() / "lab_webhook").c_str(), 0600);
-  const notify::Credentials user(dir.path(), true);
+  const core::Credentials user(dir.path(), true);
   CHECK(user.read("lab_webhook").value() == "https://hooks.example/T0/B0/XXXX");
   ::chmod((dir.path() / "lab_webhook").c_str(), 0644);
   const auto shared = user.read("lab_webhook");
   REQUIRE_FALSE(shared.has_value());
   CHECK_THAT(shared.error().message, Catch::Contains("chmod 600") && !Catch::Contains("hooks.example"));
-  CHECK(notify::Credentials(dir.path(), false).read("lab_webhook").has_value());  // systemd's folder is private
+  CHECK(core::Credentials(dir.path(), false).read("lab_webhook").has_value());  // systemd's folder is private
   CHECK_THAT(user.read("missing").error().message, Catch::Contains("LoadCredential=missing:"));
   CHECK_FALSE(user.read("../etc/passwd").has_value());
-  const auto from_env = notify::Credentials::from_environment([&](const char* name) -> std::optional<std::string> {
+  const auto from_env = core::Credentials::from_environment([&](const char* name) -> std::optional<std::string> {
     if (std::string_view(name) == "CREDENTIALS_DIRECTORY") return dir.path().string();
     return std::nullopt;
   });

@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <string>
 
-namespace trialwatch::notify {
+namespace trialwatch::core {
 
 // Where secrets (webhook URLs, tokens, signing keys) come from: systemd credentials ($CREDENTIALS_DIRECTORY,
 // filled by LoadCredential=) or, outside systemd, ${XDG_CONFIG_HOME:-~/.config}/trialwatch/credentials/, whose
@@ -19,14 +19,14 @@ class Credentials {
       : m_directory(std::move(directory)), m_owner_only(owner_only) {}
 
   // Return the credentials of this process: systemd's when $CREDENTIALS_DIRECTORY is set, else the user's folder.
-  static Credentials from_environment(const core::Environment& env);
+  static Credentials from_environment(const Environment& env);
 
   // Return the value of credential `name` (one trailing newline removed), or an error sentence saying what to do.
-  core::Result<std::string> read(const std::string& name) const;
+  Result<std::string> read(const std::string& name) const;
 
  private:
   std::filesystem::path m_directory;
   bool m_owner_only;
 };
 
-}  // namespace trialwatch::notify
+}  // namespace trialwatch::core

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "notify/credentials.hpp"
+#include "core/credentials.hpp"
 
 #include <fmt/format.h>
 
@@ -7,9 +7,9 @@
 #include <sstream>
 #include <sys/stat.h>
 
-namespace trialwatch::notify {
+namespace trialwatch::core {
 
-Credentials Credentials::from_environment(const core::Environment& env) {
+Credentials Credentials::from_environment(const Environment& env) {
   if (const auto directory = env("CREDENTIALS_DIRECTORY"); directory && !directory->empty())
     return Credentials(*directory, false);  // systemd made it private to the service
   std::filesystem::path base;
@@ -20,10 +20,8 @@ Credentials Credentials::from_environment(const core::Environment& env) {
   return Credentials(base / "trialwatch" / "credentials", true);
 }
 
-core::Result<std::string> Credentials::read(const std::string& name) const {
-  const auto invalid = [](std::string message) {
-    return core::Error{core::Error::Code::invalid_input, std::move(message)};
-  };
+Result<std::string> Credentials::read(const std::string& name) const {
+  const auto invalid = [](std::string message) { return Error{Error::Code::invalid_input, std::move(message)}; };
   if (name.empty() || name.find('/') != std::string::npos || name == "." || name == "..")
     return invalid(fmt::format("credential name '{}' must be a plain file name", name));
   const auto path = m_directory / name;
@@ -47,4 +45,4 @@ core::Result<std::string> Credentials::read(const std::string& name) const {
   return value;
 }
 
-}  // namespace trialwatch::notify
+}  // namespace trialwatch::core
