@@ -7,6 +7,9 @@
 #include "core/nct_id.hpp"
 #include "diff/results_due.hpp"
 
+#include "report/events.hpp"
+#include "report/version_diff.hpp"
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,12 +21,7 @@ namespace trialwatch::cli {
 enum class Format { human, json, jsonl };
 
 // Filters shared by `events` and `export`.
-struct EventFilter {
-  std::string since;               // "7d", a date or an RFC 3339 time; empty = all
-  std::vector<std::string> types;  // event type names
-  std::string nct;                 // one study
-  int limit = -1;
-};
+using EventFilter = report::EventFilter;
 
 // `track NCT... [--note TEXT]`: add studies to the watch list.
 int track(const Context& context, const std::vector<std::string>& ids, const std::string& note);
@@ -37,14 +35,9 @@ int status(const Context& context, Format format);
 int events(const Context& context, const EventFilter& filter, Format format);
 // `history NCT [--json]`: one study's versions and events.
 int history(const Context& context, const std::string& id, Format format);
-// A version named on the command line: N, a version seen live (1 on), or rN, the registry's past version N (0 on).
-struct VersionName {
-  bool past = false;
-  int number = 0;
-  friend bool operator==(const VersionName&, const VersionName&) = default;
-};
-// Return `text` ("3", "r0") as a version name, or nothing when it is neither.
-std::optional<VersionName> parse_version_name(std::string_view text);
+// A version named on the command line: N, seen live, or rN, the registry's past version N.
+using VersionName = report::VersionName;
+using report::parse_version_name;
 
 // `show NCT [--version N|rN] [--raw]`: a stored snapshot, live or past (none: the latest).
 int show(const Context& context, const std::string& id, std::optional<VersionName> version, bool raw);
@@ -64,25 +57,15 @@ int notify_test(const Context& context, const std::string& channel);
 // `due [--overdue] [--json]`: each tracked study's results state by the results due rule, most overdue first.
 int due(const Context& context, bool overdue_only, Format format);
 
-// What the results due rule says of one tracked study on the context's day.
-struct StudyResults {
-  core::NctId id;
-  diff::ResultsDue due;
-};
 // Return [results] due_after of the configuration (Context::read_config()); 12 months when there is no file. Throw
 // core::ConfigError when the file cannot be read or is invalid.
 diff::DueAfter due_after(const Context& context);
 // The same for commands that only show due dates: a configuration that cannot be read is said on stderr, and the
 // default (12 months) applies.
 diff::DueAfter due_after_or_default(const Context& context);
-// Return what the rule says on Context::now() of each tracked study whose dates trialwatchd has read, in NCT order.
-std::vector<StudyResults> tracked_results(const Context& context, store::Database& db, diff::DueAfter due_after);
 // Return the RESULTS cell of `list`: "posted", "submitted", "overdue 43d", "due 2027-10-20", "due ~2027-10-20" (an
 // expected date) or "-" (no date, nothing owed).
 std::string results_cell(const diff::ResultsDue& due);
-// Append the JSON members "state", "due_date", "estimated" and "days_left" of `due` (no braces) to `out`.
-void append_results_members(std::string& out, const diff::ResultsDue& due);
-
 // Return `text` as a canonical NCT ID, or throw UsageError with a sentence saying what is wrong.
 core::NctId parse_id(const std::string& text);
 // Return each of `texts` as a canonical NCT ID (all checked before any is used), or throw UsageError.

@@ -4,20 +4,18 @@
 #include "core/config/config.hpp"
 #include "store/database.hpp"
 
+#include "report/bad_parameter.hpp"
+
 #include <chrono>
 #include <filesystem>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 
 namespace trialwatch::cli {
 
 // A mistake in how the command was called (a malformed NCT ID, a bad --since); exit 64.
-class UsageError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
+using UsageError = report::BadParameter;
 
 // The global flags of trialwatch(1).
 struct GlobalOptions {

@@ -6,6 +6,7 @@
 #include "core/json_text.hpp"
 #include "store/deadlines.hpp"
 
+#include "report/results.hpp"
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -15,24 +16,6 @@
 namespace trialwatch::cli {
 
 namespace {
-
-// Where a study sorts: overdue, due soon, not due, submitted, posted; a study without a due date last.
-int rank(const diff::ResultsDue& due) {
-  if (due.due_date.empty()) return 5;
-  switch (due.state) {
-    case diff::ResultsState::overdue:
-      return 0;
-    case diff::ResultsState::due_soon:
-      return 1;
-    case diff::ResultsState::not_due:
-      return 2;
-    case diff::ResultsState::submitted:
-      return 3;
-    case diff::ResultsState::posted:
-      return 4;
-  }
-  return 5;
-}
 
 // The DUE cell: the date, "~" before an expected one (an ESTIMATED completion), "-" for none.
 std::string due_cell(const diff::ResultsDue& due) {
@@ -57,16 +40,6 @@ std::string rule_cell(const diff::ResultsDue& due) {
   return due.basis.empty() ? due.rule : fmt::format("{}; from {}", due.rule, due.basis);
 }
 
-std::string json_or_null(const std::string& text) { return text.empty() ? "null" : core::json_quote(text); }
-
-std::string study_json(const StudyResults& study) {
-  std::string out = "{\"nct_id\":" + core::json_quote(study.id.str()) + ",";
-  append_results_members(out, study.due);
-  out += fmt::format(R"(,"basis":{},"rule":{},"certification":{}}})", json_or_null(study.due.basis),
-                     core::json_quote(study.due.rule), json_or_null(study.due.certification));
-  return out;
-}
-
 }  // namespace
 
 diff::DueAfter due_after(const Context& context) {
@@ -81,14 +54,6 @@ diff::DueAfter due_after_or_default(const Context& context) {
     std::fprintf(stderr, "trialwatch: %s; results are counted as due 12 months after completion\n", e.what());
     return {};
   }
-}
-
-std::vector<StudyResults> tracked_results(const Context& context, store::Database& db, diff::DueAfter due_after) {
-  const auto today = std::chrono::floor<std::chrono::days>(context.now());
-  std::vector<StudyResults> results;
-  for (const auto& dates : store::Deadlines(db).tracked())
-    results.push_back(StudyResults{dates.id, diff::results_due(dates.facts, today, due_after)});
-  return results;
 }
 
 std::string results_cell(const diff::ResultsDue& due) {
@@ -106,27 +71,16 @@ std::string results_cell(const diff::ResultsDue& due) {
   return due.due_date.empty() ? "-" : "due " + due_cell(due);
 }
 
-void append_results_members(std::string& out, const diff::ResultsDue& due) {
-  out += fmt::format(R"("state":{},"due_date":{},"estimated":{},"days_left":{})",
-                     core::json_quote(diff::results_state_name(due.state)), json_or_null(due.due_date),
-                     due.estimated ? "true" : "false", due.days_left ? std::to_string(*due.days_left) : "null");
-}
-
 int due(const Context& context, bool overdue_only, Format format) {
   const auto rule = due_after(context);
   auto db = context.open_for_reading();
-  auto studies = tracked_results(context, db, rule);
+  auto studies = report::tracked_results(db, std::chrono::floor<std::chrono::days>(context.now()), rule);
   const bool any = !studies.empty();
   if (overdue_only)
-    std::erase_if(studies, [](const StudyResults& s) { return s.due.state != diff::ResultsState::overdue; });
-  // Most overdue first: within a state, the earliest due date first (NCT order breaks ties, stable).
-  std::stable_sort(studies.begin(), studies.end(), [](const StudyResults& a, const StudyResults& b) {
-    return std::forward_as_tuple(rank(a.due), a.due.due_date) < std::forward_as_tuple(rank(b.due), b.due.due_date);
-  });
+    std::erase_if(studies, [](const report::StudyResults& s) { return s.due.state != diff::ResultsState::overdue; });
+  report::sort_by_urgency(studies);
   if (format != Format::human) {
-    std::string out = "[";
-    for (std::size_t i = 0; i < studies.size(); ++i) out.append(i ? "," : "").append(study_json(studies[i]));
-    write_out(out + "]\n");
+    write_out(report::due_json(studies));
     return 0;
   }
   if (!any) {

@@ -7,9 +7,9 @@
 #include "core/config/config.hpp"
 #include "core/safe_text.hpp"
 #include "core/strings.hpp"
-#include "store/event_json.hpp"
 #include "store/queries.hpp"
 
+#include "report/events.hpp"
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -20,42 +20,8 @@ namespace trialwatch::cli {
 
 namespace {
 
-// Turn --since (a duration such as "7d", a date or an RFC 3339 time) into the stored time format.
-std::string since_time(const Context& context, const std::string& since) {
-  if (since.empty()) return {};
-  if (const auto duration = core::parse_duration(since))
-    return core::format_rfc3339(
-        std::chrono::time_point_cast<std::chrono::system_clock::duration>(context.now() - *duration));
-  if (const auto at = core::parse_utc_time(since)) return core::format_rfc3339(*at);
-  throw UsageError(
-      fmt::format("--since {}: give a duration such as 7d or 12h, a date such as 2026-09-01, or an "
-                  "RFC 3339 time",
-                  core::for_terminal(since)));
-}
-
-// Every event type's contract name, in the order of the contract.
-std::vector<std::string> event_type_names() {
-  std::vector<std::string> names;
-  for (int i = 0; core::event_type_name(static_cast<core::EventType>(i)) != "unknown"; ++i)
-    names.emplace_back(core::event_type_name(static_cast<core::EventType>(i)));
-  return names;
-}
-
-core::EventType parse_type(const std::string& name) {
-  if (const auto type = core::parse_event_type(name)) return *type;
-  const auto names = event_type_names();
-  const auto suggestion = nearest(name, names);
-  throw UsageError(fmt::format("--type {}: not an event type{} Types: {}", core::for_terminal(name),
-                               suggestion ? "; did you mean " + *suggestion + "?" : ".", core::join(names, ", ")));
-}
-
 store::EventQuery query_of(const Context& context, const EventFilter& filter) {
-  store::EventQuery query;
-  query.since = since_time(context, filter.since);
-  for (const auto& name : filter.types) query.types.push_back(parse_type(name));
-  if (!filter.nct.empty()) query.nct_id = parse_id(filter.nct);
-  query.limit = filter.limit;
-  return query;
+  return report::event_query(filter, context.now());
 }
 
 // Append what changed, in words, to `out`: "RECRUITING → ACTIVE_NOT_RECRUITING" for a scalar change, else the
@@ -72,32 +38,8 @@ void append_change_text(std::string& out, const store::StoredEvent& event) {
   append_plain_value(out, event.new_json);
 }
 
-// Writes events to stdout one at a time, as one JSON array or as JSON lines.
-class JsonWriter {
- public:
-  explicit JsonWriter(Format format) : m_format(format) {}
-
-  // Write `event`, after a comma if it is not the first in an array.
-  void add(const store::StoredEvent& event) {
-    if (m_format == Format::json) std::fputs(m_count == 0 ? "[" : ",", stdout);
-    const std::string json = store::event_json(event);
-    std::fwrite(json.data(), 1, json.size(), stdout);
-    if (m_format == Format::jsonl) std::fputc('\n', stdout);
-    ++m_count;
-  }
-
-  // Close the array (an empty one if no event came).
-  void finish() {
-    if (m_format == Format::json) std::fputs(m_count == 0 ? "[]\n" : "]\n", stdout);
-  }
-
- private:
-  Format m_format;
-  std::size_t m_count = 0;
-};
-
 void print_json(const std::vector<store::StoredEvent>& events, Format format) {
-  JsonWriter writer(format);
+  report::EventsJson writer(write_out, format == Format::jsonl);
   for (const auto& event : events) writer.add(event);
   writer.finish();
 }
@@ -109,7 +51,7 @@ int events(const Context& context, const EventFilter& filter, Format format) {
   auto db = context.open_for_reading();
   const store::Queries queries(db);
   if (format != Format::human) {  // streamed: a busy week need not be held in memory
-    JsonWriter writer(format);
+    report::EventsJson writer(write_out, format == Format::jsonl);
     queries.each_event(query, [&](const store::StoredEvent& event) { writer.add(event); });
     writer.finish();
     return 0;
@@ -182,27 +124,7 @@ int feed(const Context& context, const std::string& output) {
   store::EventQuery query;
   query.limit = 500;  // a feed is for what is new; `export` has everything
   const auto found = store::Queries(db).events(query);
-  const std::string updated =
-      found.empty()
-          ? core::format_rfc3339(std::chrono::time_point_cast<std::chrono::system_clock::duration>(context.now()))
-          : found.front().detected_at;
-  std::string xml = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n";
-  xml += "  <id>urn:trialwatch:" + core::for_xml(context.database_path().string()) + "</id>\n";
-  xml += "  <title>trialwatch: ClinicalTrials.gov changes</title>\n";
-  xml += "  <updated>" + core::for_xml(updated) + "</updated>\n  <author><name>trialwatch</name></author>\n";
-  xml += "  <generator>trialwatch</generator>\n";
-  for (const auto& e : found) {
-    std::string link = study_link(e.nct_id);
-    if (e.type == core::EventType::results_posted || e.type == core::EventType::results_updated) link += "?tab=results";
-    xml += "  <entry>\n    <id>urn:trialwatch:event:" + core::for_xml(e.id) + "</id>\n";
-    xml += "    <title>" +
-           core::for_xml(e.nct_id + " " + std::string(core::event_type_name(e.type)) + ": " + e.summary) + "</title>\n";
-    xml += "    <updated>" + core::for_xml(e.detected_at) + "</updated>\n";
-    xml += "    <link rel=\"alternate\" type=\"text/html\" href=\"" + core::for_xml(link) + "\"/>\n";
-    xml += "    <category term=\"" + core::for_xml(std::string(core::event_type_name(e.type))) + "\"/>\n";
-    xml += "    <summary>" + core::for_xml(e.summary) + "</summary>\n  </entry>\n";
-  }
-  xml += "</feed>\n";
+  const std::string xml = report::atom_feed(found, context.database_path().string(), context.now());
   if (output.empty() || output == "-") {
     write_out(xml);
     return 0;

@@ -3,6 +3,7 @@
 // runs) and changes only the watch list. The command table is trialwatch(1)'s.
 
 #include "cli/commands.hpp"
+#include "cli/serve.hpp"
 #include "cli/text.hpp"
 #include "core/exit_code.hpp"
 #include "core/safe_text.hpp"
@@ -175,6 +176,7 @@ int main(int argc, char** argv) {
   std::string output;
   std::string channel;
   bool overdue_only = false;
+  std::string listen;
 
   auto* track = app.add_subcommand("track", "add studies to the watch list (IDs are validated and normalised)");
   track->add_option("NCT", ids, "NCT IDs, e.g. NCT06613490 or nct06613490")->required();
@@ -231,6 +233,11 @@ int main(int argc, char** argv) {
       "due", "tracked studies' results: not_due, due_soon, overdue, submitted or posted, with the due date and rule");
   due->add_flag("--overdue", overdue_only, "only the studies whose results are overdue");
   due->add_flag("--json", json, "one JSON array of study objects");
+  auto* serve = app.add_subcommand(
+      "serve", "the read-only web interface: studies, timelines, events, the feed and JSON, until Ctrl-C");
+  serve->add_option("--listen", listen,
+                    "HOST:PORT or [IPv6]:PORT (default: [web] listen, then 127.0.0.1:8470; port 0: any free port); "
+                    "beyond loopback only with the access token credential");
 
   examples(track, {"track NCT06613490 --note 'CD19 CAR-NK'", "track NCT06613490 NCT04280705"});
   examples(untrack, {"untrack NCT06613490"});
@@ -247,6 +254,7 @@ int main(int argc, char** argv) {
   examples(notify, {"notify test phone"});
   examples(notify_test, {"notify test phone", "--config ~/trialwatch.toml notify test phone"});
   examples(due, {"due", "due --overdue", "due --json", "--config ~/trialwatch.toml due"});
+  examples(serve, {"serve", "serve --listen 127.0.0.1:8080", "serve --listen 0.0.0.0:8470  # needs a token"});
   try {
     check_command_names(app, argc, argv);
     app.parse(argc, argv);
@@ -273,6 +281,7 @@ int main(int argc, char** argv) {
     if (*feed) return cli::feed(context, output);
     if (*notify_test) return cli::notify_test(context, channel);
     if (*due) return cli::due(context, overdue_only, format);
+    if (*serve) return cli::serve(context, listen);
     return fail(ExitCode::usage, "no command given; see trialwatch --help");
   } catch (const cli::UsageError& e) {
     return fail(ExitCode::usage, e.what());

@@ -7,21 +7,12 @@
 #include "core/strings.hpp"
 #include "store/queries.hpp"
 
+#include "report/studies.hpp"
 #include <fmt/format.h>
 
 #include <cstdio>
 
 namespace trialwatch::cli {
-
-namespace {
-
-std::string suggestion_json(const store::RelatedSuggestion& s) {
-  return fmt::format(R"({{"subject":{},"nct_id":{},"title":{},"score":{},"reasons":{},"found_at":{},"tracked":{}}})",
-                     core::json_quote(s.subject), core::json_quote(s.nct_id), core::json_quote(s.title), s.score,
-                     core::json_string_array(s.reasons), core::json_quote(s.found_at), s.tracked ? "true" : "false");
-}
-
-}  // namespace
 
 int related(const Context& context, const std::string& id, Format format) {
   std::optional<core::NctId> subject;
@@ -29,14 +20,7 @@ int related(const Context& context, const std::string& id, Format format) {
   auto db = context.open_for_reading();
   const auto suggestions = store::Queries(db).related(subject);
   if (format != Format::human) {
-    std::string out = format == Format::json ? "[" : "";
-    for (std::size_t i = 0; i < suggestions.size(); ++i) {
-      if (format == Format::json)
-        out.append(i ? "," : "").append(suggestion_json(suggestions[i]));
-      else
-        out += suggestion_json(suggestions[i]) + "\n";
-    }
-    write_out(format == Format::json ? out + "]\n" : out);
+    write_out(report::related_json(suggestions));
     return 0;
   }
   if (suggestions.empty()) {

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 // status and notify test.
 #include "cli/commands.hpp"
-#include "cli/health.hpp"
 #include "cli/text.hpp"
 #include "core/clock.hpp"
 #include "core/json_text.hpp"
@@ -11,6 +10,7 @@
 #include "store/queries.hpp"
 #include "store/registry_history.hpp"
 
+#include "report/status.hpp"
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -21,66 +21,15 @@
 
 namespace trialwatch::cli {
 
-namespace {
-
-std::string run_json(const std::optional<store::RunRecord>& run) {
-  if (!run) return "null";
-  return fmt::format(
-      R"({{"started_at":{},"finished_at":{},"outcome":{},"data_timestamp":{},"requests":{},"bytes":{},"checked":{},)"
-      R"("fetched":{},"changed":{},"events":{},"error":{}}})",
-      core::json_quote(run->started_at), core::json_quote(run->finished_at),
-      core::json_quote(store::run_outcome_name(run->outcome)), core::json_quote(run->data_timestamp), run->requests,
-      run->bytes, run->checked, run->fetched, run->changed, run->events,
-      run->error.empty() ? "null" : core::json_quote(run->error));
-}
-
-std::string optional_json(const std::optional<std::string>& text) { return text ? core::json_quote(*text) : "null"; }
-
-std::string backfill_json(const store::BackfillProgress& p) {
-  return fmt::format(R"({{"waiting":{},"known":{},"fetched":{},"failing":{},"last_error":{}}})", p.waiting, p.known,
-                     p.fetched, p.failing, p.last_error.empty() ? "null" : core::json_quote(p.last_error));
-}
-
-std::string strings_json(const std::vector<std::string>& texts) {
-  return "[" + core::join(texts, ",", [](const std::string& text) { return core::json_quote(text); }) + "]";
-}
-
-std::string searches_json(const std::vector<store::SearchStatus>& searches) {
-  std::string out = "[";
-  for (const auto& s : searches)
-    out += fmt::format(R"({}{{"name":{},"completed_at":{},"window_date":{},"tracked":{},"error":{}}})",
-                       out.size() > 1 ? "," : "", core::json_quote(s.name),
-                       s.completed_at.empty() ? "null" : core::json_quote(s.completed_at),
-                       s.window_date.empty() ? "null" : core::json_quote(s.window_date), s.tracked,
-                       s.last_error.empty() ? "null" : core::json_quote(s.last_error));
-  return out + "]";
-}
-
-}  // namespace
-
 int status(const Context& context, Format format) {
   auto db = context.open_for_reading();
-  const auto s = store::Queries(db).status();
-  const auto verdict = judge_health(s, context.now());
-  const auto backfill = store::RegistryHistory(db).progress();
+  const auto found = report::status_report(db, context.now());
+  const auto& s = found.store;
+  const auto& verdict = found.verdict;
+  const auto& backfill = found.backfill;
   if (format != Format::human) {
-    std::printf(R"({"database":%s,"health":"%s","health_sentence":%s,"data_timestamp":%s,"last_reconcile":%s,)"
-                R"("next_check_at":%s,"check_interval_seconds":%s,"last_run":%s,"last_successful_run":%s,)"
-                R"("tracked":%d,"studies_with_versions":%d,"not_found":%s,"versions":%lld,"events":%lld,)"
-                R"("database_bytes":%lld,"notifications":{"pending":%lld,"delivered":%lld,"dead":%lld},)"
-                R"("searches":%s,"backfill":%s})"
-                "\n",
-                core::json_quote(context.database_path().string()).c_str(), health_name(verdict.health).data(),
-                verdict.sentence.empty() ? "null" : core::json_quote(verdict.sentence).c_str(),
-                optional_json(s.completed_data_timestamp).c_str(), optional_json(s.last_reconcile).c_str(),
-                optional_json(s.next_check_at).c_str(),
-                s.check_interval ? std::to_string(*s.check_interval).c_str() : "null", run_json(s.last_run).c_str(),
-                run_json(s.last_successful_run).c_str(), s.tracked, s.studies_with_versions,
-                strings_json(s.not_found).c_str(), static_cast<long long>(s.versions), static_cast<long long>(s.events),
-                static_cast<long long>(s.database_bytes), static_cast<long long>(s.notifications.pending),
-                static_cast<long long>(s.notifications.delivered), static_cast<long long>(s.notifications.dead),
-                searches_json(s.searches).c_str(), backfill_json(backfill).c_str());
-    return exit_code_of(verdict.health);
+    write_out(report::status_json(found, context.database_path()));
+    return report::exit_code_of(verdict.health);
   }
   const auto when = [&](const std::string& at) { return dated(at, context.now()); };
   std::vector<std::vector<std::string>> rows{
@@ -119,13 +68,13 @@ int status(const Context& context, Format format) {
   } else {
     rows.push_back({"last sync", "never"});
   }
-  if (verdict.health == Health::late)
+  if (verdict.health == report::Health::late)
     rows.push_back({"next check", verdict.sentence});
   else if (s.next_check_at)
     rows.push_back({"next check", when(*s.next_check_at)});
   // A key and its value: errors and hints are never cut; a long one wraps as the terminal wraps it.
   write_out(table({}, rows, 0));
-  return exit_code_of(verdict.health);
+  return report::exit_code_of(verdict.health);
 }
 
 namespace {

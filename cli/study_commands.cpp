@@ -17,6 +17,7 @@
 #include "store/store_error.hpp"
 #include "store/versions.hpp"
 
+#include "report/study_history.hpp"
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -26,19 +27,6 @@
 namespace trialwatch::cli {
 
 namespace {
-
-std::vector<store::VersionInfo> versions_or_fail(const store::Queries& queries, const core::NctId& id) {
-  auto versions = queries.versions(id);
-  if (versions.empty())
-    throw UsageError(
-        fmt::format("no version of {} is stored; track it (trialwatch track {}) and let trialwatchd "
-                    "sync",
-                    id.str(), id.str()));
-  return versions;
-}
-
-// "only version 1" or "versions 1 to 5": the versions a study has.
-std::string version_range(int last) { return last == 1 ? "only version 1" : fmt::format("versions 1 to {}", last); }
 
 // A stored JSON value as people read it, cut to `width` columns and safe for a terminal.
 std::string shown(const std::string& json, std::size_t width) {
@@ -84,91 +72,24 @@ void print_change(const Context& context, const core::FieldChange& change) {
   (void)op;
 }
 
-// The results due date a stored document gives (docs/results-due.md), "~" before an expected one (an ESTIMATED
-// completion); empty when it was not fetched, cannot be read or gives none.
-std::string due_date_of(const std::optional<std::string>& document, std::chrono::sys_days today,
-                        diff::DueAfter due_after) {
-  if (!document) return "";
-  const auto facts = diff::read_study_facts(*document);
-  if (!facts) return "";
-  const auto due = diff::results_due(diff::due_facts(*facts), today, due_after);
-  if (due.due_date.empty()) return "";
-  return (due.estimated ? "~" : "") + due.due_date;
-}
-
-// The due date of each version, oldest first (past versions, then those seen live): where a slipping completion
-// date moved the day results are owed. A damaged stored document is said on stderr and leaves the dates out: the
-// timeline itself does not need the documents (`show` and `diff` fail on it with the store's sentence).
-std::vector<std::string> due_dates(const Context& context, store::Database& db, const core::NctId& id,
-                                   const std::vector<store::PastVersion>& past,
-                                   const std::vector<store::VersionInfo>& versions) {
-  const auto today = std::chrono::floor<std::chrono::days>(context.now());
-  const auto due_after = due_after_or_default(context);
-  const store::RegistryHistory history(db);
-  const store::Versions live(db);
-  std::vector<std::string> dates;
-  try {
-    for (const auto& p : past)
-      dates.push_back(p.hash.empty() ? "" : due_date_of(history.document(id, p.registry_version), today, due_after));
-    for (const auto& v : versions) dates.push_back(due_date_of(live.document(id, v.version), today, due_after));
-  } catch (const store::StoreError& e) {
-    std::fprintf(stderr, "trialwatch: %s; the results due dates are left out\n", e.what());
-    dates.clear();
-  }
-  dates.resize(past.size() + versions.size());
-  return dates;
-}
-
 }  // namespace
-
-std::optional<VersionName> parse_version_name(std::string_view text) {
-  const bool past = text.starts_with('r');
-  if (past) text.remove_prefix(1);
-  int number = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
-  if (text.empty() || error != std::errc() || end != text.data() + text.size() || number < (past ? 0 : 1))
-    return std::nullopt;
-  return VersionName{past, number};
-}
 
 int history(const Context& context, const std::string& text, Format format) {
   const auto id = parse_id(text);
   auto db = context.open_for_reading();
-  const store::Queries queries(db);
-  const auto past = store::RegistryHistory(db).versions(id);
-  const auto versions = past.empty() ? versions_or_fail(queries, id) : queries.versions(id);
-  store::EventQuery query;
-  query.nct_id = id;
-  auto events = queries.events(query);
-  std::reverse(events.begin(), events.end());  // oldest first, like the versions
-  const auto due = due_dates(context, db, id, past, versions);
-  const auto due_json = [&](std::size_t i) {
-    if (due[i].empty()) return std::string(R"("results_due":null,"results_due_estimated":false)");
-    const bool estimated = due[i].front() == '~';
-    return fmt::format(R"("results_due":{},"results_due_estimated":{})",
-                       core::json_quote(estimated ? due[i].substr(1) : due[i]), estimated ? "true" : "false");
-  };
+  const auto story = report::study_history(db, id, std::chrono::floor<std::chrono::days>(context.now()),
+                                           due_after_or_default(context));
+  if (story.past.empty() && story.versions.empty()) report::versions_or_fail(store::Queries(db), id);
+  if (!story.due_error.empty())
+    std::fprintf(stderr, "trialwatch: %s; the results due dates are left out\n", story.due_error.c_str());
   if (format != Format::human) {
-    std::string out = "{\"nct_id\":" + core::json_quote(id.str()) + ",\"past_versions\":[";
-    for (std::size_t i = 0; i < past.size(); ++i) {
-      const auto& p = past[i];
-      out += fmt::format(R"({}{{"registry_version":{},"posted_date":{},"status":{},"fetched":{},{}}})", i ? "," : "",
-                         p.registry_version, core::json_quote(p.posted_date), core::json_quote(p.overall_status),
-                         p.hash.empty() ? "false" : "true", due_json(i));
-    }
-    out += "],\"versions\":[";
-    for (std::size_t i = 0; i < versions.size(); ++i) {
-      const auto& v = versions[i];
-      out += fmt::format(R"({}{{"version":{},"fetched_at":{},"data_timestamp":{},"last_update_posted":{},)"
-                         R"("raw_size":{},"changes":{},{}}})",
-                         i ? "," : "", v.version, core::json_quote(v.fetched_at), core::json_quote(v.data_timestamp),
-                         core::json_quote(v.last_update_post_date), v.raw_size, v.changes, due_json(past.size() + i));
-    }
-    out += "],\"events\":[";
-    for (std::size_t i = 0; i < events.size(); ++i) out.append(i ? "," : "").append(store::event_json(events[i]));
-    write_out(out + "]}\n");
+    write_out(report::history_json(story));
     return 0;
   }
+  const auto& past = story.past;
+  const auto& versions = story.versions;
+  const auto& events = story.events;
+  const auto& due = story.due_dates;
   if (past.empty())
     fmt::print("{}: {}, {}\n{}\n\n", context.paint(id.str(), Colour::id),
                core::counted(versions.size(), "version", "versions"), core::counted(events.size(), "event", "events"),
@@ -235,47 +156,12 @@ int history(const Context& context, const std::string& text, Format format) {
 
 namespace {
 
-// The sentence for a past version that was listed but not fetched, or that the registry did not list.
-[[noreturn]] void missing_past_version(const core::NctId& id, int number, const std::vector<store::PastVersion>& past) {
-  const bool listed =
-      std::any_of(past.begin(), past.end(), [&](const auto& p) { return p.registry_version == number; });
-  if (listed)
-    throw UsageError(
-        fmt::format("the registry's version {} of {} was listed but not fetched (a status backfill); "
-                    "fetch it with trialwatch backfill {} --full and let trialwatchd run",
-                    number, id.str(), id.str()));
-  if (past.empty())
-    throw UsageError(
-        fmt::format("{} has no past version from the registry's history; load them with trialwatch "
-                    "backfill {} and let trialwatchd run",
-                    id.str(), id.str()));
-  throw UsageError(fmt::format("{} has no registry version {}; its past versions are r{} to r{}", id.str(), number,
-                               past.front().registry_version, past.back().registry_version));
-}
-
-// The exact bytes of past version `number` of `id`, or UsageError with a sentence saying why there are none.
-std::string past_document(store::Database& db, const core::NctId& id, int number) {
-  store::RegistryHistory history(db);
-  auto document = history.document(id, number);
-  if (!document) missing_past_version(id, number, history.versions(id));
-  return std::move(*document);
-}
-
 // The posted date of past version `number` of `id` (it has a document, so it is listed).
 std::string posted_date(store::Database& db, const core::NctId& id, int number) {
   for (const auto& p : store::RegistryHistory(db).versions(id))
     if (p.registry_version == number) return p.posted_date;
   return "";
 }
-
-// A version's name as the command line takes it: "3", or "r0" for the registry's past version 0.
-std::string label(const VersionName& v) { return v.past ? fmt::format("r{}", v.number) : std::to_string(v.number); }
-
-// A version's name in JSON: a number for a version seen live, "rN" for a past one.
-std::string json_label(const VersionName& v) { return v.past ? core::json_quote(label(v)) : label(v); }
-
-// True when `a` comes before `b` on the study's timeline: past versions before live ones, each in number order.
-bool before(const VersionName& a, const VersionName& b) { return a.past != b.past ? a.past : a.number < b.number; }
 
 void print_summary(const Context& context, const core::NctId& id, const diff::StudyFacts& facts,
                    const std::string& heading) {
@@ -300,7 +186,7 @@ void print_summary(const Context& context, const core::NctId& id, const diff::St
 
 // `show NCT --version rN`: a past version's summary (read in comparable form: the website's HTML decoded) or bytes.
 int show_past(const Context& context, store::Database& db, const core::NctId& id, int number, bool raw) {
-  const auto document = past_document(db, id, number);
+  const auto document = report::past_document(db, id, number);
   if (raw) {
     write_out(document);
     write_out("\n");
@@ -323,12 +209,12 @@ int show(const Context& context, const std::string& text, std::optional<VersionN
   const auto id = parse_id(text);
   auto db = context.open_for_reading();
   if (version && version->past) return show_past(context, db, id, version->number, raw);
-  const auto versions = versions_or_fail(store::Queries(db), id);
+  const auto versions = report::versions_or_fail(store::Queries(db), id);
   const int wanted = version ? version->number : versions.back().version;
   const auto document = store::Versions(db).document(id, wanted);
   if (!document)
-    throw UsageError(
-        fmt::format("{} has no version {}; it has {}", id.str(), wanted, version_range(versions.back().version)));
+    throw UsageError(fmt::format("{} has no version {}; it has {}", id.str(), wanted,
+                                 report::version_range(versions.back().version)));
   if (raw) {
     write_out(*document);  // JSON text: its strings' control characters are escapes, never raw
     write_out("\n");
@@ -343,87 +229,20 @@ int show(const Context& context, const std::string& text, std::optional<VersionN
   return 0;
 }
 
-namespace {
-
-// The changes between `older` and `newer` when either is a past version: both read in comparable form, so the
-// website's formatting against API v2's is no change.
-std::vector<core::FieldChange> past_changes(store::Database& db, const core::NctId& id, const VersionName& older,
-                                            const VersionName& newer, int last) {
-  const auto document = [&](const VersionName& v) -> std::string {
-    if (v.past) return past_document(db, id, v.number);
-    if (last == 0) versions_or_fail(store::Queries(db), id);  // throws: no version seen live yet
-    if (v.number > last)
-      throw UsageError(fmt::format("{} has no version {}; it has {}", id.str(), v.number, version_range(last)));
-    return *store::Versions(db).document(id, v.number);
-  };
-  const auto before_form = diff::comparable_form(document(older));
-  if (!before_form) throw std::runtime_error(before_form.error().message);
-  const auto after_form = diff::comparable_form(document(newer));
-  if (!after_form) throw std::runtime_error(after_form.error().message);
-  diff::StudyDiffer differ;
-  auto computed = differ.diff(*before_form, *after_form);
-  if (!computed) throw std::runtime_error(computed.error().message);
-  return std::move(*computed);
-}
-
-}  // namespace
+namespace {}  // namespace
 
 int diff(const Context& context, const std::string& text, std::optional<VersionName> from,
          std::optional<VersionName> to, Format format) {
   const auto id = parse_id(text);
   auto db = context.open_for_reading();
-  const store::Queries queries(db);
-  const bool any_past = (from && from->past) || (to && to->past);
-  const auto versions = any_past ? queries.versions(id) : versions_or_fail(queries, id);
-  const int last = versions.empty() ? 0 : versions.back().version;
-  std::vector<core::FieldChange> changes;
-  VersionName older;
-  VersionName newer;
-  if (any_past) {
-    newer = to.value_or(VersionName{false, last});
-    if (!from && newer.number == 0)
-      throw UsageError(fmt::format("r0 is the registry's first version of {}; name a later one with --to", id.str()));
-    older = from.value_or(VersionName{newer.past, newer.number - 1});
-    if (!before(older, newer))
-      throw UsageError(
-          fmt::format("--from {} must come before --to {}: the registry's past versions (r0, r1, ...) "
-                      "come before the versions seen live (1, 2, ...)",
-                      label(older), label(newer)));
-    changes = past_changes(db, id, older, newer, last);
-  } else {
-    newer = VersionName{false, to ? to->number : last};
-    older = VersionName{false, from ? from->number : newer.number - 1};
-    if (last == 1)
-      throw UsageError(
-          fmt::format("{} has only version 1 so far; trialwatchd stores another when the record changes", id.str()));
-    if (older.number < 1 || newer.number > last || older.number >= newer.number)
-      throw UsageError(fmt::format("{} has {}; --from must be lower than --to", id.str(), version_range(last)));
-    if (newer.number == older.number + 1) {
-      changes = queries.changes(id, newer.number);  // exactly what was recorded when the version was stored
-    } else {
-      const store::Versions stored(db);
-      const auto before_document = stored.document(id, older.number);
-      const auto after_document = stored.document(id, newer.number);
-      diff::StudyDiffer differ;
-      auto computed = differ.diff(*before_document, *after_document);
-      if (!computed) throw std::runtime_error(computed.error().message);
-      changes = std::move(*computed);
-    }
-  }
+  const auto found = report::version_diff(db, id, from, to);
+  const auto& [older, newer, changes] = found;
   if (format != Format::human) {
-    std::string out = fmt::format(R"({{"nct_id":{},"from":{},"to":{},"changes":[)", core::json_quote(id.str()),
-                                  json_label(older), json_label(newer));
-    for (std::size_t i = 0; i < changes.size(); ++i) {
-      const auto& c = changes[i];
-      out += fmt::format(R"({}{{"op":{},"path":{},"old":{},"new":{}}})", i ? "," : "",
-                         core::json_quote(core::field_op_name(c.op)), core::json_quote(c.path),
-                         c.old_json.empty() ? "null" : c.old_json, c.new_json.empty() ? "null" : c.new_json);
-    }
-    write_out(out + "]}\n");
+    write_out(report::version_diff_json(id, found));
     return 0;
   }
-  fmt::print("{}  version {} → {}: {}\n", context.paint(id.str(), Colour::id), label(older), label(newer),
-             core::counted(changes.size(), "field change", "field changes"));
+  fmt::print("{}  version {} → {}: {}\n", context.paint(id.str(), Colour::id), report::version_label(older),
+             report::version_label(newer), core::counted(changes.size(), "field change", "field changes"));
   for (const auto& change : changes) print_change(context, change);
   return 0;
 }

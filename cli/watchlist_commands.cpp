@@ -8,6 +8,7 @@
 #include "store/queries.hpp"
 #include "store/watch_list.hpp"
 
+#include "report/studies.hpp"
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -83,45 +84,15 @@ std::string status_text(const store::ListedStudy& study) {
   return study.summary.overall_status.empty() ? "(not synced yet)" : study.summary.overall_status;
 }
 
-// The results of `id` in `results` (NCT order), or nothing when its dates were not read yet.
-const diff::ResultsDue* results_of(const std::vector<StudyResults>& results, const core::NctId& id) {
-  const auto at = std::lower_bound(results.begin(), results.end(), id.str(),
-                                   [](const StudyResults& r, const std::string& key) { return r.id.str() < key; });
-  return at != results.end() && at->id == id ? &at->due : nullptr;
-}
-
-// The "results" member of a study in `list --json`: null before its dates were read.
-std::string results_json(const diff::ResultsDue* due) {
-  if (due == nullptr) return "null";
-  std::string out = "{";
-  append_results_members(out, *due);
-  return out + "}";
-}
-
 }  // namespace
 
 int list(const Context& context, Format format) {
   auto db = context.open_for_reading();
   const auto studies = store::Queries(db).list();
-  const auto results = tracked_results(context, db, due_after_or_default(context));
+  const auto results =
+      report::tracked_results(db, std::chrono::floor<std::chrono::days>(context.now()), due_after_or_default(context));
   if (format != Format::human) {
-    std::string out = format == Format::json ? "[" : "";
-    for (std::size_t i = 0; i < studies.size(); ++i) {
-      const auto& s = studies[i];
-      std::string object = fmt::format(
-          R"({{"nct_id":{},"title":{},"status":{},"last_update_posted":{},"source":{},"note":{},"tracked_since":{},)"
-          R"("state":{},"versions":{},"last_event":{},"results":{}}})",
-          core::json_quote(s.entry.id.str()), core::json_quote(s.summary.title),
-          core::json_quote(s.summary.overall_status), core::json_quote(s.summary.last_update_post_date),
-          core::json_quote(s.entry.source), core::json_quote(s.entry.note), core::json_quote(s.entry.added_at),
-          core::json_quote(s.state ? store::study_state_name(*s.state) : ""), s.versions,
-          s.last_event ? store::event_json(*s.last_event) : "null", results_json(results_of(results, s.entry.id)));
-      if (format == Format::json)
-        out.append(i ? "," : "").append(object);
-      else
-        out += object + "\n";
-    }
-    write_out(format == Format::json ? out + "]\n" : out);
+    write_out(report::studies_json(studies, results));
     return 0;
   }
   if (studies.empty()) {
@@ -133,7 +104,7 @@ int list(const Context& context, Format format) {
   std::vector<std::string> results_cells;
   std::size_t results_width = display_width("RESULTS");
   for (const auto& s : studies) {
-    const auto* due = results_of(results, s.entry.id);
+    const auto* due = report::results_of(results, s.entry.id);
     results_cells.push_back(due ? results_cell(*due) : "");
     results_width = std::max(results_width, display_width(results_cells.back()));
   }

@@ -47,7 +47,7 @@ _trialwatch_channel_names() {
 _trialwatch() {
   local cur="${COMP_WORDS[COMP_CWORD]}" prev="${COMP_WORDS[COMP_CWORD - 1]}" cword=$COMP_CWORD
   local -a words=("${COMP_WORDS[@]}")
-  local commands="track untrack list status events history show diff backfill related export feed notify due"
+  local commands="track untrack list status events history show diff backfill related export feed notify due serve"
   local global="--db --config --color --wide --help --version"
   local command="" subcommand="" i arguments=0
   if [[ "$prev" == "=" && $cword -ge 2 ]]; then prev="${words[cword - 2]}"; fi  # --type=..., split by bash at '='
@@ -93,7 +93,7 @@ _trialwatch() {
       return
       ;;
     --nct) COMPREPLY=($(compgen -W "$(_trialwatch_tracked_ids)" -- "${cur^^}")); return ;;
-    --since | --limit | --note | --version | --from | --to) return ;;
+    --since | --limit | --note | --version | --from | --to | --listen) return ;;
   esac
   if [[ -z "$command" ]]; then
     COMPREPLY=($(compgen -W "$commands $global" -- "$cur")); return
@@ -109,6 +109,7 @@ _trialwatch() {
     export) flags="--format --since" ;;
     feed) flags="--output" ;;
     due) flags="--overdue --json" ;;
+    serve) flags="--listen" ;;
     notify)
       if [[ -z "$subcommand" ]]; then
         COMPREPLY=($(compgen -W "test" -- "$cur"))

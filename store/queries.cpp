@@ -119,22 +119,23 @@ void Queries::each_event(const EventQuery& filter, const std::function<void(cons
         {"SELECT id, nct_id, type, detected_at, data_timestamp, version, provenance, path, old, new, summary, source, "
          "registry_version, posted_date "
          "FROM events WHERE detected_at >= ?1 AND (?2 = '' OR instr(?2, ',' || type || ',') > 0) "
-         "ORDER BY detected_at DESC, rowid DESC LIMIT ?3",
+         "ORDER BY detected_at DESC, rowid DESC LIMIT ?3 OFFSET ?5",
          "SELECT id, nct_id, type, detected_at, data_timestamp, version, provenance, path, old, new, summary, source, "
          "registry_version, posted_date "
          "FROM events WHERE nct_id = ?4 AND detected_at >= ?1 AND (?2 = '' OR instr(?2, ',' || type || ',') > 0) "
-         "ORDER BY detected_at DESC, rowid DESC LIMIT ?3"},
+         "ORDER BY detected_at DESC, rowid DESC LIMIT ?3 OFFSET ?5"},
         {"SELECT NULL, nct_id, type, detected_at, NULL, NULL, NULL, NULL, old, new, summary, NULL, NULL, NULL "
          "FROM events WHERE detected_at >= ?1 AND (?2 = '' OR instr(?2, ',' || type || ',') > 0) "
-         "ORDER BY detected_at DESC, rowid DESC LIMIT ?3",
+         "ORDER BY detected_at DESC, rowid DESC LIMIT ?3 OFFSET ?5",
          "SELECT NULL, nct_id, type, detected_at, NULL, NULL, NULL, NULL, old, new, summary, NULL, NULL, NULL "
          "FROM events WHERE nct_id = ?4 AND detected_at >= ?1 AND (?2 = '' OR instr(?2, ',' || type || ',') > 0) "
-         "ORDER BY detected_at DESC, rowid DESC LIMIT ?3"}};
+         "ORDER BY detected_at DESC, rowid DESC LIMIT ?3 OFFSET ?5"}};
     auto query = detail::statement(m_db, k_statements[filter.brief ? 1 : 0][filter.nct_id ? 1 : 0]);
     query->bind(1, filter.since);
     query->bind(2, joined_types(filter.types));
     query->bind(3, filter.limit);
     if (filter.nct_id) query->bind(4, filter.nct_id->str());
+    query->bind(5, filter.offset);
     StoredEvent event{};
     while (query->executeStep()) {
       detail::read_event_into(*query, event);

@@ -33,6 +33,7 @@ struct EventQuery {
   std::vector<core::EventType> types;  // empty = every type
   std::optional<core::NctId> nct_id;   // one study only
   int limit = -1;                      // at most this many (-1 = all)
+  int offset = 0;                      // after skipping this many (a page further on)
   bool brief = false;  // read only nct_id, type, detected_at, old, new and summary (what a table of events shows);
                        // the others are left empty (provenance: tracking)
 };

@@ -23,7 +23,8 @@ struct StoredEvent {
   std::string summary;
   std::string source;
   std::optional<int> registry_version;  // provenance registry_history: the registry's own version number
-  std::string posted_date;              // provenance registry_history: the day that version was posted
+  std::string posted_date;              // provenance registry_history: the day that version was posted (the web
+                                        // fills it for sponsor updates too, to date them on the registry's timeline)
 };
 
 }  // namespace trialwatch::store

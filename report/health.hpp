@@ -6,7 +6,7 @@
 #include <chrono>
 #include <string>
 
-namespace trialwatch::cli {
+namespace trialwatch::report {
 
 // What `trialwatch status` concludes about the daemon, and the exit code it returns for it.
 enum class Health {
@@ -31,4 +31,4 @@ int exit_code_of(Health health);
 // Return the name of `health` as `status --json` shows it: "ok", "failing" or "late".
 std::string_view health_name(Health health);
 
-}  // namespace trialwatch::cli
+}  // namespace trialwatch::report

@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: MIT
-#include "cli/health.hpp"
+#include "report/health.hpp"
 
-#include "cli/text.hpp"
 #include "core/clock.hpp"
 #include "core/exit_code.hpp"
 
+#include "report/wording.hpp"
 #include <fmt/format.h>
 
 #include <optional>
 
-namespace trialwatch::cli {
+namespace trialwatch::report {
 
 namespace {
 
@@ -68,4 +68,4 @@ std::string_view health_name(Health health) {
   return "unknown";
 }
 
-}  // namespace trialwatch::cli
+}  // namespace trialwatch::report
