@@ -4,8 +4,10 @@
 #   tour  scripts/tour twice in a row: both runs start from nothing and succeed (a fresh database, a free port)
 #   demo  scripts/demo --fast --ntfy URL --keep: versions print as v1 or -, the results day reaches the ntfy topic (a
 #         local stand-in for ntfy.sh) through a 0600 credential file, and the "try next" commands work
+#   serve scripts/demo --fast --serve: it ends by printing the trial's page URL; the page tells its story (the timeline
+#         drawn with its status bands, the results) until SIGTERM stops it
 # Each run must leave no process behind and, unless --keep, no temporary folder.
-#   newcomer_scripts_test.sh tour|demo SOURCE_DIR BUILD_DIR
+#   newcomer_scripts_test.sh tour|demo|serve SOURCE_DIR BUILD_DIR
 set -euo pipefail
 mode=$1
 source_dir=$2
@@ -52,7 +54,33 @@ if [ "$mode" = tour ]; then
   exit 0
 fi
 
-[ "$mode" = demo ] || fail "mode: tour or demo"
+if [ "$mode" = serve ]; then
+  out="$test_dir/serve.out"
+  "$source_dir/scripts/demo" --fast --serve --bin "$build_dir" >"$out" 2>&1 &
+  demo=$!
+  url=""
+  for _ in $(seq 1200); do
+    url=$(grep -o '^http://127\.0\.0\.1:[0-9]*/study/NCT06613490$' "$out" || true)
+    [ -n "$url" ] && break
+    kill -0 "$demo" 2>/dev/null || { cat "$out"; fail "the demo ended before printing the page's URL"; }
+    sleep 0.1
+  done
+  [ -n "$url" ] || { kill "$demo"; cat "$out"; fail "no page URL printed"; }
+  [ "$(tail -n 1 "$out")" = "$url" ] || { kill "$demo"; cat "$out"; fail "the demo did not end with the URL"; }
+  curl -sf "$url" >"$test_dir/page.html" || { kill "$demo"; fail "GET $url failed"; }
+  kill -TERM "$demo"
+  wait "$demo" || true
+  contains "the page's timeline" "$test_dir/page.html" '<svg'
+  contains "the recruiting band" "$test_dir/page.html" 'data-status="RECRUITING"'
+  contains "the completed band" "$test_dir/page.html" 'data-status="COMPLETED"'
+  contains "the results" "$test_dir/page.html" 'results_posted'
+  check_nothing_left "the demo with --serve"
+  [ -z "$(ls -A "$TMPDIR")" ] || fail "the demo left $(ls "$TMPDIR") in TMPDIR"
+  echo "ok: demo --serve"
+  exit 0
+fi
+
+[ "$mode" = demo ] || fail "mode: tour, demo or serve"
 # A stand-in for an ntfy server: it records each POST (path, Title, Tags, body) and answers 200.
 python3 -u - "$test_dir/pushes" >"$test_dir/catcher.port" <<'PY' &
 import http.server, json, sys

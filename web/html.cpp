@@ -52,7 +52,9 @@ input, select, button { font: inherit; color: var(--fg); background: var(--bg); 
 button { cursor: pointer; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; margin: 0 0 1rem; }
 dl.facts dt { color: var(--muted); } dl.facts dd { margin: 0; }
-figure.timeline { margin: 1rem 0; padding: .5rem; border: 1px solid var(--line); background: var(--panel); }
+figure.timeline { margin: 1rem 0; padding: .5rem; border: 1px solid var(--line); background: var(--panel);
+  overflow-x: auto; }
+figure.timeline svg { min-width: 40rem; display: block; }
 figure.timeline figcaption { font-size: .85rem; color: var(--muted); }
 nav.pages { display: flex; gap: 1rem; margin: 1rem 0; }
 @media (max-width: 40rem) {
