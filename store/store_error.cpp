@@ -15,6 +15,10 @@ core::ExitCode StoreError::exit_code() const noexcept {
     case Kind::locked:
     case Kind::io:
       return core::ExitCode::io_error;
+    case Kind::unreachable:
+      return core::ExitCode::unavailable;
+    case Kind::access_denied:
+      return core::ExitCode::config;
   }
   return core::ExitCode::failure;
 }
@@ -35,6 +39,10 @@ const char* store_error_kind_name(StoreError::Kind kind) noexcept {
       return "locked";
     case StoreError::Kind::io:
       return "io";
+    case StoreError::Kind::unreachable:
+      return "unreachable";
+    case StoreError::Kind::access_denied:
+      return "access_denied";
   }
   return "unknown";
 }

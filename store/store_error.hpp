@@ -21,6 +21,8 @@ class StoreError : public std::runtime_error {
     older_schema,               // needs a migration that a read-only open cannot run (65)
     locked,                     // another process held the lock past the busy timeout (74)
     io,                         // the file system refused: permissions, disk full, read-only (74)
+    unreachable,                // the PostgreSQL server cannot be reached, or the connection to it was lost (69)
+    access_denied,              // the PostgreSQL server refused the role, password, database or a write (78)
   };
 
   // Create an error of `kind` whose what() is `message`, one sentence that says what to do.

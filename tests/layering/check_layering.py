@@ -4,9 +4,10 @@
 
 Checks every first-party source file under core/ fetch/ diff/ store/ notify/ report/ web/ daemon/ cli/:
   * `#include "<module>/..."` must name a module the including module may use;
-  * third-party headers (curl, SQLite, simdjson, toml++, zstd, systemd, CLI11) appear only where allowed;
-  * no public header (.hpp) includes <curl/curl.h>, <sqlite3.h>, <SQLiteCpp/...> or <simdjson.h>;
-  * a module's internal headers (<module>/detail/*.hpp, exempt from the rule above) are included only by it.
+  * third-party headers (curl, SQLite, libpq, simdjson, toml++, zstd, systemd, CLI11) appear only where allowed;
+  * no public header (.hpp) includes <curl/curl.h>, <sqlite3.h>, <SQLiteCpp/...>, <libpq-fe.h> or <simdjson.h>;
+  * a module's internal headers (<module>/detail/*.hpp, and store/postgres/*.hpp: the PostgreSQL engine's own
+    files; both exempt from the rule above) are included only by it.
 Usage: check_layering.py ROOT | check_layering.py --self-test
 """
 import os
@@ -34,6 +35,7 @@ THIRD_PARTY = {
     "curl/": {"fetch", "notify", "daemon"},
     "sqlite3.h": {"store"},
     "SQLiteCpp/": {"store"},
+    "libpq-fe.h": {"store"},
     "simdjson.h": {"fetch", "diff", "daemon"},
     "toml++/": {"core/config"},
     "zstd.h": {"store"},
@@ -43,7 +45,10 @@ THIRD_PARTY = {
     "httplib.h": {"cli"},
 }
 
-FORBIDDEN_IN_PUBLIC_HEADERS = ("curl/curl.h", "sqlite3.h", "SQLiteCpp/", "simdjson.h")
+FORBIDDEN_IN_PUBLIC_HEADERS = ("curl/curl.h", "sqlite3.h", "SQLiteCpp/", "libpq-fe.h", "simdjson.h")
+
+# folders whose headers are internal to their module, so they may include third-party headers
+INTERNAL_HEADER_DIRS = ("/detail/", "store/postgres/")
 
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')
 
@@ -64,6 +69,11 @@ def allowed_third_party(module, relpath, prefix):
     return False
 
 
+def is_internal(path):
+    """Say whether `path` (relative to the root) names a module-internal header."""
+    return any(folder in path if folder.startswith("/") else path.startswith(folder) for folder in INTERNAL_HEADER_DIRS)
+
+
 def check(root):
     problems = []
     for module, path in source_files(root):
@@ -82,9 +92,9 @@ def check(root):
                 for prefix in THIRD_PARTY:
                     if header.startswith(prefix) and not allowed_third_party(module, relpath, prefix):
                         problems.append(f"{where}: module '{module}' may not include <{header}>")
-                if match.group(1) == '"' and "/detail/" in header and first != module:
+                if match.group(1) == '"' and is_internal(header) and first != module:
                     problems.append(f"{where}: module '{module}' may not include another module's internal \"{header}\"")
-                if path.endswith(".hpp") and "/detail/" not in relpath and header.startswith(FORBIDDEN_IN_PUBLIC_HEADERS):
+                if path.endswith(".hpp") and not is_internal(relpath) and header.startswith(FORBIDDEN_IN_PUBLIC_HEADERS):
                     problems.append(f"{where}: public header includes third-party <{header}>; move it into a .cpp")
     return problems
 
@@ -97,6 +107,10 @@ def self_test():
             "store/bad.hpp": "#include <SQLiteCpp/Database.h>\n",
             "store/detail/fine.hpp": "#include <SQLiteCpp/Database.h>\n",
             "daemon/bad.cpp": '#include "store/detail/connection.hpp"\n',
+            "store/postgres/fine.hpp": "#include <libpq-fe.h>\n",
+            "store/bad_pq.hpp": "#include <libpq-fe.h>\n",
+            "cli/bad_pq.cpp": "#include <libpq-fe.h>\n",
+            "web/bad_pq.cpp": '#include "store/postgres/connection.hpp"\n',
             "core/fine.cpp": '#include "core/result.hpp"\n#include <fmt/format.h>\n',
         }
         for rel, text in cases.items():
@@ -105,11 +119,12 @@ def self_test():
                 handle.write(text)
         problems = check(root)
         flagged = {p.split(":", 1)[0] for p in problems}
-        expected = {"diff/bad.cpp", "cli/bad.cpp", "store/bad.hpp", "daemon/bad.cpp"}
+        expected = {"diff/bad.cpp", "cli/bad.cpp", "store/bad.hpp", "daemon/bad.cpp", "store/bad_pq.hpp",
+                    "cli/bad_pq.cpp", "web/bad_pq.cpp"}
         if flagged != expected:
             print(f"self-test failed: flagged {sorted(flagged)}, expected {sorted(expected)}")
             return 1
-    print("self-test passed: 4 forbidden includes flagged, 2 allowed files accepted")
+    print(f"self-test passed: {len(expected)} files with forbidden includes flagged, 3 allowed files accepted")
     return 0
 
 

@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: MIT
+#include "tests/support/postgres_server.hpp"
+
+#include <fmt/format.h>
+
+#include <cctype>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <pwd.h>
+#include <stdexcept>
+#include <string_view>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+namespace trialwatch::testing {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr int k_port = 5432;  // the socket's name (.s.PGSQL.5432) is in our own directory, so no clash
+constexpr const char* k_superuser = "trialwatch";
+constexpr const char* k_database = "trialwatch";
+constexpr auto k_start_timeout = 60s;
+
+// Return `tool` in the PostgreSQL server's bin directory.
+std::string tool(const char* name) { return std::string(TRIALWATCH_POSTGRES_BINDIR) + "/" + name; }
+
+// Return `argv` run as the server's user in `dir`: as nobody when this process is root, and, with `tie_to_parent`,
+// sent SIGQUIT by the kernel when this process dies. setpriv execs (no process in between), so the child's pid is
+// the program's own.
+std::vector<std::string> as_server_user(std::vector<std::string> argv, const std::filesystem::path& dir,
+                                        bool tie_to_parent) {
+  std::vector<std::string> wrapped{TRIALWATCH_SETPRIV};
+  if (::geteuid() == 0) wrapped.insert(wrapped.end(), {"--reuid=nobody", "--regid=nogroup", "--clear-groups"});
+  if (tie_to_parent) wrapped.insert(wrapped.end(), {"--pdeathsig", "SIGQUIT"});
+  // env -C: the server tools look for their own directory and go back to the current one, which `nobody` may not be
+  // allowed to enter.
+  wrapped.insert(wrapped.end(), {"--", TRIALWATCH_ENV, "-C", dir.string()});
+  wrapped.insert(wrapped.end(), argv.begin(), argv.end());
+  return wrapped;
+}
+
+// Run `argv`; throw std::runtime_error naming `what` with its output if it fails.
+void run_or_throw(const std::vector<std::string>& argv, const char* what) {
+  const auto result = run_process(argv);
+  if (result.exit_code != 0)
+    throw std::runtime_error(fmt::format("{} failed (exit {}): {}", what, result.exit_code, result.output));
+}
+
+// Hand `dir` to nobody when this process is root, so the server (run as nobody) may write in it.
+void give_to_server_user(const std::filesystem::path& dir) {
+  if (::geteuid() != 0) return;
+  const passwd* nobody = ::getpwnam("nobody");
+  if (nobody == nullptr) throw std::runtime_error("running as root, and there is no user 'nobody' to run PostgreSQL");
+  if (::chown(dir.c_str(), nobody->pw_uid, nobody->pw_gid) != 0)
+    throw std::runtime_error("cannot give " + dir.string() + " to nobody");
+}
+
+// Return `text` as a single-quoted postgresql.conf value.
+std::string conf_quoted(const std::string& text) {
+  std::string quoted = "'";
+  for (const char c : text) quoted += c == '\'' ? std::string("''") : std::string(1, c);
+  return quoted + "'";
+}
+
+// Write the server's settings: the socket in `dir` only, no durability (a test server), and authentication: the
+// superuser trusted, every other role by password.
+void configure(const std::filesystem::path& dir) {
+  std::ofstream conf(dir / "data" / "postgresql.conf", std::ios::app);
+  conf << "\n# trialwatch test server\n"
+       << "listen_addresses = ''\n"
+       << "unix_socket_directories = " << conf_quoted(dir.string()) << "\n"
+       << "port = " << k_port << "\n"
+       << "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"
+       << "shared_buffers = '16MB'\nmax_connections = 30\n";
+  std::ofstream hba(dir / "data" / "pg_hba.conf", std::ios::trunc);
+  hba << "local all " << k_superuser << " trust\nlocal all all scram-sha-256\n";
+  if (!conf || !hba) throw std::runtime_error("cannot write the test server's configuration in " + dir.string());
+}
+
+// Return `text` percent-encoded for a URI's query value.
+std::string uri_encoded(const std::string& text) {
+  std::string encoded;
+  for (const unsigned char c : text) {
+    if (std::isalnum(c) != 0 || std::string_view("-._~/").find(static_cast<char>(c)) != std::string_view::npos)
+      encoded += static_cast<char>(c);
+    else
+      encoded += fmt::format("%{:02X}", c);
+  }
+  return encoded;
+}
+
+// Say whether postmaster.pid in `data` says the server `pid` accepts connections (its 8th line is "ready").
+bool is_ready(const std::filesystem::path& data, pid_t pid) {
+  std::ifstream file(data / "postmaster.pid");
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(file, line);) lines.push_back(line);
+  return lines.size() >= 8 && lines[0] == std::to_string(pid) && lines[7].starts_with("ready");
+}
+
+}  // namespace
+
+PostgresServer::PostgresServer() {
+  give_to_server_user(m_dir.path());
+  run_or_throw(as_server_user({tool("initdb"), "--pgdata=" + (m_dir.path() / "data").string(),
+                               std::string("--username=") + k_superuser, "--auth=trust", "--encoding=UTF8",
+                               "--locale=C", "--no-sync"},
+                              m_dir.path(), false),
+               "initdb");
+  configure(m_dir.path());
+  start();
+  run_or_throw({tool("createdb"), "--host=" + m_dir.path().string(), "--port=" + std::to_string(k_port),
+                std::string("--username=") + k_superuser, k_database},
+               "createdb");
+}
+
+PostgresServer::~PostgresServer() {
+  try {
+    stop();
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "stopping the test PostgreSQL server: %s\n", error.what());
+  }
+}
+
+std::string PostgresServer::uri() const {
+  return fmt::format("postgresql:///{}?host={}&port={}&user={}", k_database, uri_encoded(m_dir.path().string()), k_port,
+                     k_superuser);
+}
+
+std::string PostgresServer::uri(const std::string& user, const std::string& password) const {
+  return fmt::format("postgresql:///{}?host={}&port={}&user={}&password={}", k_database,
+                     uri_encoded(m_dir.path().string()), k_port, uri_encoded(user), uri_encoded(password));
+}
+
+pid_t PostgresServer::pid() const noexcept { return m_postmaster ? m_postmaster->pid() : -1; }
+
+void PostgresServer::start() {
+  if (m_postmaster) return;
+  const auto data = m_dir.path() / "data";
+  m_postmaster =
+      std::make_unique<ChildProcess>(as_server_user({tool("postgres"), "-D", data.string()}, m_dir.path(), true));
+  const auto deadline = std::chrono::steady_clock::now() + k_start_timeout;
+  while (!is_ready(data, m_postmaster->pid())) {
+    if (m_postmaster->wait_for_exit(0ms) || std::chrono::steady_clock::now() >= deadline) {
+      const auto output = m_postmaster->output();
+      m_postmaster.reset();  // kills it if it still runs
+      throw std::runtime_error("the test PostgreSQL server did not start: " + output);
+    }
+    std::this_thread::sleep_for(5ms);
+  }
+}
+
+void PostgresServer::stop() {
+  if (!m_postmaster) return;
+  m_postmaster->send(SIGQUIT);  // immediate shutdown: the postmaster ends its backends, then itself
+  if (!m_postmaster->wait_for_exit(30s)) std::fprintf(stderr, "the test PostgreSQL server ignored SIGQUIT\n");
+  m_postmaster.reset();  // SIGKILL if it is still running
+}
+
+}  // namespace trialwatch::testing
