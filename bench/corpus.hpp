@@ -2,9 +2,13 @@
 // Shared by the benchmark programs: how the recorded documents are replicated into a registry of N studies.
 #pragma once
 
+#include "tests/fakeregistry/registry.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <filesystem>
+#include <string>
 #include <vector>
 
 namespace trialwatch::bench {
@@ -43,6 +47,23 @@ inline std::vector<std::size_t> copies_for(const std::vector<std::size_t>& sizes
   }
   for (std::size_t i = 0; assigned < n; i = (i + 1) % copies.size(), ++assigned) ++copies[i];
   return copies;
+}
+
+// The recorded documents the benches replicate, minified, with their sizes.
+struct Recorded {
+  std::vector<std::string> documents;
+  std::vector<std::size_t> sizes;  // sizes[i] is documents[i].size()
+};
+
+// Return the recorded documents in `data` (tests/data/ctgov).
+inline Recorded recorded_documents(const std::filesystem::path& data) {
+  const fakeregistry::RegistryData recorded = fakeregistry::load_documents(data);
+  Recorded out;
+  for (const auto& [id, study] : recorded.studies()) {
+    out.documents.push_back(study.dump());
+    out.sizes.push_back(out.documents.back().size());
+  }
+  return out;
 }
 
 }  // namespace trialwatch::bench

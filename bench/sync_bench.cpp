@@ -44,13 +44,7 @@ struct Corpus {
 };
 
 Corpus build_corpus(const std::filesystem::path& data, std::size_t n, Mix mix) {
-  const fr::RegistryData recorded = fr::load_documents(data);
-  std::vector<std::string> models;
-  std::vector<std::size_t> sizes;
-  for (const auto& [id, study] : recorded.studies()) {
-    models.push_back(study.dump());
-    sizes.push_back(models.back().size());
-  }
+  const auto [models, sizes] = bench::recorded_documents(data);
   const auto copies = copies_for(sizes, n, mix);
   Corpus corpus;
   std::size_t number = 0;

@@ -31,6 +31,7 @@ using namespace std::chrono_literals;
 
 constexpr std::string_view k_default_listen = "127.0.0.1:8470";
 constexpr std::string_view k_default_token_credential = "web_token";
+constexpr std::size_t k_worker_threads = 64;  // connections served at once (see serve())
 
 // Return the address to listen on: `flag`, else [web] listen, else the default; throw UsageError when malformed.
 core::ListenAddress listen_address(const std::string& flag, const std::optional<core::Config>& config) {
@@ -165,12 +166,19 @@ int serve(const Context& context, const std::string& listen) {
   server.set_payload_max_length(64 * 1024);  // no page takes a body
   server.set_read_timeout(10s);
   server.set_write_timeout(10s);
+  // A connection holds a worker thread until it closes: a keep-alive one for up to 100 requests or 5 s idle. With
+  // httplib's default pool of max(8, cores - 1) threads, 8 open browser connections (a browser opens up to 6 per
+  // site) made every other client wait. 64 threads serve 50 clients at once, a few people's browsers; an idle thread
+  // costs a stack of virtual memory, a busy one shares the cores like the rest.
+  server.new_task_queue = [] { return new httplib::ThreadPool(k_worker_threads); };
   server.set_keep_alive_timeout(5);  // seconds
   server.set_keep_alive_max_count(100);
-  server.set_socket_options([](int socket) {
+  int listening = -1;
+  server.set_socket_options([&listening](int socket) {
     // httplib's default, SO_REUSEPORT, would let a second server share the port: only allow a quick restart.
     int yes = 1;
     ::setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+    listening = socket;
   });
   const auto handler = [&](const httplib::Request& request, httplib::Response& response) {
     answer(site, token, request, response);
@@ -207,6 +215,9 @@ int serve(const Context& context, const std::string& listen) {
                  core::for_terminal(address.str()).c_str());
     return core::to_int(core::ExitCode::unavailable);
   }
+  // httplib listens with a backlog of 5: 50 clients connecting at once overflowed it, and each dropped connection
+  // waited a second for its retry. Listening again on a listening socket only sets its backlog.
+  if (listening >= 0) ::listen(listening, SOMAXCONN);
   std::printf("serving http://%s/ (read-only; Ctrl-C stops)\n",
               core::for_terminal(core::ListenAddress{address.host, port}.str()).c_str());
   std::fflush(stdout);

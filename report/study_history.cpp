@@ -19,12 +19,21 @@ namespace {
 void read_due_dates(store::Database& db, StudyHistory& history, std::chrono::sys_days today, diff::DueAfter due_after) {
   const store::RegistryHistory registry(db);
   const store::Versions live(db);
+  // Each version decoded once, oldest first; both lists are oldest first too, so a cursor finds each one's slot.
+  history.due_dates.assign(history.past.size() + history.versions.size(), "");
   try {
-    for (const auto& p : history.past)
-      history.due_dates.push_back(
-          p.hash.empty() ? "" : due_date_of(registry.document(history.id, p.registry_version), today, due_after));
-    for (const auto& v : history.versions)
-      history.due_dates.push_back(due_date_of(live.document(history.id, v.version), today, due_after));
+    std::size_t at = 0;
+    registry.each_document(history.id, [&](int number, const std::string& raw) {
+      while (at < history.past.size() && history.past[at].registry_version < number) ++at;
+      if (at < history.past.size() && history.past[at].registry_version == number)
+        history.due_dates[at] = due_date_in(raw, today, due_after);
+    });
+    at = 0;
+    live.each_document(history.id, [&](int number, const std::string& raw) {
+      while (at < history.versions.size() && history.versions[at].version < number) ++at;
+      if (at < history.versions.size() && history.versions[at].version == number)
+        history.due_dates[history.past.size() + at] = due_date_in(raw, today, due_after);
+    });
   } catch (const store::StoreError& e) {
     history.due_error = e.what();
     history.due_dates.clear();
@@ -41,10 +50,8 @@ std::string due_members(const std::string& due) {
 
 }  // namespace
 
-std::string due_date_of(const std::optional<std::string>& document, std::chrono::sys_days today,
-                        diff::DueAfter due_after) {
-  if (!document) return "";
-  const auto facts = diff::read_study_facts(*document);
+std::string due_date_in(std::string_view document, std::chrono::sys_days today, diff::DueAfter due_after) {
+  const auto facts = diff::read_study_facts(document);
   if (!facts) return "";
   const auto due = diff::results_due(diff::due_facts(*facts), today, due_after);
   if (due.due_date.empty()) return "";

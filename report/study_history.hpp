@@ -29,10 +29,9 @@ struct StudyHistory {
 StudyHistory study_history(store::Database& db, const core::NctId& id, std::chrono::sys_days today,
                            diff::DueAfter due_after);
 
-// Return the results due date a stored document gives (docs/results-due.md), "~" before an expected one (an
-// ESTIMATED completion); empty when it was not fetched, cannot be read or gives none.
-std::string due_date_of(const std::optional<std::string>& document, std::chrono::sys_days today,
-                        diff::DueAfter due_after);
+// Return the results due date the study JSON `document` gives (docs/results-due.md), "~" before an expected one (an
+// ESTIMATED completion); empty when it cannot be read or gives none.
+std::string due_date_in(std::string_view document, std::chrono::sys_days today, diff::DueAfter due_after);
 
 // Return the document of `history --json` (and /api/studies/{NCT}/history), then a newline.
 std::string history_json(const StudyHistory& history);

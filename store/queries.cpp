@@ -69,17 +69,30 @@ std::vector<RelatedSuggestion> Queries::related(const std::optional<core::NctId>
 
 std::vector<ListedStudy> Queries::list(bool include_inactive) const {
   return reading(m_db, [&] {
+    auto studies = watched(include_inactive);
+    auto count = detail::statement(m_db, "SELECT count(*) FROM versions WHERE nct_id = ?");
+    std::vector<core::NctId> ids;
+    ids.reserve(studies.size());
+    for (auto& study : studies) {
+      count->reset();
+      count->bind(1, study.entry.id.str());
+      if (count->executeStep()) study.versions = count->getColumn(0).getInt();
+      ids.push_back(study.entry.id);
+    }
+    auto last = last_events(ids);
+    for (std::size_t i = 0; i < studies.size(); ++i) studies[i].last_event = std::move(last[i]);
+    return studies;
+  });
+}
+
+std::vector<ListedStudy> Queries::watched(bool include_inactive) const {
+  return reading(m_db, [&] {
     auto query = detail::statement(
         m_db,
         "SELECT w.nct_id, w.source, w.note, w.added_at, w.active, s.title, s.overall_status, "
-        "s.last_update_post_date, s.state, (SELECT count(*) FROM versions v WHERE v.nct_id = w.nct_id) "
+        "s.last_update_post_date, s.state "
         "FROM watchlist w LEFT JOIN studies s ON s.nct_id = w.nct_id WHERE w.active = 1 OR ?1 ORDER BY w.nct_id");
     query->bind(1, include_inactive ? 1 : 0);
-    auto last =
-        detail::statement(m_db,
-                          "SELECT id, nct_id, type, detected_at, data_timestamp, version, provenance, path, "
-                          "old, new, summary, source, registry_version, posted_date FROM events WHERE nct_id = ? "
-                          "ORDER BY detected_at DESC, rowid DESC LIMIT 1");
     std::vector<ListedStudy> studies;
     while (query->executeStep()) {
       auto id = core::NctId::parse(query->getColumn(0).getString());
@@ -95,13 +108,27 @@ std::vector<ListedStudy> Queries::list(bool include_inactive) const {
       study.summary.last_update_post_date = text_or_empty(query->getColumn(7));
       if (!query->getColumn(8).isNull())
         study.state = detail::parse_name(m_db, query->getColumn(8), parse_study_state, "study state");
-      study.versions = query->getColumn(9).getInt();
-      last->reset();
-      last->bind(1, id->str());
-      if (last->executeStep()) study.last_event = read_event(*last);
       studies.push_back(std::move(study));
     }
     return studies;
+  });
+}
+
+std::vector<std::optional<StoredEvent>> Queries::last_events(const std::vector<core::NctId>& ids) const {
+  return reading(m_db, [&] {
+    auto last =
+        detail::statement(m_db,
+                          "SELECT id, nct_id, type, detected_at, data_timestamp, version, provenance, path, "
+                          "old, new, summary, source, registry_version, posted_date FROM events WHERE nct_id = ? "
+                          "ORDER BY detected_at DESC, rowid DESC LIMIT 1");
+    std::vector<std::optional<StoredEvent>> events;
+    events.reserve(ids.size());
+    for (const auto& id : ids) {
+      last->reset();
+      last->bind(1, id.str());
+      events.push_back(last->executeStep() ? std::optional(read_event(*last)) : std::nullopt);
+    }
+    return events;
   });
 }
 

@@ -101,6 +101,11 @@ class Queries {
 
   // Return the watch list with each study's latest state, in NCT order; inactive entries only if asked.
   std::vector<ListedStudy> list(bool include_inactive = false) const;
+  // Return the watch list as list() does but lighter, for a page of a long list: no version counts (0) and no last
+  // events (read those of the rows shown with last_events()).
+  std::vector<ListedStudy> watched(bool include_inactive = false) const;
+  // Return the newest event of each of `ids`, in their order (nothing for a study without events).
+  std::vector<std::optional<StoredEvent>> last_events(const std::vector<core::NctId>& ids) const;
   // Return the events `query` selects, newest first.
   std::vector<StoredEvent> events(const EventQuery& query) const;
   // Call `visit` with each event `query` selects, newest first, without holding them all: the event passed is

@@ -211,6 +211,15 @@ std::optional<std::string> RegistryHistory::document(const core::NctId& id, int 
       m_db, [&] { return detail::decode_chain(m_db, *m_codec, detail::k_past_frames, id.str(), registry_version); });
 }
 
+void RegistryHistory::each_document(const core::NctId& id,
+                                    const std::function<void(int, const std::string&)>& visit) const {
+  detail::reading(m_db, [&] {
+    detail::decode_all(m_db, *m_codec, detail::k_past_frames, id.str(), [&](int number, const std::string* raw) {
+      if (raw != nullptr) visit(number, *raw);
+    });
+  });
+}
+
 BackfillProgress RegistryHistory::progress() const {
   return detail::reading(m_db, [&] {
     auto query = detail::statement(

@@ -6,6 +6,7 @@
 #include "core/nct_id.hpp"
 #include "store/database.hpp"
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -102,6 +103,9 @@ class RegistryHistory {
   std::vector<PastVersion> versions(const core::NctId& id) const;
   // Return the exact bytes of past version `registry_version` of `id`, or nothing if it was not fetched.
   std::optional<std::string> document(const core::NctId& id, int registry_version) const;
+  // Call `visit` with each fetched past version of `id`, oldest first, and its exact bytes (valid during the call),
+  // each decoded once.
+  void each_document(const core::NctId& id, const std::function<void(int, const std::string&)>& visit) const;
   // Return the backfill's progress over every study.
   BackfillProgress progress() const;
 

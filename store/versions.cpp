@@ -127,6 +127,14 @@ std::optional<std::string> Versions::document(const core::NctId& id, int version
   return detail::reading(m_db, [&] { return decode_version(id.str(), version); });
 }
 
+void Versions::each_document(const core::NctId& id, const std::function<void(int, const std::string&)>& visit) const {
+  detail::reading(m_db, [&] {
+    detail::decode_all(m_db, *m_codec, detail::k_live_frames, id.str(), [&](int number, const std::string* raw) {
+      if (raw != nullptr) visit(number, *raw);
+    });
+  });
+}
+
 std::optional<std::string> Versions::decode_version(const std::string& nct_id, int number) const {
   return detail::decode_chain(m_db, *m_codec, detail::k_live_frames, nct_id, number);
 }

@@ -7,6 +7,7 @@
 #include "store/database.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -106,6 +107,9 @@ class Versions {
   std::optional<StoredDocument> latest(const core::NctId& id) const;
   // Return the exact bytes of version `version` of `id`, or nothing if it was not stored.
   std::optional<std::string> document(const core::NctId& id, int version) const;
+  // Call `visit` with each stored version of `id`, oldest first, and its exact bytes (valid during the call), each
+  // decoded once: reading every version costs one decode each, not a chain each.
+  void each_document(const core::NctId& id, const std::function<void(int, const std::string&)>& visit) const;
 
   // Store `version` with its field changes and events; return its version number, or nothing (and write
   // nothing) when its hash equals the latest stored one.

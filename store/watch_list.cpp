@@ -10,6 +10,14 @@ namespace trialwatch::store {
 
 namespace {
 
+// The entry a row of (nct_id, source, note, added_at, active) holds; nothing for an unparsable ID (never written).
+std::optional<WatchEntry> read_entry(SQLite::Statement& row) {
+  auto id = core::NctId::parse(row.getColumn(0).getString());
+  if (!id) return std::nullopt;
+  return WatchEntry{*id, row.getColumn(1).getString(), detail::text_or_empty(row.getColumn(2)),
+                    row.getColumn(3).getString(), row.getColumn(4).getInt() != 0};
+}
+
 // Add `id`, not on the watch list yet, inside the caller's transaction.
 void insert_entry(Database& db, const core::NctId& id, std::string_view source, std::string_view note,
                   const std::string& at) {
@@ -116,13 +124,18 @@ std::vector<WatchEntry> WatchList::entries(bool include_inactive) const {
     auto query = detail::statement(
         m_db, "SELECT nct_id, source, note, added_at, active FROM watchlist WHERE active = 1 OR ?1 ORDER BY nct_id");
     query->bind(1, include_inactive ? 1 : 0);
-    while (query->executeStep()) {
-      auto id = core::NctId::parse(query->getColumn(0).getString());
-      if (!id) continue;  // cannot happen: only parsed IDs are written
-      entries.push_back(WatchEntry{*id, query->getColumn(1).getString(), detail::text_or_empty(query->getColumn(2)),
-                                   query->getColumn(3).getString(), query->getColumn(4).getInt() != 0});
-    }
+    while (query->executeStep())
+      if (auto entry = read_entry(*query)) entries.push_back(std::move(*entry));
     return entries;
+  });
+}
+
+std::optional<WatchEntry> WatchList::entry(const core::NctId& id) const {
+  return detail::reading(m_db, [&]() -> std::optional<WatchEntry> {
+    auto query =
+        detail::statement(m_db, "SELECT nct_id, source, note, added_at, active FROM watchlist WHERE nct_id = ?");
+    query->bind(1, id.str());
+    return query->executeStep() ? read_entry(*query) : std::nullopt;
   });
 }
 

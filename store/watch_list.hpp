@@ -6,6 +6,7 @@
 #include "store/database.hpp"
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -49,6 +50,8 @@ class WatchList {
   std::size_t size() const;
   // Return the watch list in NCT order, active entries only unless `include_inactive`.
   std::vector<WatchEntry> entries(bool include_inactive = false) const;
+  // Return `id`'s entry, active or not (one indexed read, not the list), or nothing when it was never tracked.
+  std::optional<WatchEntry> entry(const core::NctId& id) const;
   // Return the actively tracked studies of which no version or state was ever stored (tracked since the last
   // cycle, or never found), in NCT order.
   std::vector<core::NctId> tracked_without_version() const;

@@ -6,6 +6,7 @@
 
 #include "report/bad_parameter.hpp"
 #include "report/results.hpp"
+#include "web/dashboard_rows.hpp"
 #include "web/fragments.hpp"
 #include "web/html.hpp"
 #include "web/pages.hpp"
@@ -13,7 +14,7 @@
 
 #include <algorithm>
 #include <charconv>
-#include <set>
+#include <memory>
 
 namespace trialwatch::web {
 
@@ -22,25 +23,12 @@ namespace {
 constexpr int k_page_size = 100;
 constexpr int k_attention_limit = 10;
 constexpr std::string_view k_states[] = {"overdue", "due_soon", "not_due", "submitted", "posted", "none"};
-constexpr std::string_view k_sorts[] = {"attention", "study", "updated", "due"};
 
-struct Row {
-  const store::ListedStudy* study;
-  const diff::ResultsDue* due;
+// A row shown on this page: the study's row and its newest event, read for the rows shown only.
+struct Shown {
+  const DashboardRow& row;
+  const std::optional<store::StoredEvent>& last_event;
 };
-
-// The results state a row filters by: the rule's state name, or "none" before its dates were read.
-std::string_view state_of(const Row& row) {
-  return row.due ? diff::results_state_name(row.due->state) : std::string_view("none");
-}
-
-// Where a row sorts for attention: overdue first, then due soon, then the rest; newest results events lead ties.
-int attention_rank(const Row& row) {
-  if (row.due == nullptr) return 3;
-  if (row.due->state == diff::ResultsState::overdue) return 0;
-  if (row.due->state == diff::ResultsState::due_soon) return 1;
-  return 2;
-}
 
 // Return the parameter `name` when it is one of `choices` (or absent: `fallback`); else BadParameter.
 template <std::size_t N>
@@ -65,33 +53,16 @@ int page_number(const Request& request) {
   return number;
 }
 
-void sort_rows(std::vector<Row>& rows, std::string_view sort) {
-  const auto by = [&rows](auto key) {
-    std::stable_sort(rows.begin(), rows.end(), [&](const Row& a, const Row& b) { return key(a) < key(b); });
-  };
-  if (sort == "updated") {  // newest update first
-    std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
-      return a.study->summary.last_update_post_date > b.study->summary.last_update_post_date;
-    });
-  } else if (sort == "due") {  // earliest due date first, those without one last
-    by([](const Row& r) {
-      const bool none = r.due == nullptr || r.due->due_date.empty();
-      return std::pair(none, none ? std::string() : r.due->due_date);
-    });
-  } else if (sort == "attention") {
-    by([](const Row& r) {
-      return std::pair(attention_rank(r), r.due && !r.due->due_date.empty() ? r.due->due_date : std::string("~"));
-    });
-  }  // "study": NCT order, as listed
-}
-
-std::string attention_section(const PageContext& context, const std::vector<Row>& rows) {
+std::string attention_section(const PageContext& context, const DashboardRows& rows) {
   std::string items;
   int shown = 0;
-  for (const auto& row : rows)
-    if (row.due && row.due->state == diff::ResultsState::overdue && shown++ < k_attention_limit)
-      items += fmt::format("<li>{} results {} — {}</li>\n", study_anchor(row.study->entry.id.str()),
-                           results_badge(row.due), h(row.study->summary.title));
+  for (const auto i : rows.orders[0]) {
+    const auto& row = rows.rows[i];
+    if (!row.due || row.due->state != diff::ResultsState::overdue) break;  // attention order: the overdue lead
+    if (shown++ == k_attention_limit) break;
+    items += fmt::format("<li>{} results {} — {}</li>\n", study_anchor(row.study.entry.id.str()),
+                         results_badge(&*row.due), h(row.study.summary.title));
+  }
   store::EventQuery posted;
   posted.types = {core::EventType::results_posted};
   posted.since = core::format_rfc3339(
@@ -116,51 +87,55 @@ std::string select(std::string_view name, std::string_view label, const std::vec
   return out + "</select></label>";
 }
 
-std::string study_row(const PageContext& context, const Row& row) {
-  const auto& s = *row.study;
+std::string study_row(const PageContext& context, const Shown& shown) {
+  const auto& s = shown.row.study;
   const std::string status = s.state == store::StudyState::not_found
                                  ? "not found — check the ID"
                                  : (s.summary.overall_status.empty() ? "not synced yet" : s.summary.overall_status);
-  const std::string last_event = s.last_event ? fmt::format("{} {}", h(core::event_type_name(s.last_event->type)),
-                                                            time_ago(s.last_event->detected_at, context.now))
-                                              : "";
+  const std::string last_event = shown.last_event
+                                     ? fmt::format("{} {}", h(core::event_type_name(shown.last_event->type)),
+                                                   time_ago(shown.last_event->detected_at, context.now))
+                                     : "";
   return fmt::format(
       "<tr data-nct=\"{}\" data-state=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
       "<td class=\"event\">{}</td><td class=\"why\">{}</td></tr>\n",
-      h(s.entry.id.str()), h(state_of(row)), study_anchor(s.entry.id.str()), h(s.summary.title), h(status),
-      h(s.summary.last_update_post_date), results_badge(row.due), last_event, h(s.entry.source));
+      h(s.entry.id.str()), h(results_state_of(shown.row)), study_anchor(s.entry.id.str()), h(s.summary.title),
+      h(status), h(s.summary.last_update_post_date), results_badge(shown.row.due ? &*shown.row.due : nullptr),
+      last_event, h(s.entry.source));
 }
 
 }  // namespace
 
 Response dashboard(const PageContext& context, const Request& request) {
   const std::string state = choice(request, "state", k_states, "");
-  const std::string sort = choice(request, "sort", k_sorts, "attention");
+  const std::string sort = choice(request, "sort", k_dashboard_sorts, k_dashboard_sorts[0]);
   const std::string status = param(request, "status").value_or("");
   const int current = page_number(request);
 
-  const auto studies = store::Queries(context.db).list();
-  const auto results = report::tracked_results(context.db, context.today, context.due_after);
-  std::vector<Row> rows;
-  std::set<std::string> statuses;
-  for (const auto& s : studies) {
-    rows.push_back(Row{&s, report::results_of(results, s.entry.id)});
-    if (!s.summary.overall_status.empty()) statuses.insert(s.summary.overall_status);
-  }
-  sort_rows(rows, "attention");
-  std::string body = "<h1>Tracked studies</h1>\n" + attention_section(context, rows);
-  if (studies.empty()) {
+  const auto kept =
+      context.dashboard_rows
+          ? context.dashboard_rows->rows(context.db, context.database, context.today, context.due_after)
+          : std::make_shared<const DashboardRows>(read_dashboard_rows(context.db, context.today, context.due_after));
+  const DashboardRows& all = *kept;
+  std::string body = "<h1>Tracked studies</h1>\n" + attention_section(context, all);
+  if (all.rows.empty()) {
     body += "<p>No studies are tracked. Add one with <code>trialwatch track NCT06613490</code>.</p>\n";
     return Response{200, "text/html; charset=utf-8", page("Tracked studies", Section::studies, body), {}};
   }
-  sort_rows(rows, sort);
-  std::erase_if(rows, [&](const Row& r) {
-    return (!state.empty() && state_of(r) != state) || (!status.empty() && r.study->summary.overall_status != status);
-  });
+  const auto sort_index = static_cast<std::size_t>(
+      std::find(std::begin(k_dashboard_sorts), std::end(k_dashboard_sorts), sort) - std::begin(k_dashboard_sorts));
+  std::vector<std::size_t> rows;
+  for (const auto i : all.orders[sort_index]) {
+    const auto& row = all.rows[i];
+    if ((state.empty() || results_state_of(row) == state) &&
+        (status.empty() || row.study.summary.overall_status == status))
+      rows.push_back(i);
+  }
   body += "<form class=\"filters\" method=\"get\" action=\"/\">";
   body += select("state", "Results", std::vector<std::string>(std::begin(k_states), std::end(k_states)), state, "all");
-  body += select("status", "Status", std::vector<std::string>(statuses.begin(), statuses.end()), status, "all");
-  body += select("sort", "Sort by", std::vector<std::string>(std::begin(k_sorts), std::end(k_sorts)), sort, "");
+  body += select("status", "Status", all.statuses, status, "all");
+  body += select("sort", "Sort by",
+                 std::vector<std::string>(std::begin(k_dashboard_sorts), std::end(k_dashboard_sorts)), sort, "");
   body += "<button type=\"submit\">Show</button></form>\n";
 
   const int pages = std::max(1, static_cast<int>((rows.size() + k_page_size - 1) / k_page_size));
@@ -171,9 +146,13 @@ Response dashboard(const PageContext& context, const Request& request) {
       "<thead><tr><th scope=\"col\">Study</th><th scope=\"col\">Title</th><th scope=\"col\">Status</th>"
       "<th scope=\"col\">Updated</th><th scope=\"col\">Results</th><th scope=\"col\" class=\"event\">Last event</th>"
       "<th scope=\"col\" class=\"why\">Why tracked</th></tr></thead>\n<tbody>\n",
-      rows.size(), studies.size(), studies.size() == 1 ? "study" : "studies",
+      rows.size(), all.rows.size(), all.rows.size() == 1 ? "study" : "studies",
       pages > 1 ? fmt::format(", page {} of {}", std::min(current, pages), pages) : "");
-  for (std::size_t i = first; i < last; ++i) body += study_row(context, rows[i]);
+  std::vector<core::NctId> ids;
+  for (std::size_t i = first; i < last; ++i) ids.push_back(all.rows[rows[i]].study.entry.id);
+  const auto last_events = store::Queries(context.db).last_events(ids);
+  for (std::size_t i = first; i < last; ++i)
+    body += study_row(context, Shown{all.rows[rows[i]], last_events[i - first]});
   body += "</tbody></table></div>\n";
   if (pages > 1) {
     const auto link = [&](int to, std::string_view text) {

@@ -37,6 +37,10 @@ table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; vertical-align: top; padding: .4rem .5rem; border-bottom: 1px solid var(--line); }
 th { font-size: .85rem; color: var(--muted); font-weight: 600; }
 td.value { white-space: pre-wrap; overflow-wrap: anywhere; max-width: 30rem; }
+td.date { white-space: nowrap; }
+.path { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: .85rem;
+  overflow-wrap: anywhere; font-weight: 400; }
+.attention li, dl.facts dd, td.text { overflow-wrap: anywhere; }
 td.op-add { background: var(--ok-bg); } td.op-remove { background: var(--warn-bg); }
 .attention { border: 1px solid var(--line); border-left: 4px solid var(--warn); background: var(--panel);
   padding: .5rem 1rem; margin: 0 0 1.5rem; }
@@ -54,7 +58,7 @@ dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1r
 dl.facts dt { color: var(--muted); } dl.facts dd { margin: 0; }
 figure.timeline { margin: 1rem 0; padding: .5rem; border: 1px solid var(--line); background: var(--panel);
   overflow-x: auto; }
-figure.timeline svg { min-width: 40rem; display: block; }
+figure.timeline svg { min-width: 30rem; display: block; }
 figure.timeline figcaption { font-size: .85rem; color: var(--muted); }
 nav.pages { display: flex; gap: 1rem; margin: 1rem 0; }
 @media (max-width: 40rem) {

@@ -86,12 +86,16 @@ Response events_page(const PageContext& context, const Request& request) {
   body +=
       "<div class=\"table-wrap\"><table class=\"events\"><caption>Newest first</caption>\n<thead><tr>"
       "<th scope=\"col\">Study</th><th scope=\"col\">Event</th><th scope=\"col\">What changed</th>"
-      "<th scope=\"col\">Date</th><th scope=\"col\">Detected</th></tr></thead>\n<tbody>\n";
+      "<th scope=\"col\">Detected</th></tr></thead>\n<tbody>\n";
   for (std::size_t i = 0; i < shown; ++i) {
     const auto& e = found[i];
-    body += fmt::format("<tr class=\"event-{0}\"><td>{1}</td><td>{0}</td><td>{2}</td><td>{3}</td><td>{4}</td></tr>\n",
-                        h(core::event_type_name(e.type)), study_anchor(e.nct_id), change_text(e), h(event_day(e)),
-                        time_ago(e.detected_at, context.now));
+    // An event of the registry's past says when its version was posted; the others, when trialwatch saw them.
+    const std::string detected = e.provenance == core::Provenance::registry_history
+                                     ? "registry history, posted " + h(e.posted_date)
+                                     : time_ago(e.detected_at, context.now);
+    body += fmt::format(
+        "<tr class=\"event-{0}\"><td>{1}</td><td>{0}</td><td class=\"text\">{2}</td><td class=\"date\">{3}</td></tr>\n",
+        h(core::event_type_name(e.type)), study_anchor(e.nct_id), change_text(e), detected);
   }
   body += "</tbody></table></div>\n";
   const auto link = [&](int to, std::string_view text) {

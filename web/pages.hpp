@@ -17,6 +17,8 @@
 
 namespace trialwatch::web {
 
+class DashboardCache;
+
 // What every page needs: the database (read-only, for this request), the time and the results due rule.
 struct PageContext {
   store::Database& db;
@@ -24,6 +26,7 @@ struct PageContext {
   std::chrono::sys_days today;
   diff::DueAfter due_after;
   std::filesystem::path database;
+  DashboardCache* dashboard_rows = nullptr;  // the dashboard's rows kept between requests (nothing: read each time)
 };
 
 // Return the value of query parameter `name` of `request` (the first one), or nothing.

@@ -5,7 +5,9 @@
 #include "store/store_error.hpp"
 
 #include "report/bad_parameter.hpp"
+#include "web/dashboard_rows.hpp"
 #include "web/html.hpp"
+#include "web/page_cache.hpp"
 #include "web/pages.hpp"
 #include <fmt/format.h>
 
@@ -66,7 +68,21 @@ Response route(const PageContext& context, const Request& request) {
   return error_for(path, 404, fmt::format("There is no page at {}.", path));
 }
 
+// What a page depends on besides the database: its path and parameters, and the minute it is rendered in.
+std::string cache_key(const Request& request, std::chrono::system_clock::time_point now) {
+  std::string key =
+      fmt::format("{}\n{}", std::chrono::floor<std::chrono::minutes>(now).time_since_epoch().count(), request.path);
+  for (const auto& [name, value] : request.params)  // each with its length: no two lists of parameters give one key
+    key += fmt::format("\n{}:{}{}:{}", name.size(), name, value.size(), value);
+  return key;
+}
+
 }  // namespace
+
+Site::Site(SiteOptions options)
+    : m_options(std::move(options)),
+      m_dashboard_rows(std::make_shared<DashboardCache>()),
+      m_pages(std::make_shared<PageCache>()) {}
 
 Response Site::handle(const Request& request) const {
   Response response = [&]() -> Response {
@@ -77,12 +93,22 @@ Response Site::handle(const Request& request) const {
     }
     if (request.path == "/style.css") return asset(stylesheet(), "text/css; charset=utf-8");
     if (request.path == "/favicon.svg" || request.path == "/favicon.ico") return asset(icon_svg(), "image/svg+xml");
+    const auto now = m_options.clock->now();
+    const auto stamp = DatabaseStamp::of(m_options.database);  // before reading: a write after it changes it
+    const auto looked_at = std::chrono::system_clock::now();
+    const std::string key = cache_key(request, now);
+    if (auto kept = m_pages->find(key, stamp)) return std::move(*kept);
     try {
       auto db = store::Database::open(m_options.database, store::OpenMode::read_only);
-      const auto now = m_options.clock->now();
-      const PageContext context{db, now, std::chrono::floor<std::chrono::days>(now), m_options.due_after,
-                                m_options.database};
-      return route(context, request);
+      const PageContext context{db,
+                                now,
+                                std::chrono::floor<std::chrono::days>(now),
+                                m_options.due_after,
+                                m_options.database,
+                                m_dashboard_rows.get()};
+      auto page = route(context, request);
+      if (stamp.settled(looked_at)) m_pages->keep(key, stamp, page);
+      return page;
     } catch (const report::BadParameter& e) {
       return error_for(request.path, 400, e.what());
     } catch (const store::StoreError& e) {

@@ -5,11 +5,15 @@
 #include "diff/results_due.hpp"
 
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
 namespace trialwatch::web {
+
+class DashboardCache;
+class PageCache;
 
 // A request as the site sees it: no HTTP library type, so pages are rendered and tested without a server.
 struct Request {
@@ -35,10 +39,12 @@ struct SiteOptions {
 };
 
 // The read-only web interface (trialwatch(1) serve): every page, the Atom feed and the /api JSON, from the store's
-// read side. handle() is safe to call from many threads at once: each call opens its own read-only connection.
+// read side. handle() is safe to call from many threads at once: each call opens its own read-only connection; the
+// dashboard's rows and the last pages answered are kept between calls while the database does not change (a page
+// for the minute it was rendered in, so its "3 minutes ago" stays true).
 class Site {
  public:
-  explicit Site(SiteOptions options) : m_options(std::move(options)) {}
+  explicit Site(SiteOptions options);
 
   // Return the answer to `request`: a page, 400/404 pages for bad parameters and unknown paths, 405 for any method
   // but GET and HEAD, 503 when the database cannot be read.
@@ -46,6 +52,8 @@ class Site {
 
  private:
   SiteOptions m_options;
+  std::shared_ptr<DashboardCache> m_dashboard_rows;  // shared by the calls of handle(), which lock it
+  std::shared_ptr<PageCache> m_pages;                // the last pages answered, likewise
 };
 
 }  // namespace trialwatch::web

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // `/study/NCT…`: one trial's story at a glance: summary, timeline, events and versions; and `/study/NCT…/diff`.
 #include "core/clock.hpp"
+#include "core/partial_date.hpp"
 #include "core/strings.hpp"
 #include "diff/study_facts.hpp"
 #include "store/versions.hpp"
@@ -20,6 +21,8 @@
 namespace trialwatch::web {
 
 namespace {
+
+constexpr std::size_t k_events_shown = 100;
 
 std::string dated_field(const diff::DatedField& date) {
   if (date.date.empty()) return "";
@@ -53,26 +56,59 @@ std::string facts_list(const diff::StudyFacts& facts, const std::optional<store:
   return out + "</dl>\n";
 }
 
-std::string events_table(const PageContext& context, const std::vector<store::StoredEvent>& oldest_first) {
-  if (oldest_first.empty()) return "<p class=\"muted\">No events yet.</p>\n";
-  std::string out =
-      "<div class=\"table-wrap\"><table class=\"events\"><caption>Newest first</caption>\n<thead><tr>"
+// Return the events table, newest first by the day each happened (dated_events()), at most k_events_shown rows:
+// a study's whole story is one click away on /events, which pages.
+std::string events_table(const PageContext& context, const core::NctId& id,
+                         const std::vector<store::StoredEvent>& events) {
+  if (events.empty()) return "<p class=\"muted\">No events yet.</p>\n";
+  std::vector<const store::StoredEvent*> newest;
+  for (auto e = events.rbegin(); e != events.rend(); ++e) newest.push_back(&*e);
+  std::stable_sort(newest.begin(), newest.end(),
+                   [](const auto* a, const auto* b) { return event_day(*a) > event_day(*b); });
+  const std::size_t shown = std::min(newest.size(), k_events_shown);
+  std::string out = fmt::format(
+      "<div class=\"table-wrap\"><table class=\"events\"><caption>Newest first{}</caption>\n<thead><tr>"
       "<th scope=\"col\">Date</th><th scope=\"col\">Event</th><th scope=\"col\">What changed</th>"
-      "<th scope=\"col\">Version</th><th scope=\"col\">Known since</th></tr></thead>\n<tbody>\n";
-  for (auto e = oldest_first.rbegin(); e != oldest_first.rend(); ++e) {
-    const std::string version = e->registry_version ? fmt::format("r{}", *e->registry_version)
-                                : e->version        ? std::to_string(*e->version)
-                                                    : "";
-    out += fmt::format("<tr class=\"event-{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-                       h(core::event_type_name(e->type)), h(event_day(*e)), h(core::event_type_name(e->type)),
-                       change_text(*e), h(version),
-                       e->provenance == core::Provenance::registry_history ? "the registry's history"
-                                                                           : time_ago(e->detected_at, context.now));
+      "<th scope=\"col\">Version</th><th scope=\"col\">Known since</th></tr></thead>\n<tbody>\n",
+      shown < newest.size() ? fmt::format(", the latest {} of {}", shown, newest.size()) : "");
+  for (std::size_t i = 0; i < shown; ++i) {
+    const auto& e = *newest[i];
+    const std::string version = e.registry_version ? fmt::format("r{}", *e.registry_version)
+                                : e.version        ? std::to_string(*e.version)
+                                                   : "";
+    out += fmt::format(
+        "<tr class=\"event-{}\"><td class=\"date\">{}</td><td>{}</td><td class=\"text\">{}</td><td>{}</td>"
+        "<td>{}</td></tr>\n",
+        h(core::event_type_name(e.type)), h(event_day(e)), h(core::event_type_name(e.type)), change_text(e), h(version),
+        e.provenance == core::Provenance::registry_history ? "the registry's history"
+                                                           : time_ago(e.detected_at, context.now));
   }
-  return out + "</tbody></table></div>\n";
+  out += "</tbody></table></div>\n";
+  if (shown < newest.size())
+    out +=
+        fmt::format("<p><a href=\"/events?nct={}\">All {} events of {}</a></p>\n", id.str(), newest.size(), id.str());
+  return out;
 }
 
-std::string versions_table(const report::StudyHistory& story) {
+// The overall status of each version seen live, oldest first, as the status_changed events tell it: a version has
+// the new status of the last change at or before it, the first the old status of the first change (or `latest`).
+std::vector<std::string> live_statuses(const report::StudyHistory& story, const std::string& latest) {
+  std::vector<std::string> statuses(story.versions.size());
+  const store::StoredEvent* first_change = nullptr;
+  for (const auto& e : story.events)
+    if (e.type == core::EventType::status_changed && e.version && !e.registry_version) {
+      if (first_change == nullptr) first_change = &e;
+      for (std::size_t i = 0; i < story.versions.size(); ++i)
+        if (story.versions[i].version >= *e.version) statuses[i] = report::plain_value(e.new_json);
+    }
+  const std::string before = first_change ? report::plain_value(first_change->old_json) : latest;
+  for (auto& status : statuses)
+    if (status.empty()) status = before;
+  return statuses;
+}
+
+std::string versions_table(const report::StudyHistory& story, const std::string& latest_status) {
+  const auto statuses = live_statuses(story, latest_status);
   const std::string id = story.id.str();
   std::string out =
       "<div class=\"table-wrap\"><table class=\"versions\"><caption>Past versions from the registry (r0, r1, …), "
@@ -98,7 +134,7 @@ std::string versions_table(const report::StudyHistory& story) {
     const auto& p = story.past[i];
     const report::VersionName name{true, p.registry_version};
     const bool fetched = !p.hash.empty();
-    out += fmt::format("<tr><td>r{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+    out += fmt::format("<tr><td>r{}</td><td class=\"date\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
                        p.registry_version, h(p.posted_date), h(p.overall_status), fetched ? "" : "not fetched",
                        h(due_cell(i)), fetched ? compare(name) : "");
     if (fetched) previous = name;
@@ -106,24 +142,36 @@ std::string versions_table(const report::StudyHistory& story) {
   for (std::size_t i = 0; i < story.versions.size(); ++i) {
     const auto& v = story.versions[i];
     const report::VersionName name{false, v.version};
-    out +=
-        fmt::format("<tr><td>{}</td><td>{}</td><td></td><td>{}</td><td>{}</td><td>{}</td></tr>\n", v.version,
-                    h(v.last_update_post_date), v.version == 1 && story.past.empty() ? "" : std::to_string(v.changes),
-                    h(due_cell(story.past.size() + i)), compare(name));
+    out += fmt::format("<tr><td>{}</td><td class=\"date\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                       v.version, h(v.last_update_post_date), h(statuses[i]),
+                       v.version == 1 && story.past.empty() ? "" : std::to_string(v.changes),
+                       h(due_cell(story.past.size() + i)), compare(name));
     previous = name;
   }
   return out + "</tbody></table></div>\n";
 }
 
-// The study's events with the day each happened in the registry: a sponsor update's (and the first snapshot's) is the
-// day its version was posted (what the registry's timeline says), not the day trialwatch saw it; past events carry
-// theirs already.
+// Say whether `event` is a results event whose new value is the day it happened ("2026-09-03").
+bool is_results_date(const store::StoredEvent& event) {
+  if (event.type != core::EventType::results_submitted && event.type != core::EventType::results_posted) return false;
+  const auto day = core::PartialDate::parse(report::plain_value(event.new_json));
+  return day && day->precision() == core::PartialDate::Precision::day;
+}
+
+// The study's events with the day each happened in the registry: results on the day the record gives; a sponsor
+// update's (and the first snapshot's) on the day its version was posted, not the day trialwatch saw it; past events
+// carry theirs already.
 std::vector<store::StoredEvent> dated_events(const report::StudyHistory& story) {
   auto events = story.events;
   for (auto& event : events) {
     const bool dated_by_version =
         event.provenance == core::Provenance::sponsor_update || event.provenance == core::Provenance::tracking;
-    if (!dated_by_version || !event.version || !event.posted_date.empty()) continue;
+    if (!event.posted_date.empty()) continue;
+    if (is_results_date(event)) {  // results submitted or posted on the day the record gives
+      event.posted_date = report::plain_value(event.new_json);
+      continue;
+    }
+    if (!dated_by_version || !event.version) continue;
     const auto v = std::find_if(story.versions.begin(), story.versions.end(),
                                 [&](const store::VersionInfo& info) { return info.version == *event.version; });
     if (v != story.versions.end()) event.posted_date = v->last_update_post_date;
@@ -131,17 +179,11 @@ std::vector<store::StoredEvent> dated_events(const report::StudyHistory& story) 
   return events;
 }
 
-std::optional<store::WatchEntry> watch_entry(store::Database& db, const core::NctId& id) {
-  for (auto& entry : store::WatchList(db).entries(true))
-    if (entry.id == id) return entry;
-  return std::nullopt;
-}
-
 }  // namespace
 
 Response study_page(const PageContext& context, const core::NctId& id) {
   const auto story = report::study_history(context.db, id, context.today, context.due_after);
-  const auto entry = watch_entry(context.db, id);
+  const auto entry = store::WatchList(context.db).entry(id);
   if (story.past.empty() && story.versions.empty() && !entry)
     return error_page(404, fmt::format("{} is not tracked; track it with trialwatch track {}", id.str(), id.str()));
   std::optional<diff::StudyFacts> facts;
@@ -172,8 +214,8 @@ Response study_page(const PageContext& context, const core::NctId& id) {
     body += "<h2 id=\"timeline\">Timeline</h2>\n<figure class=\"timeline\" aria-labelledby=\"timeline\">" + svg +
             "<figcaption>Status periods from the registry's history and trialwatch's own versions; marks for date "
             "slips, enrollment and results.</figcaption></figure>\n";
-  body += "<h2>Events</h2>\n" + events_table(context, events);
-  body += "<h2>Versions</h2>\n" + versions_table(story);
+  body += "<h2>Events</h2>\n" + events_table(context, id, events);
+  body += "<h2>Versions</h2>\n" + versions_table(story, facts ? facts->overall_status : "");
   if (!story.due_error.empty())
     body += "<p class=\"muted\">Results due dates left out: " + h(story.due_error) + "</p>\n";
   return Response{200, "text/html; charset=utf-8", page(id.str() + " " + title, Section::studies, body), {}};
@@ -206,7 +248,7 @@ Response diff_page(const PageContext& context, const core::NctId& id, const Requ
     for (const auto& change : found.changes) {
       const std::string op(core::field_op_name(change.op));
       body += fmt::format(
-          "<tr class=\"op-{0}\"><th scope=\"row\" class=\"nct\">{1}</th><td class=\"value old op-{0}\">{2}</td>"
+          "<tr class=\"op-{0}\"><th scope=\"row\" class=\"path\">{1}</th><td class=\"value old op-{0}\">{2}</td>"
           "<td class=\"value new op-{0}\">{3}</td></tr>\n",
           h(op), h(change.path), change.old_json.empty() ? "" : h(report::plain_value(change.old_json)),
           change.new_json.empty() ? "" : h(report::plain_value(change.new_json)));

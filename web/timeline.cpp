@@ -421,6 +421,7 @@ constexpr double k_plot_left = 128;  // room for the rows' names
 constexpr double k_plot_right = 788;
 constexpr double k_band_top = 18;
 constexpr double k_band_height = 30;
+constexpr double k_min_band_width = 4;
 constexpr double k_axis_y = 56;
 constexpr double k_first_row = 90;
 constexpr double k_row_height = 22;
@@ -559,10 +560,12 @@ std::string description(const Timeline& timeline) {
 
 void draw_bands(std::string& out, const Timeline& timeline, const Scale& scale) {
   out += "<g class=\"bands\">";
+  double cursor = k_plot_left;  // where the band before ended: a short status pushes the next along, not under it
   for (std::size_t i = 0; i < timeline.periods.size(); ++i) {
     const auto& period = timeline.periods[i];
-    const double left = scale.x(period.from);
-    const double width = std::max(2.0, scale.x(period.to) - left);  // a status taken today still shows
+    const double left = std::max(scale.x(period.from), cursor);
+    const double width = std::max(k_min_band_width, scale.x(period.to) - left);  // a day's status still shows
+    cursor = left + width;
     const std::string words = status_words(period.status);
     out += fmt::format(
         "<rect class=\"band status-{}\" data-status=\"{}\" data-from=\"{}\" data-to=\"{}\" x=\"{}\" y=\"{}\" "
@@ -586,6 +589,12 @@ void draw_axis(std::string& out, Day first, Day last, const Scale& scale, double
   int step = 1;
   while (static_cast<double>(years) / step * 44 > k_plot_right - k_plot_left) ++step;
   bool labelled = false;
+  const double first_tick = scale.x(Day{std::chrono::year{first_year + 1} / std::chrono::January / 1});
+  if (first_tick - k_plot_left > 90) {  // the day the timeline starts, where no year label crowds it
+    out += fmt::format("<text class=\"start\" x=\"{}\" y=\"{}\" text-anchor=\"start\">{}</text>", number(k_plot_left),
+                       number(k_axis_y + 18), day_text(first));
+    labelled = true;
+  }
   for (int year = first_year + 1; year <= last_year; ++year) {
     if (year % step != 0) continue;
     const double x = scale.x(Day{std::chrono::year{year} / std::chrono::January / 1});
@@ -643,6 +652,12 @@ void draw_marks(std::string& out, const Timeline& timeline, const Scale& scale) 
       if (mark.kind == Kind::results_due || mark.kind == Kind::results_overdue)
         out += fmt::format("<line class=\"due-line\" x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\"/>", number(x),
                            number(k_band_top), number(y - 6));
+      if (mark.kind == Kind::results_due || mark.kind == Kind::results_overdue) {
+        const bool near_right = x > k_plot_right - 80;  // the date goes on the side with room for it
+        out += fmt::format("<text class=\"mark-date\" x=\"{}\" y=\"{}\" text-anchor=\"{}\">{}</text>",
+                           number(near_right ? x - 10 : x + 10), number(y + 4), near_right ? "end" : "start",
+                           core::for_html(mark.date));
+      }
       const std::string shape = mark_shape(mark.kind, x, y);
       out +=
           fmt::format("<{} class=\"mark mark-{}\" data-date=\"{}\"><title>{}</title></{}>", shape, kind_name(mark.kind),

@@ -10,6 +10,7 @@
 #include <httplib.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <regex>
 
@@ -261,4 +262,32 @@ TEST_CASE("the Atom feed is the CLI's feed, and serving leaves the database file
   for (const auto& path : k_pages) REQUIRE(s.get(path));
   CHECK(file_bytes(s.f.db_path()) == before);
   CHECK(trialwatch::testing::integrity_of(s.f.db_path()) == "ok");
+}
+
+TEST_CASE("the dashboard kept between requests shows what the CLI wrote since it was read", "[integration][web]") {
+  const Served s;
+  // Rows read from files changed in the last second are not kept; make them older so the first `/` keeps its rows.
+  const auto hour_ago = std::filesystem::file_time_type::clock::now() - 1h;
+  for (const auto* suffix : {"", "-wal"})
+    if (std::filesystem::exists(s.f.db_path() + suffix))
+      std::filesystem::last_write_time(s.f.db_path() + suffix, hour_ago);
+  const auto row = [](const std::string& id) { return "<tr data-nct=\"" + id + "\""; };
+  for (int load = 0; load < 2; ++load) {
+    const auto before = s.body("/");
+    CHECK_THAT(before, !Catch::Contains(row("NCT00000105")));
+    CHECK_THAT(before, Catch::Contains(row("NCT04280705")));
+  }
+  const auto cli = [&](const std::string& command, const std::string& id) {
+    const auto result = run_process({TRIALWATCH_CLI_PATH, "--db", s.f.db_path(), command, id}, s.env());
+    INFO(result.output);
+    REQUIRE(result.exit_code == 0);
+  };
+  cli("track", "NCT00000105");
+  const auto tracked = s.body("/");
+  CHECK_THAT(tracked, Catch::Contains(row("NCT00000105")));
+  CHECK_THAT(tracked, Catch::Contains("3 of 3 tracked studies"));
+  cli("untrack", "NCT04280705");
+  const auto untracked = s.body("/");
+  CHECK_THAT(untracked, !Catch::Contains(row("NCT04280705")));
+  CHECK_THAT(untracked, Catch::Contains(row("NCT00000105")));
 }

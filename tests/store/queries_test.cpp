@@ -85,3 +85,47 @@ TEST_CASE("a brief event read returns what a table shows and nothing else", "[st
     CHECK_FALSE(shown[0].version.has_value());
   }
 }
+
+TEST_CASE("watched lists what list does without counts or last events, which last_events reads for given studies",
+          "[store][queries]") {
+  testing::TempDir dir;
+  auto db = Database::open(dir.path() / "t.db", OpenMode::read_write);
+  testing::ManualClock clock;
+  record_status_change(db, clock);
+  store::WatchList(db).track(id("NCT00000105"), "cli", "no versions", clock.now());
+  store::WatchList(db).track(id("NCT07315503"), "cli", "", clock.now());
+  CHECK(store::WatchList(db).untrack(id("NCT07315503")));
+  const store::Queries queries(db);
+  for (const bool inactive : {false, true}) {
+    const auto full = queries.list(inactive);
+    const auto light = queries.watched(inactive);
+    REQUIRE(full.size() == (inactive ? 3u : 2u));
+    REQUIRE(light.size() == full.size());
+    for (std::size_t i = 0; i < full.size(); ++i) {
+      CHECK(light[i].entry.id == full[i].entry.id);
+      CHECK(light[i].entry.note == full[i].entry.note);
+      CHECK(light[i].entry.active == full[i].entry.active);
+      CHECK(light[i].summary.overall_status == full[i].summary.overall_status);
+      CHECK(light[i].state == full[i].state);
+      CHECK(light[i].versions == 0);
+      CHECK_FALSE(light[i].last_event);
+    }
+  }
+  const auto full = queries.list();
+  CHECK(full[0].entry.id == id("NCT00000105"));
+  CHECK(full[0].versions == 0);
+  CHECK_FALSE(full[0].last_event);
+  CHECK(full[1].versions == 1);
+  REQUIRE(full[1].last_event);
+  CHECK(full[1].last_event->type == core::EventType::status_changed);
+  // In the order asked, repeats and studies without events included.
+  const auto last = queries.last_events({id("NCT06613490"), id("NCT00000105"), id("NCT06613490")});
+  REQUIRE(last.size() == 3);
+  REQUIRE(last[0]);
+  CHECK(last[0]->id == full[1].last_event->id);
+  CHECK(last[0]->summary == "s");
+  CHECK_FALSE(last[1]);
+  REQUIRE(last[2]);
+  CHECK(last[2]->type == core::EventType::status_changed);
+  CHECK(queries.last_events({}).empty());
+}

@@ -9,6 +9,8 @@
 #include <SQLiteCpp/Database.h>
 #include <catch2/catch.hpp>
 
+#include <numeric>
+
 using namespace trialwatch;
 using store::Database;
 using store::OpenMode;
@@ -146,4 +148,36 @@ TEST_CASE("each study state is stored as its name and read back from it", "[stor
     CHECK(store::parse_study_state(store::study_state_name(state)) == state);
   CHECK(store::study_state_name(store::StudyState::aliased) == "aliased");
   CHECK_FALSE(store::parse_study_state("Present").has_value());
+}
+
+TEST_CASE("every version is read back once, oldest first, across standalone frames, as document() reads each",
+          "[store][versions]") {
+  testing::TempDir dir;
+  auto db = Database::open(dir.path() / "t.db", OpenMode::read_write);
+  Versions versions(db);
+  const char* nct = "NCT06613490";
+  std::vector<std::string> raw;
+  for (int n = 0; n < 40; ++n) {  // past two standalone frames (at least every 16th version)
+    raw.push_back("{\"protocolSection\":{\"n\":" + std::to_string(n) + ",\"text\":\"" + std::string(200, 'a') + "\"}}");
+    REQUIRE(versions.record_version(version_of(nct, raw.back(), "h" + std::to_string(n))) == n + 1);
+  }
+  REQUIRE(versions.record_version(version_of("NCT04280705", "{\"other\":1}", "o")) == 1);
+  {
+    SQLite::Database inspect((dir.path() / "t.db").string(), SQLite::OPEN_READONLY);
+    REQUIRE(
+        inspect.execAndGet("SELECT count(*) FROM versions WHERE nct_id = 'NCT06613490' AND base IS NULL").getInt() >=
+        3);
+  }
+  std::vector<int> numbers;
+  versions.each_document(id(nct), [&](int number, const std::string& document) {
+    numbers.push_back(number);
+    CHECK(document == versions.document(id(nct), number));
+    CHECK(document == raw[static_cast<std::size_t>(number - 1)]);
+  });
+  std::vector<int> expected(40);
+  std::iota(expected.begin(), expected.end(), 1);
+  CHECK(numbers == expected);
+  int never = 0;
+  versions.each_document(id("NCT00000105"), [&](int, const std::string&) { ++never; });
+  CHECK(never == 0);
 }

@@ -85,3 +85,26 @@ TEST_CASE("the studies tracked without a stored version or state are listed in N
   REQUIRE(watch_list.untrack(id("NCT00000002")));
   CHECK(watch_list.tracked_without_version() == std::vector<core::NctId>{id("NCT00000001"), id("NCT00000003")});
 }
+
+TEST_CASE("one entry is read by its ID, active or untracked, and nothing for a study never tracked",
+          "[store][watch_list]") {
+  testing::TempDir dir;
+  auto db = Database::open(dir.path() / "t.db", OpenMode::read_write);
+  WatchList watch_list(db);
+  testing::ManualClock clock;
+  CHECK(watch_list.track(id("NCT06613490"), "cli", "GC012F", clock.now()));
+  CHECK(watch_list.track(id("NCT07315503"), "config", "", clock.now()));
+  CHECK(watch_list.untrack(id("NCT07315503")));
+  const auto tracked = watch_list.entry(id("NCT06613490"));
+  REQUIRE(tracked);
+  CHECK(tracked->id == id("NCT06613490"));
+  CHECK(tracked->source == "cli");
+  CHECK(tracked->note == "GC012F");
+  CHECK(tracked->active);
+  CHECK(tracked->added_at == watch_list.entries()[0].added_at);
+  const auto untracked = watch_list.entry(id("NCT07315503"));
+  REQUIRE(untracked);
+  CHECK_FALSE(untracked->active);
+  CHECK(untracked->source == "config");
+  CHECK_FALSE(watch_list.entry(id("NCT00000105")));
+}
