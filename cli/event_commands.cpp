@@ -24,20 +24,6 @@ store::EventQuery query_of(const Context& context, const EventFilter& filter) {
   return report::event_query(filter, context.now());
 }
 
-// Append what changed, in words, to `out`: "RECRUITING → ACTIVE_NOT_RECRUITING" for a scalar change, else the
-// summary.
-void append_change_text(std::string& out, const store::StoredEvent& event) {
-  const bool scalar_old = !event.old_json.empty() && event.old_json.front() != '{' && event.old_json.front() != '[';
-  const bool scalar_new = !event.new_json.empty() && event.new_json.front() != '{' && event.new_json.front() != '[';
-  if (event.type != core::EventType::status_changed || !scalar_old || !scalar_new) {
-    out += event.summary;
-    return;
-  }
-  append_plain_value(out, event.old_json);
-  out += " → ";
-  append_plain_value(out, event.new_json);
-}
-
 void print_json(const std::vector<store::StoredEvent>& events, Format format) {
   report::EventsJson writer(write_out, format == Format::jsonl);
   for (const auto& event : events) writer.add(event);
@@ -69,7 +55,7 @@ int events(const Context& context, const EventFilter& filter, Format format) {
     table.start_row();
     table.add_cell(event.nct_id);
     table.add_cell(core::event_type_name(event.type));
-    append_change_text(table.cell_text(), event);
+    report::append_what_changed(table.cell_text(), event);
     table.end_cell();
     if (event.detected_at != last_detected_at) {
       last_detected_at = event.detected_at;

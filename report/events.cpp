@@ -67,6 +67,18 @@ void EventsJson::finish() {
   if (!m_lines) m_sink(m_count == 0 ? "[]\n" : "]\n");
 }
 
+void append_what_changed(std::string& out, const store::StoredEvent& event) {
+  const bool scalar_old = !event.old_json.empty() && event.old_json.front() != '{' && event.old_json.front() != '[';
+  const bool scalar_new = !event.new_json.empty() && event.new_json.front() != '{' && event.new_json.front() != '[';
+  if (event.type != core::EventType::status_changed || !scalar_old || !scalar_new) {
+    out += event.summary;
+    return;
+  }
+  append_plain_value(out, event.old_json);
+  out += " → ";
+  append_plain_value(out, event.new_json);
+}
+
 std::string atom_feed(const std::vector<store::StoredEvent>& events, const std::string& database,
                       std::chrono::system_clock::time_point now) {
   const std::string updated =

@@ -46,6 +46,10 @@ class EventsJson {
   std::size_t m_count = 0;
 };
 
+// Append what `event` changed, in words, to `out`: "RECRUITING → ACTIVE_NOT_RECRUITING" for a status change with
+// scalar values, else its summary (as `events` and the web's tables show it; not escaped).
+void append_what_changed(std::string& out, const store::StoredEvent& event);
+
 // Return the Atom feed of `events` (newest first), its feed id from `database`, updated at the newest event or at
 // `now` when there is none. Every text is escaped for XML.
 std::string atom_feed(const std::vector<store::StoredEvent>& events, const std::string& database,

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "web/fragments.hpp"
 
+#include "report/events.hpp"
 #include "report/wording.hpp"
 #include "web/html.hpp"
 #include <fmt/format.h>
@@ -33,12 +34,9 @@ std::string results_badge(const diff::ResultsDue* due) {
 }
 
 std::string change_text(const store::StoredEvent& event) {
-  const auto scalar = [](const std::string& json) {
-    return !json.empty() && json.front() != '{' && json.front() != '[';
-  };
-  if (event.type == core::EventType::status_changed && scalar(event.old_json) && scalar(event.new_json))
-    return h(report::plain_value(event.old_json)) + " → " + h(report::plain_value(event.new_json));
-  return h(event.summary);
+  std::string words;
+  report::append_what_changed(words, event);
+  return h(words);
 }
 
 std::string study_anchor(std::string_view nct_id) {
