@@ -67,7 +67,7 @@ diff::DueAfter due_after_or_default(const Context& context);
 // expected date) or "-" (no date, nothing owed).
 std::string results_cell(const diff::ResultsDue& due);
 // Return `text` as a canonical NCT ID, or throw UsageError with a sentence saying what is wrong.
-core::NctId parse_id(const std::string& text);
+using report::parse_id;
 // Return each of `texts` as a canonical NCT ID (all checked before any is used), or throw UsageError.
 std::vector<core::NctId> parse_ids(const std::vector<std::string>& texts);
 }  // namespace trialwatch::cli

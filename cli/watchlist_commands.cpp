@@ -16,12 +16,6 @@
 
 namespace trialwatch::cli {
 
-core::NctId parse_id(const std::string& text) {
-  auto id = core::NctId::parse(text);
-  if (!id) throw UsageError(id.error().message);
-  return *id;
-}
-
 std::vector<core::NctId> parse_ids(const std::vector<std::string>& texts) {
   std::vector<core::NctId> ids;
   for (const auto& text : texts) ids.push_back(parse_id(text));  // all checked before anything is written

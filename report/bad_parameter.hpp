@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "core/nct_id.hpp"
+
 #include <stdexcept>
+#include <string_view>
 
 namespace trialwatch::report {
 
@@ -11,5 +14,9 @@ class BadParameter : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
+
+// Return `text` as a canonical NCT ID, or throw BadParameter with a sentence saying what is wrong (what was typed in
+// it escaped for a terminal).
+core::NctId parse_id(std::string_view text);
 
 }  // namespace trialwatch::report

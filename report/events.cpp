@@ -47,11 +47,7 @@ store::EventQuery event_query(const EventFilter& filter, std::chrono::system_clo
   store::EventQuery query;
   query.since = since_time(filter.since, now, flag);
   for (const auto& name : filter.types) query.types.push_back(parse_type(name, flag));
-  if (!filter.nct.empty()) {
-    const auto id = core::NctId::parse(filter.nct);
-    if (!id) throw BadParameter(core::for_terminal(id.error().message));
-    query.nct_id = *id;
-  }
+  if (!filter.nct.empty()) query.nct_id = parse_id(filter.nct);
   query.limit = filter.limit;
   return query;
 }

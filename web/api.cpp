@@ -8,24 +8,11 @@
 #include "report/version_diff.hpp"
 #include "web/pages.hpp"
 
-#include <charconv>
-
 namespace trialwatch::web {
 
 namespace {
 
 Response json(std::string body, int status = 200) { return Response{status, "application/json", std::move(body), {}}; }
-
-// The limit parameter of /api/events: a whole number of 1 or more, or all when absent.
-int limit_of(const Request& request) {
-  const auto value = param(request, "limit");
-  if (!value || value->empty()) return -1;
-  int number = 0;
-  const auto [end, error] = std::from_chars(value->data(), value->data() + value->size(), number);
-  if (error != std::errc() || end != value->data() + value->size() || number < 1)
-    throw report::BadParameter("limit must be a whole number of 1 or more");
-  return number;
-}
 
 // The NCT ID in `path` between "/api/studies/" and "/history", or nothing when the path is not of that form.
 std::optional<core::NctId> history_path(std::string_view path) {
@@ -33,9 +20,7 @@ std::optional<core::NctId> history_path(std::string_view path) {
   constexpr std::string_view suffix = "/history";
   if (!path.starts_with(prefix) || !path.ends_with(suffix) || path.size() <= prefix.size() + suffix.size())
     return std::nullopt;
-  const auto id = core::NctId::parse(path.substr(prefix.size(), path.size() - prefix.size() - suffix.size()));
-  if (!id) throw report::BadParameter(id.error().message);
-  return *id;
+  return report::parse_id(path.substr(prefix.size(), path.size() - prefix.size() - suffix.size()));
 }
 
 }  // namespace
@@ -43,7 +28,7 @@ std::optional<core::NctId> history_path(std::string_view path) {
 std::optional<Response> api(const PageContext& context, std::string_view path, const Request& request) {
   if (path == "/api/events") {
     auto filter = event_filter(request);
-    filter.limit = limit_of(request);
+    filter.limit = number_param(request, "limit", -1);  // absent: all
     const auto query = report::event_query(filter, context.now, "");
     std::string body;
     report::EventsJson writer([&body](std::string_view part) { body.append(part); }, false);
@@ -56,11 +41,7 @@ std::optional<Response> api(const PageContext& context, std::string_view path, c
                                      report::tracked_results(context.db, context.today, context.due_after)));
   if (path == "/api/related") {
     std::optional<core::NctId> subject;
-    if (const auto nct = param(request, "nct"); nct && !nct->empty()) {
-      const auto id = core::NctId::parse(*nct);
-      if (!id) throw report::BadParameter(id.error().message);
-      subject = *id;
-    }
+    if (const auto nct = param(request, "nct"); nct && !nct->empty()) subject = report::parse_id(*nct);
     return json(report::related_json(store::Queries(context.db).related(subject)));
   }
   if (path == "/api/due") {

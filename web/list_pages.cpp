@@ -25,7 +25,8 @@ Response html(std::string_view title, Section section, const std::string& body) 
   return Response{200, "text/html; charset=utf-8", page(title, section, body), {}};
 }
 
-// Return the whole-number parameter `name` (1 or more), or `fallback` when it is absent; else BadParameter.
+}  // namespace
+
 int number_param(const Request& request, std::string_view name, int fallback) {
   const auto value = param(request, name);
   if (!value || value->empty()) return fallback;
@@ -35,6 +36,8 @@ int number_param(const Request& request, std::string_view name, int fallback) {
     throw report::BadParameter(fmt::format("{} must be a whole number of 1 or more", name));
   return number;
 }
+
+namespace {
 
 std::string text_input(std::string_view name, std::string_view label, const std::string& value, std::string_view hint) {
   return fmt::format("<label>{}<input name=\"{}\" value=\"{}\" placeholder=\"{}\"></label>", label, name, h(value),

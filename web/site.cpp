@@ -47,9 +47,8 @@ std::optional<std::pair<core::NctId, std::string_view>> study_path(std::string_v
   if (!path.starts_with(prefix)) return std::nullopt;
   path.remove_prefix(prefix.size());
   const std::size_t slash = path.find('/');
-  const auto id = core::NctId::parse(path.substr(0, slash));
-  if (!id) throw report::BadParameter(id.error().message);
-  return std::pair{*id, slash == std::string_view::npos ? std::string_view() : path.substr(slash)};
+  return std::pair{report::parse_id(path.substr(0, slash)),
+                   slash == std::string_view::npos ? std::string_view() : path.substr(slash)};
 }
 
 Response route(const PageContext& context, const Request& request) {
