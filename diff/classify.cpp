@@ -12,6 +12,8 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_set>
+#include <vector>
 
 namespace trialwatch::diff {
 
@@ -44,6 +46,19 @@ constexpr std::array<std::string_view, 6> k_results_lifecycle_paths{
     "hasResults",
     "resultsSection"};
 
+// Distinct strings in the order first seen; a hash set, so a change list of thousands of fields costs n, not n².
+class FirstSeen {
+ public:
+  void add(std::string value) {
+    if (m_seen.insert(value).second) m_order.push_back(std::move(value));
+  }
+  std::vector<std::string> take() { return std::move(m_order); }
+
+ private:
+  std::unordered_set<std::string> m_seen;
+  std::vector<std::string> m_order;
+};
+
 // The human name of the part of the record at `path`, e.g. "Contacts/Locations".
 std::string part_label(std::string_view path) {
   static constexpr std::array<std::pair<std::string_view, std::string_view>, 17> labels{{
@@ -73,12 +88,9 @@ std::string part_label(std::string_view path) {
 
 // The distinct parts of the record that `changes` touch, in first-seen order.
 std::vector<std::string> touched_parts(const std::vector<FieldChange>& changes) {
-  std::vector<std::string> parts;
-  for (const auto& change : changes) {
-    std::string label = part_label(change.path);
-    if (std::find(parts.begin(), parts.end(), label) == parts.end()) parts.push_back(std::move(label));
-  }
-  return parts;
+  FirstSeen parts;
+  for (const auto& change : changes) parts.add(part_label(change.path));
+  return parts.take();
 }
 
 // The last named field of a path: "…locations[X].city" -> "city", "…conditions[Lupus]" -> "conditions".
@@ -229,12 +241,10 @@ class Classifier {
   }
 
   void sponsor_update() {
-    std::vector<std::string> parts;
+    FirstSeen touched;
     for (const auto& change : m_changes)
-      if (!is_results_lifecycle(change) && !under(change.path, "derivedSection")) {
-        std::string label = part_label(change.path);
-        if (std::find(parts.begin(), parts.end(), label) == parts.end()) parts.push_back(std::move(label));
-      }
+      if (!is_results_lifecycle(change) && !under(change.path, "derivedSection")) touched.add(part_label(change.path));
+    const auto parts = touched.take();
     add(EventType::last_updated, std::string(k_status_module) + ".lastUpdatePostDateStruct.date",
         m_before.last_update_post_date.empty() ? std::string() : core::json_quote(m_before.last_update_post_date),
         core::json_quote(m_after.last_update_post_date),
@@ -282,12 +292,10 @@ class Classifier {
   }
 
   std::string fields_below(std::string_view prefix) const {
-    std::vector<std::string> names;
+    FirstSeen below;
     for (const auto& change : m_changes)
-      if (under(change.path, prefix)) {
-        std::string name = leaf_name(change.path);
-        if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(std::move(name));
-      }
+      if (under(change.path, prefix)) below.add(leaf_name(change.path));
+    auto names = below.take();
     if (names.size() > 5) {
       const auto more = names.size() - 4;
       names.resize(4);

@@ -8,6 +8,7 @@
 
 #include <map>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 namespace trialwatch::diff {
@@ -200,20 +201,28 @@ class Walker {
   }
 
   void compare_remaining(dom::object a, dom::object b, dom::object::iterator ia, dom::object::iterator ib) {
+    // Indexed once: at_key() scans, and a record whose thousands of members are reordered must not cost n².
+    const auto a_members = members_by_key(a);
+    const auto b_members = members_by_key(b);
     for (; ia != a.end(); ++ia) {
       const auto field = *ia;
-      dom::element other;
-      if (b.at_key(field.key).get(other) == simdjson::SUCCESS)
-        descend_member(field.key, field.value, other);
+      if (const auto other = b_members.find(field.key); other != b_members.end())
+        descend_member(field.key, field.value, other->second);
       else
         member_only_on_one_side(FieldChange::Op::remove, field.key, field.value);
     }
     for (; ib != b.end(); ++ib) {
       const auto field = *ib;
-      dom::element ignored;
-      if (a.at_key(field.key).get(ignored) != simdjson::SUCCESS)
-        member_only_on_one_side(FieldChange::Op::add, field.key, field.value);
+      if (!a_members.contains(field.key)) member_only_on_one_side(FieldChange::Op::add, field.key, field.value);
     }
+  }
+
+  // The members of `object` by key; of a repeated key the first, as at_key() finds.
+  static std::unordered_map<std::string_view, dom::element> members_by_key(dom::object object) {
+    std::unordered_map<std::string_view, dom::element> members;
+    members.reserve(object.size());
+    for (const auto field : object) members.emplace(field.key, field.value);
+    return members;
   }
 
   void compare_arrays(dom::array a, dom::array b) {
