@@ -52,7 +52,8 @@ store::Database Context::open_for_reading() const {
 
 store::Database Context::open_for_writing() const {
   std::error_code ignored;
-  if (m_database.has_parent_path()) std::filesystem::create_directories(m_database.parent_path(), ignored);
+  if (!store::is_postgres_location(m_database.native()) && m_database.has_parent_path())
+    std::filesystem::create_directories(m_database.parent_path(), ignored);
   return store::Database::open(m_database, store::OpenMode::read_write);
 }
 

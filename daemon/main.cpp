@@ -70,7 +70,7 @@ core::Config load_configuration(const Flags& flags) {
 std::filesystem::path database_path(const Flags& flags) {
   std::filesystem::path path =
       flags.db.empty() ? core::default_database_path(core::process_environment) : std::filesystem::path(flags.db);
-  if (path.has_parent_path()) {
+  if (!store::is_postgres_location(path.native()) && path.has_parent_path()) {
     std::error_code error;
     std::filesystem::create_directories(path.parent_path(), error);
     if (error)
@@ -116,11 +116,19 @@ std::unique_ptr<core::Clock> make_clock() {
   return std::make_unique<core::OffsetClock>(*parsed);
 }
 
+// How this daemon names itself as a database's writer: "host HOSTNAME PID N".
+std::string writer_name() {
+  char host[256] = {};
+  if (::gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+  return fmt::format("host {} PID {}", host[0] != '\0' ? host : "unknown", ::getpid());
+}
+
 int run(const Flags& flags, core::Logger& logger, daemon::SignalWatcher& signals) {
   core::Config config = effective_configuration(flags);
   logger = core::Logger(*core::parse_log_level(config.log.level), logger.format());
 
   auto database = store::Database::open(database_path(flags), store::OpenMode::read_write);
+  database.claim_writer(writer_name());
   store::WatchList watch_list(database);
   store::Versions versions(database);
   store::Runs runs(database);
@@ -146,7 +154,7 @@ int run(const Flags& flags, core::Logger& logger, daemon::SignalWatcher& signals
   daemon::ServiceNotifier notifier;
   auto crash_points = core::CrashPoints::from_environment(core::process_environment);
 
-  logger.log(core::LogLevel::info, "trialwatchd {} using {} and {}", core::k_version, database.path().string(),
+  logger.log(core::LogLevel::info, "trialwatchd {} using {} and {}", core::k_version, database.name(),
              fetch::redact_url(config.api.base_url));
   daemon::ServiceParts parts{watch_list,
                              versions,
@@ -217,6 +225,8 @@ int main(int argc, char** argv) {
     return to_int(ExitCode::config);
   } catch (const store::StoreError& e) {
     logger.log(core::LogLevel::error, "{}", e.what());
+    // --once on an unreachable database server is a temporary failure, as an unreachable registry is.
+    if (flags.once && e.kind() == store::StoreError::Kind::unreachable) return to_int(ExitCode::temp_failure);
     return to_int(e.exit_code());
   } catch (const std::exception& e) {
     logger.log(core::LogLevel::error, "trialwatchd failed: {}", e.what());

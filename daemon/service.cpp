@@ -10,6 +10,7 @@
 #include "daemon/schedule.hpp"
 #include "daemon/sync_cycle.hpp"
 #include "notify/routing.hpp"
+#include "store/store_error.hpp"
 
 #include <fmt/format.h>
 
@@ -135,31 +136,55 @@ int Service::run_until_stopped() {
   m_parts.notifier.ready(fmt::format("Tracking {} studies; first check now", m_parts.watch_list.size()));
   int failures = 0;
   while (!m_parts.signals.stop_requested()) {
-    if (m_parts.signals.take_reload()) reload();
-    const auto result = cycle();
-    if (m_parts.signals.stop_requested()) break;
-    StatusFacts facts;
-    facts.tracked = m_parts.watch_list.size();
-    facts.last_run = m_parts.runs.last();
-    std::chrono::seconds wait{};
-    if (result.outcome == CycleOutcome::failed) {
+    try {
+      if (m_parts.signals.take_reload()) reload();
+      const auto result = cycle();
+      if (m_parts.signals.stop_requested()) break;
+      StatusFacts facts;
+      facts.tracked = m_parts.watch_list.size();
+      facts.last_run = m_parts.runs.last();
+      std::chrono::seconds wait{};
+      if (result.outcome == CycleOutcome::failed) {
+        ++failures;
+        wait = failure_backoff(failures, m_config.sync.check_interval, m_parts.unit_random());
+        facts.failure = result.error;
+        facts.retry_in = wait;
+        logger.log(core::LogLevel::error, "sync failed: {}; next attempt in {}", result.error, human_duration(wait));
+      } else {
+        failures = 0;  // a partial cycle is not a failure: what it skipped is retried at the next check
+        wait = jittered(m_config.sync.check_interval, m_parts.unit_random());
+        facts.skipped = result.skipped;
+        facts.next_check = utc_clock_after(wait);
+      }
+      m_parts.runs.set_schedule(m_parts.clock.now() + wait, m_config.sync.check_interval);
+      wait_for_next_check(wait, status_line(facts));
+    } catch (const store::StoreError& e) {
+      // A database server that went away (PostgreSQL): what was being written rolled back with the session. Wait
+      // and try again, as after any failed cycle; the next statement connects afresh. Other store errors end the
+      // service, as before.
+      if (e.kind() != store::StoreError::Kind::unreachable) throw;
       ++failures;
-      wait = failure_backoff(failures, m_config.sync.check_interval, m_parts.unit_random());
-      facts.failure = result.error;
-      facts.retry_in = wait;
-      logger.log(core::LogLevel::error, "sync failed: {}; next attempt in {}", result.error, human_duration(wait));
-    } else {
-      failures = 0;  // a partial cycle is not a failure: what it skipped is retried at the next check
-      wait = jittered(m_config.sync.check_interval, m_parts.unit_random());
-      facts.skipped = result.skipped;
-      facts.next_check = utc_clock_after(wait);
+      const auto wait = failure_backoff(failures, m_config.sync.check_interval, m_parts.unit_random());
+      logger.log(core::LogLevel::error, "sync failed: {}; next attempt in {}", e.what(), human_duration(wait));
+      wait_without_database(wait, fmt::format("Database unreachable; next attempt in {}", human_duration(wait)));
     }
-    m_parts.runs.set_schedule(m_parts.clock.now() + wait, m_config.sync.check_interval);
-    wait_for_next_check(wait, status_line(facts));
   }
   m_parts.notifier.stopping();
   logger.log(core::LogLevel::info, "stopping");
   return 0;
+}
+
+// Wait `wait` feeding the watchdog, touching no database; return early for a stop.
+void Service::wait_without_database(std::chrono::seconds wait, const std::string& status) {
+  m_parts.notifier.status(status);
+  const auto deadline = std::chrono::steady_clock::now() + wait;
+  const auto ping = m_parts.notifier.ping_interval();
+  const auto step = ping ? std::chrono::duration_cast<std::chrono::steady_clock::duration>(*ping)
+                         : std::chrono::steady_clock::duration(std::chrono::seconds(1));
+  while (!m_parts.signals.stop_requested() && std::chrono::steady_clock::now() < deadline) {
+    m_parts.signals.wait_until(std::min(deadline, std::chrono::steady_clock::now() + step));
+    m_parts.notifier.keep_alive();
+  }
 }
 
 // Wait `wait`, feeding the watchdog, and return early for a stop, a reload or a study tracked meanwhile.

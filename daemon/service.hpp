@@ -66,6 +66,8 @@ class Service {
  private:
   struct CycleResult;
   CycleResult cycle();
+  // Wait `wait` without touching the database (it is unreachable), showing `status`; return early for a stop.
+  void wait_without_database(std::chrono::seconds wait, const std::string& status);
   void apply_config();
   void reload();
   void wait_for_next_check(std::chrono::seconds wait, const std::string& status);

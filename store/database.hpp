@@ -15,7 +15,11 @@ namespace trialwatch::store {
 // How a program uses the database: the daemon writes (and migrates), CLI read commands only read.
 enum class OpenMode { read_write, read_only };
 
-// trialwatch's one SQLite file, opened safely: WAL, synchronous=FULL, foreign keys, a busy timeout, our own
+// Say whether `location` (a --db value) names a PostgreSQL database (postgresql:// or postgres://), not a file.
+bool is_postgres_location(std::string_view location) noexcept;
+
+// trialwatch's database: a SQLite file, or a PostgreSQL database (see store/postgres/engine.hpp). The SQLite file is
+// opened safely: WAL, synchronous=FULL, foreign keys, a busy timeout, our own
 // application_id, schema migrations keyed by PRAGMA user_version, and a quick_check at most once a day; no SQLite
 // mutexes (SQLITE_OPEN_NOMUTEX): a connection is used from one thread. Every SQLite failure leaves this class as a
 // StoreError. Move-only; one connection per instance, used from one thread.
@@ -26,10 +30,10 @@ class Database {
   // How long a statement waits for another connection's lock before failing with StoreError::Kind::locked.
   static constexpr int k_busy_timeout_ms = 5000;
 
-  // Open the database at `path` in `mode`. read_write creates the file if needed, checks it is ours, migrates it
-  // to this build's schema and runs quick_check unless one passed within the last day (meta key last_quick_check);
-  // read_only requires an existing, current database and never writes. Throw StoreError when the file cannot be
-  // used.
+  // Open the database at `path` in `mode`: a postgresql:// URI opens the PostgreSQL engine. For SQLite, read_write
+  // creates the file if needed, checks it is ours, migrates it to this build's schema and runs quick_check unless one
+  // passed within the last day (meta key last_quick_check); read_only requires an existing, current database and never
+  // writes. Throw StoreError when the file cannot be used.
   static Database open(const std::filesystem::path& path, OpenMode mode);
 
   Database(Database&&) noexcept;
@@ -48,10 +52,20 @@ class Database {
   // Store `value` under `key` in the meta table, replacing any previous value.
   void set_meta(std::string_view key, std::string_view value);
 
-  // Return the file this database was opened from.
+  // Become the database's one writer while this Database lives (the daemon does, at start), recording `holder`
+  // ("host PID"); throw StoreError (locked) naming the other holder if there is one. Only PostgreSQL needs it.
+  void claim_writer(const std::string& holder);
+
+  // Return the SQLite file this database was opened from (empty for PostgreSQL).
   const std::filesystem::path& path() const noexcept;
 
-  // The SQLite connection inside; complete only in store/detail/connection.hpp, for store's own source files.
+  // Return what messages call this database: its file, or its URI without the password.
+  const std::string& name() const noexcept;
+
+  // Say whether this is the PostgreSQL engine.
+  bool is_postgres() const noexcept;
+
+  // The engine inside; complete only in store/detail/connection.hpp, for store's own source files.
   struct Impl;
   // Return the implementation (opaque outside store/).
   Impl& impl() noexcept { return *m_impl; }

@@ -47,7 +47,7 @@ std::set<std::string> Discoveries::listed() const {
 bool Discoveries::add_to_watchlist(const core::NctId& id, const std::string& source, const std::string& note,
                                    const std::string& at) {
   auto insert = detail::statement(
-      m_db, "INSERT OR IGNORE INTO watchlist(nct_id, source, note, added_at, active) VALUES (?, ?, ?, ?, 1)");
+      m_db, "INSERT INTO watchlist(nct_id, source, note, added_at, active) VALUES (?, ?, ?, ?, 1) ON CONFLICT DO NOTHING");
   insert->bind(1, id.str());
   insert->bind(2, source);
   bind_optional(*insert, 3, note);
@@ -93,7 +93,7 @@ void Discoveries::reject_search(std::string_view name, std::string_view fingerpr
         "INSERT INTO searches(name, fingerprint, completed_data_timestamp, last_error) VALUES (?, ?, ?, ?) "
         "ON CONFLICT(name) DO UPDATE SET last_error = excluded.last_error, "
         "completed_data_timestamp = excluded.completed_data_timestamp, "
-        "window_date = iif(fingerprint = excluded.fingerprint, window_date, NULL), "
+        "window_date = CASE WHEN searches.fingerprint = excluded.fingerprint THEN searches.window_date END, "
         "fingerprint = excluded.fingerprint");
     upsert->bind(1, std::string(name));
     upsert->bind(2, std::string(fingerprint));
@@ -163,8 +163,8 @@ std::vector<bool> Discoveries::complete_discovery(const core::NctId& subject, co
   return detail::in_transaction(m_db, [&] {
     std::vector<bool> stored(found.size(), false);
     auto keep = detail::statement(m_db,
-                                  "INSERT OR IGNORE INTO related(subject, nct_id, title, score, reasons, found_at) "
-                                  "VALUES (?, ?, ?, ?, ?, ?)");
+                                  "INSERT INTO related(subject, nct_id, title, score, reasons, found_at) "
+                                  "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
     for (std::size_t i = 0; i < found.size(); ++i) {
       const auto& study = found[i];
       keep->reset();

@@ -18,9 +18,9 @@ int insert_events(Database& db, const std::string& nct_id, const std::string& so
                   const std::string& data_timestamp, std::optional<int> version,
                   const std::optional<RegistryOrigin>& origin) {
   auto insert = statement(db,
-                          "INSERT OR IGNORE INTO events(id, nct_id, type, detected_at, data_timestamp, version, "
+                          "INSERT INTO events(id, nct_id, type, detected_at, data_timestamp, version, "
                           "provenance, path, old, new, summary, source, registry_version, posted_date) "
-                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
   int stored = 0;
   for (std::size_t i = 0; i < events.size(); ++i) {
     const auto& event = events[i];
@@ -46,8 +46,8 @@ int insert_events(Database& db, const std::string& nct_id, const std::string& so
     stored += inserted;
     if (inserted == 0 || i >= channels.size()) continue;
     auto outbox = statement(db,
-                            "INSERT OR IGNORE INTO deliveries(event_id, channel, state, attempts, next_attempt_at, "
-                            "created_at) VALUES (?, ?, 'pending', 0, ?, ?)");
+                            "INSERT INTO deliveries(event_id, channel, state, attempts, next_attempt_at, "
+                            "created_at) VALUES (?, ?, 'pending', 0, ?, ?) ON CONFLICT DO NOTHING");
     for (const auto& channel : channels[i]) {
       outbox->reset();
       outbox->bind(1, ids.at(i));

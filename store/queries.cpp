@@ -245,9 +245,7 @@ StoreStatus Queries::status() const {
       status.searches.push_back(SearchStatus{searches->getColumn(0).getString(), text_or_empty(searches->getColumn(1)),
                                              text_or_empty(searches->getColumn(2)),
                                              text_or_empty(searches->getColumn(3)), searches->getColumn(4).getInt()});
-    std::error_code ignored;
-    const auto size = std::filesystem::file_size(m_db.path(), ignored);
-    status.database_bytes = ignored ? 0 : static_cast<std::int64_t>(size);
+    status.database_bytes = m_db.impl().engine->size_bytes();
     return status;
   });
 }

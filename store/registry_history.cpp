@@ -100,8 +100,8 @@ void RegistryHistory::record_list(const core::NctId& id, const std::vector<PastV
   detail::in_transaction(m_db, [&] {
     const auto at = core::format_rfc3339(now);
     auto insert = detail::statement(m_db,
-                                    "INSERT OR IGNORE INTO past_versions(nct_id, registry_version, posted_date, "
-                                    "overall_status, fetched_at) VALUES (?, ?, ?, ?, ?)");
+                                    "INSERT INTO past_versions(nct_id, registry_version, posted_date, "
+                                    "overall_status, fetched_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
     for (const auto& version : listed) {
       insert->reset();
       insert->bind(1, id.str());

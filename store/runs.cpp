@@ -31,10 +31,13 @@ std::optional<RunOutcome> parse_run_outcome(std::string_view name) noexcept {
 
 std::int64_t Runs::begin(core::Clock::TimePoint now) {
   return detail::in_transaction(m_db, [&] {
-    auto insert = detail::statement(m_db, "INSERT INTO runs(started_at, outcome) VALUES (?, 'running')");
+    auto insert = detail::statement(m_db, "INSERT INTO runs(started_at, outcome) VALUES (?, 'running') RETURNING id");
     insert->bind(1, core::format_rfc3339(now));
-    insert->exec();
-    return detail::connection(m_db).getLastInsertRowid();
+    insert->executeStep();
+    const std::int64_t id = insert->getColumn(0).getInt64();
+    while (insert->executeStep()) {  // SQLite writes the row as the statement runs to its end
+    }
+    return id;
   });
 }
 

@@ -23,7 +23,7 @@ constexpr int k_max_delta_chain = 15;
 
 // Read a studies row of `db` selected as: latest_version, hash, title, overall_status, last_update_post_date,
 // results_first_submit_date, results_first_post_date, has_results, reset_dates, state, alias_of (from column 0).
-StoredStudy read_study(const Database& db, SQLite::Statement& query) {
+StoredStudy read_study(const Database& db, detail::Statement& query) {
   StoredStudy study;
   study.latest_version = query.getColumn(0).getInt();
   study.hash = text_or_empty(query.getColumn(1));

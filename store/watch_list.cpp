@@ -11,7 +11,7 @@ namespace trialwatch::store {
 namespace {
 
 // The entry a row of (nct_id, source, note, added_at, active) holds; nothing for an unparsable ID (never written).
-std::optional<WatchEntry> read_entry(SQLite::Statement& row) {
+std::optional<WatchEntry> read_entry(detail::Statement& row) {
   auto id = core::NctId::parse(row.getColumn(0).getString());
   if (!id) return std::nullopt;
   return WatchEntry{*id, row.getColumn(1).getString(), detail::text_or_empty(row.getColumn(2)),

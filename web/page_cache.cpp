@@ -29,6 +29,7 @@ DatabaseStamp DatabaseStamp::of(const std::filesystem::path& path) {
 }
 
 bool DatabaseStamp::settled(std::chrono::system_clock::time_point read_at) const {
+  if (db_size < 0) return false;  // no file to watch (a PostgreSQL database, whose writes no file shows): keep nothing
   const auto newest =
       std::chrono::system_clock::time_point(std::chrono::duration_cast<std::chrono::system_clock::duration>(
           std::chrono::nanoseconds(std::max(db_mtime, wal_mtime))));

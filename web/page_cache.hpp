@@ -24,7 +24,8 @@ struct DatabaseStamp {
   static DatabaseStamp of(const std::filesystem::path& path);
   // Say whether what was read at `read_at` under this stamp may be kept. A change younger than a second may not show
   // in the files' times yet (the kernel stamps them with a coarse clock) or in what a reader saw (a commit is written
-  // to the WAL before it is published): what was read then is used once, not kept.
+  // to the WAL before it is published): what was read then is used once, not kept. Without a file (PostgreSQL)
+  // nothing is kept.
   bool settled(std::chrono::system_clock::time_point read_at) const;
 };
 

@@ -1,15 +1,14 @@
 // SPDX-License-Identifier: MIT
-// Internal to store/: the SQLite connection behind a Database. Never included outside this module
-// (tests/layering/check_layering.py enforces it), so SQLiteCpp stays out of every public header.
+// Internal to store/: the engine behind a Database, its statement cache and transactions. Never included outside
+// this module (tests/layering/check_layering.py enforces it), so no engine's types reach a public header.
 #pragma once
 
 #include "store/database.hpp"
-
-#include <SQLiteCpp/Database.h>
-#include <SQLiteCpp/Statement.h>
+#include "store/detail/engine.hpp"
 
 #include <filesystem>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <type_traits>
 #include <unordered_map>
@@ -17,74 +16,79 @@
 namespace trialwatch::store {
 
 struct Database::Impl {
-  std::filesystem::path path;
-  std::unique_ptr<SQLite::Database> db;
-  // Prepared statements by SQL text, reused across calls; declared after `db` so they are finalised first.
-  std::unordered_map<std::string_view, std::unique_ptr<SQLite::Statement>> statements;
+  std::filesystem::path path;  // the SQLite file; empty for PostgreSQL
+  std::string name;            // what messages call the database: the file, or the URI without its password
+  std::unique_ptr<detail::Engine> engine;
+  // Prepared statements by SQL text, reused across calls; declared after `engine` so they are finalised first.
+  std::unordered_map<std::string_view, std::unique_ptr<detail::Statement>> statements;
 };
 
 }  // namespace trialwatch::store
 
 namespace trialwatch::store::detail {
 
-// Return the connection `db` wraps.
-inline SQLite::Database& connection(Database& db) { return *db.impl().db; }
-inline const SQLite::Database& connection(const Database& db) { return *db.impl().db; }
-
 // A prepared statement borrowed from the connection's cache; reset (and its bindings cleared) when released, so
 // no finished or half-read statement keeps a read transaction open.
 class CachedStatement {
  public:
-  explicit CachedStatement(SQLite::Statement& statement) : m_statement(statement) {}
-  // Never throws: after a failed step, reset() reports that step's error again, and an exception leaving a
-  // destructor would end the process instead of reaching the caller's handler.
-  ~CachedStatement() {
-    (void)m_statement.tryReset();
-    try {
-      m_statement.clearBindings();  // sqlite3_clear_bindings() always succeeds; the catch is for the signature
-    } catch (const SQLite::Exception&) {
-    }
-  }
+  explicit CachedStatement(Statement& statement) : m_statement(statement) {}
+  ~CachedStatement() { m_statement.release(); }
   CachedStatement(const CachedStatement&) = delete;
   CachedStatement& operator=(const CachedStatement&) = delete;
-  SQLite::Statement* operator->() noexcept { return &m_statement; }
-  SQLite::Statement& operator*() noexcept { return m_statement; }
+  Statement* operator->() noexcept { return &m_statement; }
+  Statement& operator*() noexcept { return m_statement; }
 
  private:
-  SQLite::Statement& m_statement;
+  Statement& m_statement;
 };
 
 // Borrow the prepared statement for `sql` (a string literal: its address-stable text is the cache key).
 inline CachedStatement statement(const Database& db, std::string_view sql) {
   auto& impl = const_cast<Database::Impl&>(db.impl());
   auto& slot = impl.statements[sql];
-  if (!slot) slot = std::make_unique<SQLite::Statement>(*impl.db, std::string(sql));
+  if (!slot) slot = impl.engine->prepare(sql);
   return CachedStatement(*slot);
 }
 
-// Run `body` inside one IMMEDIATE transaction on `db` (commit on return, roll back on exception), translating
-// SQLite failures into StoreError.
+// Run `body` inside one write transaction on `db` (commit on return, roll back on exception), translating engine
+// failures into StoreError.
 template <typename Body>
 auto in_transaction(Database& db, Body&& body);
 
-// Run `body`, which only reads `db`, translating SQLite failures (a damaged page, an I/O error, a lock held too long)
-// into StoreError: every read in store/ goes through here or through in_transaction().
+// Run `body`, which only reads `db`, translating engine failures (a damaged page, an I/O error, a lock held too long,
+// a lost server) into StoreError: every read in store/ goes through here or through in_transaction().
 template <typename Body>
 auto reading(const Database& db, Body&& body);
 
-// Translate a SQLite failure while doing `what` into the StoreError an operator can act on.
-[[noreturn]] void rethrow_as_store_error(const std::exception& error, const Database& db, const char* what);
+// Translate an engine failure while doing `what` into the StoreError an operator can act on.
+[[noreturn]] inline void rethrow_as_store_error(const std::exception& error, const Database& db, const char* what) {
+  throw db.impl().engine->translate(error, what);
+}
 
-}  // namespace trialwatch::store::detail
+// A write transaction: begun on construction, rolled back on destruction unless committed.
+class WriteTransaction {
+ public:
+  explicit WriteTransaction(Engine& engine) : m_engine(engine) { m_engine.begin_write(); }
+  ~WriteTransaction() {
+    if (!m_committed) m_engine.rollback();
+  }
+  WriteTransaction(const WriteTransaction&) = delete;
+  WriteTransaction& operator=(const WriteTransaction&) = delete;
+  // Commit what was written.
+  void commit() {
+    m_engine.commit();
+    m_committed = true;
+  }
 
-#include <SQLiteCpp/Transaction.h>
-
-namespace trialwatch::store::detail {
+ private:
+  Engine& m_engine;
+  bool m_committed = false;
+};
 
 template <typename Body>
 auto in_transaction(Database& db, Body&& body) {
   try {
-    SQLite::Transaction transaction(connection(db), SQLite::TransactionBehavior::IMMEDIATE);
+    WriteTransaction transaction(*db.impl().engine);
     if constexpr (std::is_void_v<decltype(body())>) {
       body();
       transaction.commit();

@@ -9,7 +9,6 @@
 #include "store/store_error.hpp"
 #include "store/stored_event.hpp"
 
-#include <SQLiteCpp/Statement.h>
 #include <fmt/format.h>
 
 #include <cstddef>
@@ -19,12 +18,10 @@
 namespace trialwatch::store::detail {
 
 // Return a TEXT column's value, or "" for NULL.
-inline std::string text_or_empty(const SQLite::Column& column) {
-  return column.isNull() ? std::string() : column.getString();
-}
+inline std::string text_or_empty(const Column& column) { return column.isNull() ? std::string() : column.getString(); }
 
 // Bind `value`, or NULL when it is empty.
-inline void bind_optional(SQLite::Statement& statement, int index, const std::string& value) {
+inline void bind_optional(Statement& statement, int index, const std::string& value) {
   if (value.empty())
     statement.bind(index);
   else
@@ -32,27 +29,21 @@ inline void bind_optional(SQLite::Statement& statement, int index, const std::st
 }
 
 // Return a BLOB column's bytes, valid until the statement steps or resets ("" for NULL or an empty blob).
-inline std::string_view blob_view(const SQLite::Column& column) {
-  const auto size = static_cast<std::size_t>(column.getBytes());
-  return size == 0 ? std::string_view() : std::string_view(static_cast<const char*>(column.getBlob()), size);
-}
+inline std::string_view blob_view(const Column& column) { return column.blobView(); }
 
 // Set `out` to a TEXT column's value ("" for NULL), reusing its buffer.
-inline void assign_text(std::string& out, const SQLite::Column& column) {
-  const char* text = column.getText("");  // first: SQLite sizes the value as text once it is asked for text
-  out.assign(text, static_cast<std::size_t>(column.getBytes()));
-}
+inline void assign_text(std::string& out, const Column& column) { out.assign(column.textView()); }
 
 // Return what `parse` makes of a TEXT column of `db` that holds one of the names store writes for `what` ("study
 // state"); throw StoreError (corrupt) when it holds another: the row was damaged, or written by another program.
 template <typename Parse>
-auto parse_name(const Database& db, const SQLite::Column& column, Parse&& parse, std::string_view what) {
-  const std::string_view name = column.getText("");
+auto parse_name(const Database& db, const Column& column, Parse&& parse, std::string_view what) {
+  const std::string_view name = column.textView();
   if (const auto value = parse(name)) return *value;
   throw StoreError(StoreError::Kind::corrupt,
                    fmt::format("database {} is corrupt (it records the {} '{}', which trialwatch never writes); "
                                "restore it from a backup or move it away so trialwatch starts a new one",
-                               db.path().string(), what, core::for_log_line(name)));
+                               db.name(), what, core::for_log_line(name)));
 }
 
 // Return the count a `SELECT count(*) ...` gives: the room to reserve before reading a whole table.
@@ -64,7 +55,7 @@ inline std::size_t count_rows(const Database& db, std::string_view count_sql) {
 // Read an event row selected as: id, nct_id, type, detected_at, data_timestamp, version, provenance, path, old, new,
 // summary, source, registry_version, posted_date, into `event`, reusing its strings' buffers (a reader of many rows
 // allocates nothing per row).
-inline void read_event_into(SQLite::Statement& query, StoredEvent& event) {
+inline void read_event_into(Statement& query, StoredEvent& event) {
   assign_text(event.id, query.getColumn(0));
   assign_text(event.nct_id, query.getColumn(1));
   event.type = core::parse_event_type(query.getColumn(2).getText("")).value_or(core::EventType::last_updated);
@@ -83,7 +74,7 @@ inline void read_event_into(SQLite::Statement& query, StoredEvent& event) {
 }
 
 // Read an event row selected as read_event_into() says.
-inline StoredEvent read_event(SQLite::Statement& query) {
+inline StoredEvent read_event(Statement& query) {
   StoredEvent event{};
   read_event_into(query, event);
   return event;
@@ -91,7 +82,7 @@ inline StoredEvent read_event(SQLite::Statement& query) {
 
 // Read a run row of `db` selected as: id, started_at, finished_at, outcome, data_timestamp, requests, bytes, checked,
 // fetched, changed, events, error.
-inline RunRecord read_run(const Database& db, SQLite::Statement& query) {
+inline RunRecord read_run(const Database& db, Statement& query) {
   RunRecord run;
   run.id = query.getColumn(0).getInt64();
   run.started_at = query.getColumn(1).getString();

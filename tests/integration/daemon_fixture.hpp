@@ -9,6 +9,7 @@
 #include "tests/fakeregistry/registry_fixture.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/test_database.hpp"
 
 #include <SQLiteCpp/Database.h>
 
@@ -50,10 +51,11 @@ inline std::string integrity_of(const std::string& db_path) {
 
 // A fake registry, a temporary folder with a configuration file, and the real trialwatchd binary run as a child.
 struct DaemonFixture {
-  // Serve `scenario`, track `tracked` from the configuration, with `extra_config` appended to it.
+  // Serve `scenario`, track `tracked` from the configuration, with `extra_config` appended to it, on a database of
+  // `engine`.
   DaemonFixture(fakeregistry::Scenario scenario, const std::vector<std::string>& tracked,
-                const std::string& extra_config = "")
-      : registry(std::move(scenario)) {
+                const std::string& extra_config = "", TestEngine engine = TestEngine::sqlite)
+      : database(engine), registry(std::move(scenario)) {
     write_config(tracked, extra_config);
   }
 
@@ -80,7 +82,8 @@ struct DaemonFixture {
   }
 
   std::string config_path() const { return (dir.path() / "trialwatch.toml").string(); }
-  std::string db_path() const { return (dir.path() / "trialwatch.db").string(); }
+  // The --db value: the SQLite file, or the PostgreSQL database's URI.
+  std::string db_path() const { return database.location(); }
 
   // The arguments of one `trialwatchd --once` on this fixture's database and configuration, against `api_base`.
   std::vector<std::string> once_argv(const std::string& api_base) const {
@@ -109,6 +112,7 @@ struct DaemonFixture {
   // The [history] section write_config() writes: no backfill, so the sync engine's own requests are what tests count.
   std::string history_settings = "[history]\nbackfill = \"off\"\ndiscovered = \"off\"";
   TempDir dir;
+  TestDatabase database;
   RegistryFixture registry;
 };
 

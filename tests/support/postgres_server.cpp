@@ -126,9 +126,11 @@ PostgresServer::~PostgresServer() {
   }
 }
 
-std::string PostgresServer::uri() const {
-  return fmt::format("postgresql:///{}?host={}&port={}&user={}", k_database, uri_encoded(m_dir.path().string()), k_port,
-                     k_superuser);
+std::string PostgresServer::uri() const { return uri_of(k_database); }
+
+std::string PostgresServer::uri_of(const std::string& database, const std::string& user) const {
+  return fmt::format("postgresql:///{}?host={}&port={}&user={}", uri_encoded(database),
+                     uri_encoded(m_dir.path().string()), k_port, user.empty() ? k_superuser : uri_encoded(user));
 }
 
 std::string PostgresServer::uri(const std::string& user, const std::string& password) const {

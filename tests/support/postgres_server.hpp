@@ -26,6 +26,8 @@ class PostgresServer {
 
   // Return a libpq URI for the database "trialwatch" as the superuser.
   std::string uri() const;
+  // Return a libpq URI for `database` as `user` (no password), or as the superuser.
+  std::string uri_of(const std::string& database, const std::string& user = {}) const;
   // Return a libpq URI for the database "trialwatch" as `user` with `password`.
   std::string uri(const std::string& user, const std::string& password) const;
   // Return the directory that holds the server's socket (and its data, under data/).

@@ -1,0 +1,370 @@
+// SPDX-License-Identifier: MIT
+#include "store/postgres/engine.hpp"
+
+#include "core/safe_text.hpp"
+#include "store/postgres/connection.hpp"
+#include "store/postgres/schema.hpp"
+#include "store/store_error.hpp"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <optional>
+#include <vector>
+
+namespace trialwatch::store::postgres {
+
+namespace {
+
+using Kind = StoreError::Kind;
+
+constexpr Oid k_bool = 16, k_bytea = 17;
+// pg_advisory_xact_lock key under which one process at a time creates or migrates the schema: "TWCH".
+constexpr std::int64_t k_migration_lock = 0x54574348;
+// The session advisory lock the one writing daemon holds: "TWCW".
+constexpr std::int64_t k_writer_lock = 0x54574357;
+
+// Rewrite SQLite's placeholders for libpq: `?N` becomes `$N`, and each bare `?` the next number. Quoted text and
+// identifiers are left alone. Set `parameters` to the highest number used.
+std::string numbered_placeholders(std::string_view sql, int& parameters) {
+  std::string out;
+  out.reserve(sql.size() + 8);
+  int next = 0;
+  parameters = 0;
+  char quote = 0;
+  for (std::size_t i = 0; i < sql.size(); ++i) {
+    const char c = sql[i];
+    if (quote != 0) {
+      out += c;
+      if (c == quote) quote = 0;
+      continue;
+    }
+    if (c == '\'' || c == '"') {
+      quote = c;
+      out += c;
+      continue;
+    }
+    if (c != '?') {
+      out += c;
+      continue;
+    }
+    std::size_t end = i + 1;
+    while (end < sql.size() && sql[end] >= '0' && sql[end] <= '9') ++end;
+    int number = ++next;
+    if (end > i + 1) std::from_chars(sql.data() + i + 1, sql.data() + end, number);
+    parameters = std::max(parameters, number);
+    out += '$';
+    out += std::to_string(number);
+    i = end - 1;
+  }
+  return out;
+}
+
+// The session a statement runs in: the connection, opened again (with the session's settings and locks) when the
+// server was lost, before a statement outside a transaction.
+class Session {
+ public:
+  virtual ~Session() = default;
+  // Return the connection, reconnected first if it was lost and no transaction is open.
+  virtual Connection& connection() = 0;
+  // Say whether the connection was lost (the server restarted, failed over or cut it).
+  virtual bool lost() const noexcept = 0;
+};
+
+// Return what `run` returns for `session`'s connection. libpq learns that the server cut the session (a restart, a
+// failover) only when it is next used: then `run` runs once more on a new session, which Session::connection() opens
+// unless a transaction was open in the lost one (then it throws, as nothing of the transaction was written).
+template <typename Run>
+auto on_session(Session& session, Run&& run) {
+  try {
+    return run(session.connection());
+  } catch (const StoreError& error) {
+    if (error.kind() != Kind::unreachable || !session.lost()) throw;
+    return run(session.connection());
+  }
+}
+
+// A statement run with PQexecParams when first stepped; its rows are read from the whole result.
+class PostgresStatement final : public detail::Statement {
+ public:
+  PostgresStatement(Session& session, std::string_view sql) : m_session(session) {
+    int parameters = 0;
+    m_sql = numbered_placeholders(sql, parameters);
+    m_values.resize(static_cast<std::size_t>(parameters));
+    m_binary.resize(static_cast<std::size_t>(parameters));
+  }
+
+  bool executeStep() override {
+    if (!m_result) run();
+    ++m_row;
+    m_blobs.clear();
+    return m_row < m_result->rows();
+  }
+  int exec() override {
+    run();
+    return static_cast<int>(m_result->affected_rows());
+  }
+  void reset() override {
+    m_result.reset();
+    m_row = -1;
+    m_blobs.clear();
+  }
+  void clearBindings() override {
+    for (auto& value : m_values) value.reset();
+  }
+  void release() noexcept override {
+    reset();
+    clearBindings();
+  }
+
+  bool is_null(int index) const override { return PQgetisnull(native(), m_row, checked(index)) != 0; }
+  std::int64_t int64(int index) const override {
+    if (is_null(index)) return 0;
+    const std::string_view value = cell(index);
+    if (PQftype(native(), index) == k_bool) return value == "t" ? 1 : 0;
+    std::int64_t number = 0;
+    const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), number);
+    if (error != std::errc() || (end != value.data() + value.size() && *end != '.'))
+      throw StoreError(Kind::corrupt, fmt::format("the PostgreSQL database holds '{}' in column {}, where trialwatch "
+                                                  "writes a number; restore it from a backup",
+                                                  value.substr(0, 40), PQfname(native(), index)));
+    return number;
+  }
+  std::string_view text(int index) const override { return is_null(index) ? std::string_view() : cell(index); }
+  std::string_view blob(int index) const override {
+    if (is_null(index)) return {};
+    if (PQftype(native(), index) != k_bytea) return cell(index);
+    for (const auto& [column, bytes] : m_blobs)
+      if (column == index) return bytes;
+    std::size_t size = 0;
+    unsigned char* bytes = PQunescapeBytea(reinterpret_cast<const unsigned char*>(cell(index).data()), &size);
+    if (bytes == nullptr) throw StoreError(Kind::io, "out of memory for a PostgreSQL bytea value");
+    auto& kept = m_blobs.emplace_back(index, std::string(reinterpret_cast<const char*>(bytes), size));
+    PQfreemem(bytes);
+    return kept.second;
+  }
+
+ private:
+  void bind_null(int index) override { slot(index).reset(); }
+  void bind_int64(int index, std::int64_t value) override { set(index, std::to_string(value), false); }
+  void bind_text(int index, std::string_view text) override { set(index, std::string(text), false); }
+  void bind_blob(int index, std::string_view bytes) override { set(index, std::string(bytes), true); }
+
+  std::optional<std::string>& slot(int index) {
+    if (index < 1 || static_cast<std::size_t>(index) > m_values.size())
+      throw std::out_of_range(fmt::format("no parameter {} in a statement of {}", index, m_values.size()));
+    return m_values[static_cast<std::size_t>(index - 1)];
+  }
+  void set(int index, std::string value, bool binary) {
+    slot(index) = std::move(value);
+    m_binary[static_cast<std::size_t>(index - 1)] = binary;
+  }
+
+  void run() {
+    reset();
+    std::vector<Param> params;
+    params.reserve(m_values.size());
+    for (std::size_t i = 0; i < m_values.size(); ++i) {
+      if (!m_values[i])
+        params.emplace_back(nullptr);
+      else if (m_binary[i])
+        params.emplace_back(Bytea{*m_values[i]});
+      else
+        params.emplace_back(std::string_view(*m_values[i]));
+    }
+    m_result.emplace(on_session(
+        m_session, [&](Connection& connection) { return connection.exec_params(m_sql, params, ResultFormat::text); }));
+  }
+
+  const PGresult* native() const { return m_result->native(); }
+  int checked(int index) const {
+    if (!m_result || m_row < 0 || m_row >= m_result->rows() || index < 0 || index >= m_result->columns())
+      throw std::out_of_range(fmt::format("no column {} in the current row", index));
+    return index;
+  }
+  std::string_view cell(int index) const {
+    return {PQgetvalue(native(), m_row, checked(index)), static_cast<std::size_t>(PQgetlength(native(), m_row, index))};
+  }
+
+  Session& m_session;
+  std::string m_sql;
+  std::vector<std::optional<std::string>> m_values;
+  std::vector<bool> m_binary;
+  std::optional<Result> m_result;
+  int m_row = -1;
+  mutable std::vector<std::pair<int, std::string>> m_blobs;  // bytea values of the current row, decoded once
+};
+
+// Return the schema version recorded in `connection`'s database: 0 when it has no trialwatch schema.
+int recorded_schema_version(Connection& connection) {
+  if (connection.exec("SELECT to_regclass('meta') IS NOT NULL").text(0, 0) != "t") return 0;
+  const auto row = connection.exec("SELECT value FROM meta WHERE key = 'schema_version'");
+  if (row.rows() == 0) return 0;
+  return std::stoi(row.text(0, 0));
+}
+
+int latest_version() { return static_cast<int>(k_migrations.size()); }
+
+void check_not_newer(int version, const std::string& name) {
+  if (version > latest_version())
+    throw StoreError(Kind::newer_schema,
+                     fmt::format("database {} was written by a newer trialwatch (schema {}, this build knows {}); "
+                                 "upgrade trialwatch",
+                                 name, version, latest_version()));
+}
+
+// Bring the schema up to date in one transaction, holding a lock so that two processes starting together do not
+// both migrate.
+void migrate(Connection& connection, const std::string& name) {
+  Transaction transaction(connection);
+  connection.exec("SELECT pg_advisory_xact_lock($1)", k_migration_lock);
+  const int version = recorded_schema_version(connection);
+  check_not_newer(version, name);
+  if (version == latest_version()) return;
+  if (version == 0 && connection.exec("SELECT to_regclass('watchlist') IS NOT NULL").text(0, 0) == "t")
+    throw StoreError(Kind::not_a_trialwatch_database,
+                     fmt::format("database {} has a table named watchlist but no trialwatch schema version; point "
+                                 "trialwatch at its own database",
+                                 name));
+  for (int next = version; next < latest_version(); ++next)
+    connection.exec(k_migrations[static_cast<std::size_t>(next)]);
+  connection.exec(
+      "INSERT INTO meta (key, value) VALUES ('schema_version', $1) ON CONFLICT (key) DO UPDATE SET value = $1",
+      std::to_string(latest_version()));
+  transaction.commit();
+}
+
+void check_current(Connection& connection, const std::string& name) {
+  const int version = recorded_schema_version(connection);
+  if (version == 0)
+    throw StoreError(Kind::missing, fmt::format("database {} has no trialwatch schema; start trialwatchd once to "
+                                                "create it, or point --db (or TRIALWATCH_DB) at another database",
+                                                name));
+  check_not_newer(version, name);
+  if (version < latest_version())
+    throw StoreError(Kind::older_schema,
+                     fmt::format("database {} has schema {} but this build needs {}; start trialwatchd once to "
+                                 "upgrade it",
+                                 name, version, latest_version()));
+}
+
+class PostgresEngine final : public detail::Engine, private Session {
+ public:
+  PostgresEngine(std::string uri, OpenMode mode)
+      : m_uri(std::move(uri)), m_name(redacted(m_uri)), m_mode(mode), m_connection(session(m_uri, mode)) {
+    if (mode == OpenMode::read_write)
+      migrate(m_connection, m_name);
+    else
+      check_current(m_connection, m_name);
+  }
+  // Give the writer's lock back at once: the server would release it only once it noticed the session had ended,
+  // which can be after the next writer tried to claim it.
+  ~PostgresEngine() override {
+    PGconn* connection = m_connection.native();
+    if (!m_writer.empty() && PQstatus(connection) == CONNECTION_OK)
+      PQclear(PQexec(connection, "SELECT pg_advisory_unlock_all()"));
+  }
+  PostgresEngine(const PostgresEngine&) = delete;
+  PostgresEngine& operator=(const PostgresEngine&) = delete;
+
+  std::unique_ptr<detail::Statement> prepare(std::string_view sql) override {
+    return std::make_unique<PostgresStatement>(static_cast<Session&>(*this), sql);
+  }
+  void begin_write() override {
+    on_session(*this, [](Connection& connection) { return connection.exec("START TRANSACTION"); });
+    m_in_transaction = true;
+  }
+  void commit() override {
+    m_in_transaction = false;
+    if (PQtransactionStatus(m_connection.native()) == PQTRANS_INERROR)
+      throw StoreError(Kind::io, "a PostgreSQL transaction was rolled back because one of its statements failed");
+    const auto result = m_connection.exec("COMMIT");
+    if (std::string_view(PQcmdStatus(const_cast<PGresult*>(result.native()))) != "COMMIT")
+      throw StoreError(Kind::io, "the PostgreSQL server rolled a transaction back instead of committing it");
+  }
+  void rollback() noexcept override {
+    m_in_transaction = false;
+    PGconn* connection = m_connection.native();
+    if (PQstatus(connection) == CONNECTION_OK && PQtransactionStatus(connection) != PQTRANS_IDLE)
+      PQclear(PQexec(connection, "ROLLBACK"));
+  }
+  StoreError translate(const std::exception& error, const char* what) const override {
+    return StoreError(Kind::io, fmt::format("database {} failed while {}: {}", m_name, what, error.what()));
+  }
+  int schema_version() override {
+    return on_session(*this, [](Connection& connection) { return recorded_schema_version(connection); });
+  }
+  void claim_writer(const std::string& holder) override {
+    if (!on_session(*this, [](Connection& connection) { return try_advisory_lock(connection, k_writer_lock); })) {
+      const auto recorded = m_connection.exec("SELECT value FROM meta WHERE key = 'writer'");
+      const std::string other = recorded.rows() == 1 ? recorded.text(0, 0) : std::string("unknown");
+      throw StoreError(Kind::locked, fmt::format("database {} is already written by another trialwatchd ({}); stop "
+                                                 "that one first, or point this one at another database",
+                                                 m_name, core::for_log_line(other)));
+    }
+    m_connection.exec("INSERT INTO meta (key, value) VALUES ('writer', $1) ON CONFLICT (key) DO UPDATE SET value = $1",
+                      holder);
+    m_writer = holder;
+  }
+  std::int64_t size_bytes() override {
+    return on_session(
+               *this,
+               [](Connection& connection) { return connection.exec("SELECT pg_database_size(current_database())"); })
+        .int64(0, 0);
+  }
+
+ private:
+  bool lost() const noexcept override { return PQstatus(m_connection.native()) == CONNECTION_BAD; }
+  Connection& connection() override {
+    if (!lost()) return m_connection;
+    if (m_in_transaction)  // what the transaction wrote is gone with the session: its body must fail, not go on
+      throw StoreError(Kind::unreachable, fmt::format("lost the connection to the PostgreSQL server of {} in a "
+                                                      "transaction; nothing of it was written",
+                                                      m_name));
+    // The server rolled back whatever the lost session had open: begin a new one, and claim the writer's lock again.
+    m_connection = session(m_uri, m_mode);
+    if (!m_writer.empty()) claim_writer(m_writer);
+    return m_connection;
+  }
+
+  // Connect to `uri` and set the session up for `mode`.
+  static Connection session(const std::string& uri, OpenMode mode) {
+    auto connection = Connection::open(uri);
+    connection.exec("SET application_name = 'trialwatch'");
+    if (mode == OpenMode::read_only) connection.exec("SET default_transaction_read_only = on");
+    return connection;
+  }
+
+  std::string m_uri;
+  std::string m_name;
+  OpenMode m_mode;
+  Connection m_connection;
+  bool m_in_transaction = false;
+  std::string m_writer;  // the holder claim_writer() recorded, claimed again after a reconnect
+};
+
+}  // namespace
+
+std::unique_ptr<detail::Engine> open(const std::string& uri, OpenMode mode) {
+  return std::make_unique<PostgresEngine>(uri, mode);
+}
+
+std::string redacted(const std::string& uri) {
+  // postgresql://user:secret@host/db -> postgresql://user:***@host/db; a query's password=... likewise.
+  std::string text = uri;
+  const auto scheme = text.find("://");
+  const auto at = text.find('@', scheme == std::string::npos ? 0 : scheme + 3);
+  if (scheme != std::string::npos && at != std::string::npos) {
+    const auto colon = text.find(':', scheme + 3);
+    if (colon != std::string::npos && colon < at) text.replace(colon + 1, at - colon - 1, "***");
+  }
+  for (auto key = text.find("password="); key != std::string::npos; key = text.find("password=", key + 1)) {
+    const auto end = text.find('&', key);
+    text.replace(key + 9, (end == std::string::npos ? text.size() : end) - key - 9, "***");
+  }
+  return text;
+}
+
+int latest_schema_version() noexcept { return latest_version(); }
+
+}  // namespace trialwatch::store::postgres
