@@ -56,6 +56,8 @@ int feed(const Context& context, const std::string& output);
 int notify_test(const Context& context, const std::string& channel);
 // `due [--overdue] [--json]`: each tracked study's results state by the results due rule, most overdue first.
 int due(const Context& context, bool overdue_only, Format format);
+// `migrate --to DB`: copy the whole history into `target`, a new database (SQLite or PostgreSQL), verified.
+int migrate(const Context& context, const std::string& target);
 
 // Return [results] due_after of the configuration (Context::read_config()); 12 months when there is no file. Throw
 // core::ConfigError when the file cannot be read or is invalid.

@@ -177,6 +177,7 @@ int main(int argc, char** argv) {
   std::string channel;
   bool overdue_only = false;
   std::string listen;
+  std::string target;
 
   auto* track = app.add_subcommand("track", "add studies to the watch list (IDs are validated and normalised)");
   track->add_option("NCT", ids, "NCT IDs, e.g. NCT06613490 or nct06613490")->required();
@@ -238,6 +239,9 @@ int main(int argc, char** argv) {
   serve->add_option("--listen", listen,
                     "HOST:PORT or [IPv6]:PORT (default: [web] listen, then 127.0.0.1:8470; port 0: any free port); "
                     "beyond loopback only with the access token credential");
+  auto* migrate = app.add_subcommand(
+      "migrate", "copy the whole history into another, empty database (e.g. SQLite to PostgreSQL), verified");
+  migrate->add_option("--to", target, "the new database: a file or a postgresql:// URI")->required();
 
   examples(track, {"track NCT06613490 --note 'CD19 CAR-NK'", "track NCT06613490 NCT04280705"});
   examples(untrack, {"untrack NCT06613490"});
@@ -254,6 +258,8 @@ int main(int argc, char** argv) {
   examples(notify, {"notify test phone"});
   examples(notify_test, {"notify test phone", "--config ~/trialwatch.toml notify test phone"});
   examples(due, {"due", "due --overdue", "due --json", "--config ~/trialwatch.toml due"});
+  examples(migrate,
+           {"--db /var/lib/trialwatch/trialwatch.db migrate --to postgresql://trialwatch@db.example/trialwatch"});
   examples(serve, {"serve", "serve --listen 127.0.0.1:8080", "serve --listen 0.0.0.0:8470  # needs a token"});
   try {
     check_command_names(app, argc, argv);
@@ -282,6 +288,7 @@ int main(int argc, char** argv) {
     if (*notify_test) return cli::notify_test(context, channel);
     if (*due) return cli::due(context, overdue_only, format);
     if (*serve) return cli::serve(context, listen);
+    if (*migrate) return cli::migrate(context, target);
     return fail(ExitCode::usage, "no command given; see trialwatch --help");
   } catch (const cli::UsageError& e) {
     return fail(ExitCode::usage, e.what());

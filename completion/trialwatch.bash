@@ -47,7 +47,7 @@ _trialwatch_channel_names() {
 _trialwatch() {
   local cur="${COMP_WORDS[COMP_CWORD]}" prev="${COMP_WORDS[COMP_CWORD - 1]}" cword=$COMP_CWORD
   local -a words=("${COMP_WORDS[@]}")
-  local commands="track untrack list status events history show diff backfill related export feed notify due serve"
+  local commands="track untrack list status events history show diff backfill related export feed notify due serve migrate"
   local global="--db --config --color --wide --help --version"
   local command="" subcommand="" i arguments=0
   if [[ "$prev" == "=" && $cword -ge 2 ]]; then prev="${words[cword - 2]}"; fi  # --type=..., split by bash at '='
@@ -71,7 +71,8 @@ _trialwatch() {
     esac
   done
   case "$prev" in
-    --db | --config | --output)
+    --db | --config | --output | --to)
+      [[ "$prev" == --to && "$command" != migrate ]] && return  # diff --to takes a version number
       compopt -o filenames 2>/dev/null
       mapfile -t COMPREPLY < <(compgen -f -- "$cur")
       return
@@ -93,7 +94,7 @@ _trialwatch() {
       return
       ;;
     --nct) COMPREPLY=($(compgen -W "$(_trialwatch_tracked_ids)" -- "${cur^^}")); return ;;
-    --since | --limit | --note | --version | --from | --to | --listen) return ;;
+    --since | --limit | --note | --version | --from | --listen) return ;;
   esac
   if [[ -z "$command" ]]; then
     COMPREPLY=($(compgen -W "$commands $global" -- "$cur")); return
@@ -110,6 +111,7 @@ _trialwatch() {
     feed) flags="--output" ;;
     due) flags="--overdue --json" ;;
     serve) flags="--listen" ;;
+    migrate) flags="--to" ;;
     notify)
       if [[ -z "$subcommand" ]]; then
         COMPREPLY=($(compgen -W "test" -- "$cur"))

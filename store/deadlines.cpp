@@ -49,16 +49,17 @@ std::vector<StaleDueDates> Deadlines::stale(int limit) const {
 void Deadlines::record(const std::vector<DueDates>& dates) {
   if (dates.empty()) return;
   detail::in_transaction(m_db, [&] {
-    auto upsert = detail::statement(m_db,
-                                    "INSERT INTO due_facts(nct_id, version, overall_status, "
-                                    "primary_completion, primary_completion_type, completion, completion_type, "
-                                    "results_first_submit_date, results_first_post_date, certification_date) "
-                                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(nct_id) DO UPDATE SET "
-      "version = excluded.version, overall_status = excluded.overall_status, "
-      "primary_completion = excluded.primary_completion, primary_completion_type = excluded.primary_completion_type, "
-      "completion = excluded.completion, completion_type = excluded.completion_type, "
-      "results_first_submit_date = excluded.results_first_submit_date, "
-      "results_first_post_date = excluded.results_first_post_date, certification_date = excluded.certification_date");
+    auto upsert = detail::statement(
+        m_db,
+        "INSERT INTO due_facts(nct_id, version, overall_status, "
+        "primary_completion, primary_completion_type, completion, completion_type, "
+        "results_first_submit_date, results_first_post_date, certification_date) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(nct_id) DO UPDATE SET "
+        "version = excluded.version, overall_status = excluded.overall_status, "
+        "primary_completion = excluded.primary_completion, primary_completion_type = excluded.primary_completion_type, "
+        "completion = excluded.completion, completion_type = excluded.completion_type, "
+        "results_first_submit_date = excluded.results_first_submit_date, "
+        "results_first_post_date = excluded.results_first_post_date, certification_date = excluded.certification_date");
     for (const auto& due : dates) {
       upsert->reset();
       upsert->bind(1, due.id.str());

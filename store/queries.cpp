@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <limits>
 
 namespace trialwatch::store {
 
@@ -43,7 +44,7 @@ std::vector<RelatedSuggestion> Queries::related(const std::optional<core::NctId>
     auto query = detail::statement(
         m_db,
         "SELECT r.subject, r.nct_id, r.title, r.score, r.reasons, r.found_at, coalesce(w.active, 0) FROM related r "
-        "LEFT JOIN watchlist w ON w.nct_id = r.nct_id WHERE ?1 IS NULL OR r.subject = ?1 "
+        "LEFT JOIN watchlist w ON w.nct_id = r.nct_id WHERE CAST(?1 AS text) IS NULL OR r.subject = ?1 "
         "ORDER BY r.subject, r.score DESC, r.nct_id");
     if (subject) query->bind(1, subject->str());
     std::vector<RelatedSuggestion> suggestions;
@@ -160,7 +161,8 @@ void Queries::each_event(const EventQuery& filter, const std::function<void(cons
     auto query = detail::statement(m_db, k_statements[filter.brief ? 1 : 0][filter.nct_id ? 1 : 0]);
     query->bind(1, filter.since);
     query->bind(2, joined_types(filter.types));
-    query->bind(3, filter.limit);
+    // A negative limit means all: SQLite reads LIMIT -1 so, PostgreSQL refuses it (and SQLite refuses LIMIT NULL).
+    query->bind(3, filter.limit < 0 ? std::numeric_limits<std::int64_t>::max() : std::int64_t{filter.limit});
     if (filter.nct_id) query->bind(4, filter.nct_id->str());
     query->bind(5, filter.offset);
     StoredEvent event{};

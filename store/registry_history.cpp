@@ -57,7 +57,7 @@ int RegistryHistory::enqueue_tracked(std::optional<BackfillMode> explicit_mode,
         m_db,
         "INSERT INTO backfills(nct_id, mode, queued_at, next_attempt_at) "
         "SELECT nct_id, mode, ?3, ?3 FROM (SELECT nct_id, CASE WHEN source IN ('config', 'cli') THEN ?1 ELSE ?2 END "
-        "AS mode FROM watchlist WHERE active = 1) WHERE mode IS NOT NULL ON CONFLICT(nct_id) DO NOTHING");
+        "AS mode FROM watchlist WHERE active = 1) AS tracked WHERE mode IS NOT NULL ON CONFLICT(nct_id) DO NOTHING");
     if (explicit_mode) insert->bind(1, std::string(backfill_mode_name(*explicit_mode)));
     if (discovered_mode) insert->bind(2, std::string(backfill_mode_name(*discovered_mode)));
     insert->bind(3, core::format_rfc3339(now));

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <optional>
 #include <vector>
@@ -24,38 +25,47 @@ constexpr std::int64_t k_migration_lock = 0x54574348;
 // The session advisory lock the one writing daemon holds: "TWCW".
 constexpr std::int64_t k_writer_lock = 0x54574357;
 
-// Rewrite SQLite's placeholders for libpq: `?N` becomes `$N`, and each bare `?` the next number. Quoted text and
-// identifiers are left alone. Set `parameters` to the highest number used.
-std::string numbered_placeholders(std::string_view sql, int& parameters) {
-  std::string out;
-  out.reserve(sql.size() + 8);
+// Rewrite SQLite's placeholders for libpq: `?N` names parameter N, and each bare `?` the next number. Quoted text and
+// identifiers are left alone. Set `used` to the numbers the text names, in increasing order; the placeholder of
+// parameter used[K - 1] becomes `$K`, so that a parameter the text does not name (whose type PostgreSQL could not
+// infer) is not sent.
+std::string numbered_placeholders(std::string_view sql, std::vector<int>& used) {
+  std::vector<std::string> pieces(1);  // the text before, between and after the placeholders
+  std::vector<int> numbers;            // the parameter each placeholder names
   int next = 0;
-  parameters = 0;
   char quote = 0;
   for (std::size_t i = 0; i < sql.size(); ++i) {
     const char c = sql[i];
     if (quote != 0) {
-      out += c;
+      pieces.back() += c;
       if (c == quote) quote = 0;
       continue;
     }
     if (c == '\'' || c == '"') {
       quote = c;
-      out += c;
+      pieces.back() += c;
       continue;
     }
     if (c != '?') {
-      out += c;
+      pieces.back() += c;
       continue;
     }
     std::size_t end = i + 1;
     while (end < sql.size() && sql[end] >= '0' && sql[end] <= '9') ++end;
     int number = ++next;
     if (end > i + 1) std::from_chars(sql.data() + i + 1, sql.data() + end, number);
-    parameters = std::max(parameters, number);
-    out += '$';
-    out += std::to_string(number);
+    numbers.push_back(number);
+    pieces.emplace_back();
     i = end - 1;
+  }
+  used = numbers;
+  std::ranges::sort(used);
+  used.erase(std::unique(used.begin(), used.end()), used.end());
+  std::string out = pieces.front();
+  for (std::size_t k = 0; k < numbers.size(); ++k) {
+    out += '$';
+    out += std::to_string(std::ranges::lower_bound(used, numbers[k]) - used.begin() + 1);
+    out += pieces[k + 1];
   }
   return out;
 }
@@ -67,19 +77,21 @@ class Session {
   virtual ~Session() = default;
   // Return the connection, reconnected first if it was lost and no transaction is open.
   virtual Connection& connection() = 0;
-  // Say whether the connection was lost (the server restarted, failed over or cut it).
-  virtual bool lost() const noexcept = 0;
+  // Open a new session in place of one a statement found lost (the server restarted, failed over or cut it), unless
+  // a transaction was open in it; return whether it did.
+  virtual bool reconnect() = 0;
 };
 
 // Return what `run` returns for `session`'s connection. libpq learns that the server cut the session (a restart, a
-// failover) only when it is next used: then `run` runs once more on a new session, which Session::connection() opens
-// unless a transaction was open in the lost one (then it throws, as nothing of the transaction was written).
+// failover) only when it is next used, and may not even mark the connection bad then: when `run` finds it lost,
+// `run` runs once more on a new session, unless a transaction was open in the lost one (nothing of it was written, so
+// it must fail).
 template <typename Run>
 auto on_session(Session& session, Run&& run) {
   try {
     return run(session.connection());
   } catch (const StoreError& error) {
-    if (error.kind() != Kind::unreachable || !session.lost()) throw;
+    if (error.kind() != Kind::unreachable || !session.reconnect()) throw;
     return run(session.connection());
   }
 }
@@ -88,10 +100,10 @@ auto on_session(Session& session, Run&& run) {
 class PostgresStatement final : public detail::Statement {
  public:
   PostgresStatement(Session& session, std::string_view sql) : m_session(session) {
-    int parameters = 0;
-    m_sql = numbered_placeholders(sql, parameters);
-    m_values.resize(static_cast<std::size_t>(parameters));
-    m_binary.resize(static_cast<std::size_t>(parameters));
+    m_sql = numbered_placeholders(sql, m_used);
+    const auto parameters = static_cast<std::size_t>(m_used.empty() ? 0 : m_used.back());
+    m_values.resize(parameters);
+    m_binary.resize(parameters);
   }
 
   bool executeStep() override {
@@ -163,8 +175,9 @@ class PostgresStatement final : public detail::Statement {
   void run() {
     reset();
     std::vector<Param> params;
-    params.reserve(m_values.size());
-    for (std::size_t i = 0; i < m_values.size(); ++i) {
+    params.reserve(m_used.size());
+    for (const int number : m_used) {
+      const auto i = static_cast<std::size_t>(number - 1);
       if (!m_values[i])
         params.emplace_back(nullptr);
       else if (m_binary[i])
@@ -188,6 +201,7 @@ class PostgresStatement final : public detail::Statement {
 
   Session& m_session;
   std::string m_sql;
+  std::vector<int> m_used;  // the parameters the SQL names, in the order it is sent them ($1, $2...)
   std::vector<std::optional<std::string>> m_values;
   std::vector<bool> m_binary;
   std::optional<Result> m_result;
@@ -213,6 +227,17 @@ void check_not_newer(int version, const std::string& name) {
                                  name, version, latest_version()));
 }
 
+// Run `script`, several statements (a migration), in the connection's open transaction. PQexecParams takes one
+// statement only, so this sends the text as a simple query.
+void run_script(Connection& connection, const char* script) {
+  const Result result(PQexec(connection.native(), script));
+  if (result.native() != nullptr && PQresultStatus(result.native()) == PGRES_COMMAND_OK) return;
+  const char* primary =
+      result.native() != nullptr ? PQresultErrorField(result.native(), PG_DIAG_MESSAGE_PRIMARY) : nullptr;
+  throw StoreError(Kind::io, fmt::format("creating the trialwatch schema failed ({}); see the server's log",
+                                         core::for_log_line(primary != nullptr ? primary : "no result")));
+}
+
 // Bring the schema up to date in one transaction, holding a lock so that two processes starting together do not
 // both migrate.
 void migrate(Connection& connection, const std::string& name) {
@@ -227,7 +252,7 @@ void migrate(Connection& connection, const std::string& name) {
                                  "trialwatch at its own database",
                                  name));
   for (int next = version; next < latest_version(); ++next)
-    connection.exec(k_migrations[static_cast<std::size_t>(next)]);
+    run_script(connection, k_migrations[static_cast<std::size_t>(next)]);
   connection.exec(
       "INSERT INTO meta (key, value) VALUES ('schema_version', $1) ON CONFLICT (key) DO UPDATE SET value = $1",
       std::to_string(latest_version()));
@@ -314,17 +339,20 @@ class PostgresEngine final : public detail::Engine, private Session {
   }
 
  private:
-  bool lost() const noexcept override { return PQstatus(m_connection.native()) == CONNECTION_BAD; }
   Connection& connection() override {
-    if (!lost()) return m_connection;
-    if (m_in_transaction)  // what the transaction wrote is gone with the session: its body must fail, not go on
+    if (PQstatus(m_connection.native()) == CONNECTION_BAD && !reconnect())
+      // what the transaction wrote is gone with the session: its body must fail, not go on
       throw StoreError(Kind::unreachable, fmt::format("lost the connection to the PostgreSQL server of {} in a "
                                                       "transaction; nothing of it was written",
                                                       m_name));
+    return m_connection;
+  }
+  bool reconnect() override {
+    if (m_in_transaction) return false;
     // The server rolled back whatever the lost session had open: begin a new one, and claim the writer's lock again.
     m_connection = session(m_uri, m_mode);
     if (!m_writer.empty()) claim_writer(m_writer);
-    return m_connection;
+    return true;
   }
 
   // Connect to `uri` and set the session up for `mode`.

@@ -481,7 +481,7 @@ TEST_CASE("every parser mistake is one sentence starting with trialwatch: and ex
       {{"lsit"}, "trialwatch: unknown command 'lsit'; did you mean 'list'?"},
       {{"frobnicate"},
        "trialwatch: unknown command 'frobnicate'; the commands are track, untrack, list, status, events, history, "
-       "show, diff, backfill, related, export, feed, notify, due, serve"},
+       "show, diff, backfill, related, export, feed, notify, due, serve, migrate"},
       {{"backfill", "NCT04280705", "--full", "--status"},
        "trialwatch: give --full or --status, not both; see trialwatch backfill --help"},
       {{"show", "NCT04280705", "--version", "r-1"},

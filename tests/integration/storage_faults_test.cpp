@@ -108,6 +108,7 @@ TEST_CASE("a read-only database fails with exit 74 and stays as it was", "[integ
   auto argv = s.f.once_argv();
   if (::geteuid() == 0) {  // root writes whatever the mode says: run the daemon as nobody, in a folder it may use
     fs::permissions(s.f.dir.path(), fs::perms::all);
+    fs::permissions(fs::path(s.f.db_path()).parent_path(), fs::perms::all);
     fs::permissions(s.f.config_path(), fs::perms::owner_read | fs::perms::owner_write | fs::perms::others_read);
     argv.insert(argv.begin(), {"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"});
   }

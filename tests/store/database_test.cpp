@@ -2,10 +2,12 @@
 #include "store/database.hpp"
 
 #include "core/clock.hpp"
+#include "store/postgres/engine.hpp"
 #include "tests/store/damaged_pages.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/test_data.hpp"
+#include "tests/support/test_database.hpp"
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
@@ -84,22 +86,32 @@ void damage_watch_list(const std::filesystem::path& path) {
 
 }  // namespace
 
-TEST_CASE("a new database is created, migrated, in WAL mode, and reopens idempotently", "[store][database]") {
-  TempDir dir;
-  const auto path = dir.path() / "trialwatch.db";
+TEST_CASE("a new database is created, migrated, in WAL mode for SQLite, and reopens idempotently",
+          "[store][database]") {
+  using trialwatch::testing::TestEngine;
+  const auto engine = GENERATE(TestEngine::sqlite, TestEngine::postgres);
+  INFO("engine: " << trialwatch::testing::engine_name(engine));
+  const trialwatch::testing::TestDatabase database(engine);
+  const int latest = engine == TestEngine::sqlite ? Database::latest_schema_version()
+                                                  : trialwatch::store::postgres::latest_schema_version();
   {
-    auto db = Database::open(path, OpenMode::read_write);
-    CHECK(db.schema_version() == Database::latest_schema_version());
+    auto db = Database::open(database.location(), OpenMode::read_write);
+    CHECK(db.schema_version() == latest);
     db.set_meta("completed_data_timestamp", "2026-09-01T09:00:05");
+    db.set_meta("completed_data_timestamp", "2026-09-02T09:00:05");  // replaced, not added
   }
-  const auto mode = trialwatch::testing::run_process({"/usr/bin/sqlite3", path.string(), "PRAGMA journal_mode;"});
-  CHECK(mode.output == "wal\n");
-  auto again = Database::open(path, OpenMode::read_write);
-  CHECK(again.schema_version() == Database::latest_schema_version());
-  CHECK(again.get_meta("completed_data_timestamp") == "2026-09-01T09:00:05");
+  if (engine == TestEngine::sqlite) {
+    const auto mode =
+        trialwatch::testing::run_process({"/usr/bin/sqlite3", database.location(), "PRAGMA journal_mode;"});
+    CHECK(mode.output == "wal\n");
+  }
+  auto again = Database::open(database.location(), OpenMode::read_write);
+  CHECK(again.schema_version() == latest);
+  CHECK(again.get_meta("completed_data_timestamp") == "2026-09-02T09:00:05");
   CHECK_FALSE(again.get_meta("nothing").has_value());
-  auto reader = Database::open(path, OpenMode::read_only);
-  CHECK(reader.get_meta("completed_data_timestamp") == "2026-09-01T09:00:05");
+  auto reader = Database::open(database.location(), OpenMode::read_only);
+  CHECK(reader.schema_version() == latest);
+  CHECK(reader.get_meta("completed_data_timestamp") == "2026-09-02T09:00:05");
 }
 
 TEST_CASE("migration 6 rewrites event ids to start with the study's digits, in the outbox too", "[store][database]") {

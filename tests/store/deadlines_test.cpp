@@ -6,7 +6,7 @@
 #include "store/versions.hpp"
 #include "store/watch_list.hpp"
 #include "tests/support/manual_clock.hpp"
-#include "tests/support/temp_dir.hpp"
+#include "tests/support/test_database.hpp"
 
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
@@ -58,8 +58,10 @@ store::DeadlineEvent overdue(const char* nct, const std::string& due_date) {
 
 TEST_CASE("due dates are stale until read from a study's latest version, and only tracked studies count",
           "[store][due]") {
-  testing::TempDir dir;
-  auto db = Database::open(dir.path() / "t.db", OpenMode::read_write);
+  const auto engine = GENERATE(testing::TestEngine::sqlite, testing::TestEngine::postgres);
+  INFO("engine: " << testing::engine_name(engine));
+  const testing::TestDatabase database(engine);
+  auto db = Database::open(database.location(), OpenMode::read_write);
   const testing::ManualClock clock;
   store::WatchList watch_list(db);
   for (const char* nct : {"NCT06613490", "NCT04280705", "NCT00763412"})
@@ -93,8 +95,10 @@ TEST_CASE("due dates are stale until read from a study's latest version, and onl
 }
 
 TEST_CASE("a deadline event is recorded once per id, with its deliveries", "[store][due]") {
-  testing::TempDir dir;
-  auto db = Database::open(dir.path() / "t.db", OpenMode::read_write);
+  const auto engine = GENERATE(testing::TestEngine::sqlite, testing::TestEngine::postgres);
+  INFO("engine: " << testing::engine_name(engine));
+  const testing::TestDatabase database(engine);
+  auto db = Database::open(database.location(), OpenMode::read_write);
   const testing::ManualClock clock;
   store::WatchList(db).track(id("NCT06613490"), "config", "", clock.now());
   store_version(db, "NCT06613490", 1);

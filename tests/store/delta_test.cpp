@@ -3,12 +3,11 @@
 #include "store/detail/version_codec.hpp"
 #include "store/store_error.hpp"
 #include "store/versions.hpp"
+#include "tests/store/engine_database.hpp"
 #include "tests/support/manual_clock.hpp"
-#include "tests/support/temp_dir.hpp"
 #include "tests/support/test_data.hpp"
+#include "tests/support/test_database.hpp"
 
-#include <SQLiteCpp/Database.h>
-#include <SQLiteCpp/Statement.h>
 #include <catch2/catch.hpp>
 
 #include <string>
@@ -41,11 +40,11 @@ store::NewVersion version_of(const std::string& raw, int n) {
                            {},   {}};
 }
 
-// Store versions [from, to) of `versions` through fresh Versions on the database at `path`; every other one comes
+// Store versions [from, to) of `versions` through fresh Versions on `database`; every other one comes
 // with the latest stored document, read as the sync cycle reads it before a diff (so both the passed and the decoded
 // prefix are exercised).
-void store_versions(const std::filesystem::path& path, const std::vector<std::string>& versions, int from, int to) {
-  auto db = Database::open(path, OpenMode::read_write);
+void store_versions(const testing::TestDatabase& database, const std::vector<std::string>& versions, int from, int to) {
+  auto db = Database::open(database.location(), OpenMode::read_write);
   Versions stored(db);
   for (int n = from; n < to; ++n) {
     auto version = version_of(versions[n], n);
@@ -67,32 +66,33 @@ std::string with_replaced(std::string text, std::string_view from, std::string_v
   return text.replace(at, from.size(), to);
 }
 
-std::vector<Frame> frames(const std::filesystem::path& path) {
-  SQLite::Database db(path.string(), SQLite::OPEN_READONLY);
-  SQLite::Statement query(db, "SELECT version, base, length(document) FROM versions ORDER BY version");
+std::vector<Frame> frames(const testing::TestDatabase& database) {
   std::vector<Frame> out;
-  while (query.executeStep())
-    out.push_back(Frame{query.getColumn(0).getInt(), query.getColumn(1).isNull(), query.getColumn(1).getInt(),
-                        static_cast<std::size_t>(query.getColumn(2).getInt64())});
+  for (const auto& row : testing::select_rows(
+           database,
+           "SELECT version, CASE WHEN base IS NULL THEN 1 ELSE 0 END, coalesce(base, 0), length(document) "
+           "FROM versions ORDER BY version"))
+    out.push_back(Frame{std::stoi(row[0]), row[1] == "1", std::stoi(row[2]), std::stoul(row[3])});
   return out;
 }
 
 }  // namespace
 
 TEST_CASE("every version reads back byte for byte across delta chains and restarts", "[store][delta]") {
-  testing::TempDir dir;
-  const auto path = dir.path() / "t.db";
+  const auto engine = GENERATE(testing::TestEngine::sqlite, testing::TestEngine::postgres);
+  INFO("engine: " << testing::engine_name(engine));
+  const testing::TestDatabase database(engine);
   const auto versions = successive_versions(40);
-  store_versions(path, versions, 0, 20);
-  store_versions(path, versions, 20, 40);  // a restart: a new connection
+  store_versions(database, versions, 0, 20);
+  store_versions(database, versions, 20, 40);  // a restart: a new connection
   {
-    auto db = Database::open(path, OpenMode::read_write);
+    auto db = Database::open(database.location(), OpenMode::read_write);
     const Versions stored(db);
     for (int n = 0; n < 40; ++n) CHECK(stored.document(k_id, n + 1) == versions[n]);
     CHECK(stored.latest(k_id)->raw_json == versions.back());
     CHECK_FALSE(stored.document(k_id, 41).has_value());
   }
-  const auto stored = frames(path);
+  const auto stored = frames(database);
   REQUIRE(stored.size() == 40);
   std::size_t delta_bytes = 0;
   for (const auto& frame : stored) {
@@ -110,15 +110,13 @@ TEST_CASE("every version reads back byte for byte across delta chains and restar
 }
 
 TEST_CASE("a version whose delta base is gone is reported as damaged, not returned wrong", "[store][delta]") {
-  testing::TempDir dir;
-  const auto path = dir.path() / "t.db";
+  const auto engine = GENERATE(testing::TestEngine::sqlite, testing::TestEngine::postgres);
+  INFO("engine: " << testing::engine_name(engine));
+  const testing::TestDatabase database(engine);
   const auto versions = successive_versions(5);
-  store_versions(path, versions, 0, 5);
-  {
-    SQLite::Database raw(path.string(), SQLite::OPEN_READWRITE);
-    raw.exec("DELETE FROM versions WHERE version = 3");
-  }
-  auto db = Database::open(path, OpenMode::read_write);
+  store_versions(database, versions, 0, 5);
+  testing::execute(database, "DELETE FROM versions WHERE version = 3");
+  auto db = Database::open(database.location(), OpenMode::read_write);
   const Versions stored(db);
   CHECK(stored.document(k_id, 2) == versions[1]);
   try {

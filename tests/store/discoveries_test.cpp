@@ -5,7 +5,7 @@
 #include "store/versions.hpp"
 #include "store/watch_list.hpp"
 #include "tests/support/manual_clock.hpp"
-#include "tests/support/temp_dir.hpp"
+#include "tests/support/test_database.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -25,10 +25,11 @@ FoundStudy found(const char* nct, core::EventType type, std::string event_id) {
   return study;
 }
 
-// A fresh database with the views discovery and its tests write through.
+// A fresh database of `engine` with the views discovery and its tests write through.
 struct Fixture {
-  testing::TempDir dir;
-  Database db = Database::open(dir.path() / "t.db", OpenMode::read_write);
+  explicit Fixture(testing::TestEngine engine) : database(engine) {}
+  testing::TestDatabase database;
+  Database db = Database::open(database.location(), OpenMode::read_write);
   Discoveries discoveries{db};
   store::WatchList watch_list{db};
   store::Versions versions{db};
@@ -38,8 +39,10 @@ struct Fixture {
 
 TEST_CASE("a completed search tracks what it found, with its events and outbox rows, and moves its window",
           "[store][discovery]") {
-  Fixture f;
-  auto& [dir, db, discoveries, watch_list, versions] = f;
+  const auto engine = GENERATE(testing::TestEngine::sqlite, testing::TestEngine::postgres);
+  INFO("engine: " << testing::engine_name(engine));
+  Fixture f(engine);
+  auto& [database, db, discoveries, watch_list, versions] = f;
   const testing::ManualClock clock;
   watch_list.track(id("NCT00000002"), "cli", "", clock.now());
   REQUIRE_FALSE(discoveries.search("s"));
@@ -83,8 +86,10 @@ TEST_CASE("a completed search tracks what it found, with its events and outbox r
 }
 
 TEST_CASE("a related trial is suggested once, with its reasons, tracked only when asked", "[store][discovery]") {
-  Fixture f;
-  auto& [dir, db, discoveries, watch_list, versions] = f;
+  const auto engine = GENERATE(testing::TestEngine::sqlite, testing::TestEngine::postgres);
+  INFO("engine: " << testing::engine_name(engine));
+  Fixture f(engine);
+  auto& [database, db, discoveries, watch_list, versions] = f;
   const testing::ManualClock clock;
   const auto subject = id("NCT06613490");
   auto suggested = found("NCT07315503", core::EventType::related_found, "r1");
@@ -113,8 +118,10 @@ TEST_CASE("a related trial is suggested once, with its reasons, tracked only whe
 
 TEST_CASE("the subjects due for discovery are the stored, explicitly tracked ones, longest waiting first",
           "[store][discovery]") {
-  Fixture f;
-  auto& [dir, db, discoveries, watch_list, versions] = f;
+  const auto engine = GENERATE(testing::TestEngine::sqlite, testing::TestEngine::postgres);
+  INFO("engine: " << testing::engine_name(engine));
+  Fixture f(engine);
+  auto& [database, db, discoveries, watch_list, versions] = f;
   testing::ManualClock clock;
   for (const char* nct : {"NCT00000001", "NCT00000002", "NCT00000003", "NCT00000004"}) {
     watch_list.track(id(nct), std::string(nct) == "NCT00000004" ? "search:s" : "cli", "", clock.now());

@@ -4,7 +4,7 @@
 #include "store/versions.hpp"
 #include "store/watch_list.hpp"
 #include "tests/support/manual_clock.hpp"
-#include "tests/support/temp_dir.hpp"
+#include "tests/support/test_database.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -31,8 +31,10 @@ void record_status_change(Database& db, const testing::ManualClock& clock) {
 }  // namespace
 
 TEST_CASE("each_event visits events newest first, and a reused row never leaks into the next", "[store][queries]") {
-  testing::TempDir dir;
-  auto db = Database::open(dir.path() / "t.db", OpenMode::read_write);
+  const auto engine = GENERATE(testing::TestEngine::sqlite, testing::TestEngine::postgres);
+  INFO("engine: " << testing::engine_name(engine));
+  const testing::TestDatabase database(engine);
+  auto db = Database::open(database.location(), OpenMode::read_write);
   testing::ManualClock clock;
   // Older: a removal with no path, values or version; newer: a version's event with all of them. Visited newest
   // first, the row reused for the removal must shed what the status change had.
@@ -59,8 +61,10 @@ TEST_CASE("each_event visits events newest first, and a reused row never leaks i
 }
 
 TEST_CASE("a brief event read returns what a table shows and nothing else", "[store][queries]") {
-  testing::TempDir dir;
-  auto db = Database::open(dir.path() / "t.db", OpenMode::read_write);
+  const auto engine = GENERATE(testing::TestEngine::sqlite, testing::TestEngine::postgres);
+  INFO("engine: " << testing::engine_name(engine));
+  const testing::TestDatabase database(engine);
+  auto db = Database::open(database.location(), OpenMode::read_write);
   testing::ManualClock clock;
   record_status_change(db, clock);
   store::EventQuery brief;
@@ -88,8 +92,10 @@ TEST_CASE("a brief event read returns what a table shows and nothing else", "[st
 
 TEST_CASE("watched lists what list does without counts or last events, which last_events reads for given studies",
           "[store][queries]") {
-  testing::TempDir dir;
-  auto db = Database::open(dir.path() / "t.db", OpenMode::read_write);
+  const auto engine = GENERATE(testing::TestEngine::sqlite, testing::TestEngine::postgres);
+  INFO("engine: " << testing::engine_name(engine));
+  const testing::TestDatabase database(engine);
+  auto db = Database::open(database.location(), OpenMode::read_write);
   testing::ManualClock clock;
   record_status_change(db, clock);
   store::WatchList(db).track(id("NCT00000105"), "cli", "no versions", clock.now());

@@ -4,8 +4,9 @@
 #include "store/event_json.hpp"
 #include "store/queries.hpp"
 #include "store/watch_list.hpp"
+#include "tests/store/engine_database.hpp"
 #include "tests/support/manual_clock.hpp"
-#include "tests/support/temp_dir.hpp"
+#include "tests/support/test_database.hpp"
 
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
@@ -48,8 +49,10 @@ std::size_t events_of(const Database& db) { return store::Queries(db).events({})
 
 TEST_CASE("a status backfill stores the list and its events once, with the registry's numbers and dates",
           "[store][history]") {
-  testing::TempDir dir;
-  auto db = Database::open(dir.path() / "t.db", OpenMode::read_write);
+  const auto engine = GENERATE(testing::TestEngine::sqlite, testing::TestEngine::postgres);
+  INFO("engine: " << testing::engine_name(engine));
+  const testing::TestDatabase database(engine);
+  auto db = Database::open(database.location(), OpenMode::read_write);
   const testing::ManualClock clock;
   store::WatchList(db).track(k_id, "cli", "", clock.now());
   RegistryHistory history(db);
@@ -76,13 +79,15 @@ TEST_CASE("a status backfill stores the list and its events once, with the regis
 }
 
 TEST_CASE("a full backfill stores every past document byte-exact, as deltas, and finishes once", "[store][history]") {
-  testing::TempDir dir;
+  const auto engine = GENERATE(testing::TestEngine::sqlite, testing::TestEngine::postgres);
+  INFO("engine: " << testing::engine_name(engine));
+  const testing::TestDatabase database(engine);
   const testing::ManualClock clock;
   constexpr int k_versions = 40;
   std::vector<PastVersion> list;
   for (int n = 0; n < k_versions; ++n) list.push_back(listed(n, "RECRUITING"));
   {
-    auto db = Database::open(dir.path() / "t.db", OpenMode::read_write);
+    auto db = Database::open(database.location(), OpenMode::read_write);
     RegistryHistory history(db);
     history.enqueue(k_id, BackfillMode::full, clock.now());
     history.record_list(k_id, list, "2026-09-01T09:00:05", clock.now());
@@ -102,7 +107,7 @@ TEST_CASE("a full backfill stores every past document byte-exact, as deltas, and
     CHECK_FALSE(history.document(k_id, k_versions + 5).has_value());  // never listed
   }
   // A restart in the middle: what is stored stays, the rest is still due.
-  auto db = Database::open(dir.path() / "t.db", OpenMode::read_write);
+  auto db = Database::open(database.location(), OpenMode::read_write);
   RegistryHistory history(db);
   const auto due = history.due(clock.now(), 10);
   REQUIRE(due.size() == 1);
@@ -126,14 +131,18 @@ TEST_CASE("a full backfill stores every past document byte-exact, as deltas, and
   CHECK(progress.fetched == k_versions);
   for (int n = 0; n < k_versions; ++n) CHECK(history.document(k_id, n) == document_of(n));
   // Deltas: forty 4 KB documents that differ in a digit take far less than forty standalone frames.
-  const auto page = std::filesystem::file_size(dir.path() / "t.db");
-  CHECK(page < 400u * 1024u);
+  CHECK(testing::select_integer(database, "SELECT count(*) FROM past_versions WHERE base IS NOT NULL") >
+        k_versions / 2);
+  CHECK(testing::select_integer(database, "SELECT sum(length(document)) FROM past_versions") < 40 * 1024);
+  if (engine == testing::TestEngine::sqlite) CHECK(std::filesystem::file_size(database.location()) < 400u * 1024u);
 }
 
 TEST_CASE("a failed backfill waits until its retry time and says why, and full reopens a status backfill",
           "[store][history]") {
-  testing::TempDir dir;
-  auto db = Database::open(dir.path() / "t.db", OpenMode::read_write);
+  const auto engine = GENERATE(testing::TestEngine::sqlite, testing::TestEngine::postgres);
+  INFO("engine: " << testing::engine_name(engine));
+  const testing::TestDatabase database(engine);
+  auto db = Database::open(database.location(), OpenMode::read_write);
   const testing::ManualClock clock;
   RegistryHistory history(db);
   history.enqueue(k_id, BackfillMode::status, clock.now());
@@ -156,8 +165,10 @@ TEST_CASE("a failed backfill waits until its retry time and says why, and full r
 }
 
 TEST_CASE("a postponed backfill waits without counting a failure", "[store][history]") {
-  testing::TempDir dir;
-  auto db = Database::open(dir.path() / "t.db", OpenMode::read_write);
+  const auto engine = GENERATE(testing::TestEngine::sqlite, testing::TestEngine::postgres);
+  INFO("engine: " << testing::engine_name(engine));
+  const testing::TestDatabase database(engine);
+  auto db = Database::open(database.location(), OpenMode::read_write);
   const testing::ManualClock clock;
   RegistryHistory history(db);
   history.enqueue(k_id, BackfillMode::full, clock.now());
@@ -171,8 +182,10 @@ TEST_CASE("a postponed backfill waits without counting a failure", "[store][hist
 }
 
 TEST_CASE("tracked studies are queued once, in the mode of why they are tracked", "[store][history]") {
-  testing::TempDir dir;
-  auto db = Database::open(dir.path() / "t.db", OpenMode::read_write);
+  const auto engine = GENERATE(testing::TestEngine::sqlite, testing::TestEngine::postgres);
+  INFO("engine: " << testing::engine_name(engine));
+  const testing::TestDatabase database(engine);
+  auto db = Database::open(database.location(), OpenMode::read_write);
   const testing::ManualClock clock;
   store::WatchList watch_list(db);
   watch_list.track(k_id, "config", "", clock.now());

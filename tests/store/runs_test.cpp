@@ -3,7 +3,7 @@
 
 #include "store/queries.hpp"
 #include "tests/support/manual_clock.hpp"
-#include "tests/support/temp_dir.hpp"
+#include "tests/support/test_database.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -13,8 +13,10 @@ using store::OpenMode;
 using store::Runs;
 
 TEST_CASE("runs and the completed-cycle watermark are recorded", "[store][runs]") {
-  testing::TempDir dir;
-  auto db = Database::open(dir.path() / "t.db", OpenMode::read_write);
+  const auto engine = GENERATE(testing::TestEngine::sqlite, testing::TestEngine::postgres);
+  INFO("engine: " << testing::engine_name(engine));
+  const testing::TestDatabase database(engine);
+  auto db = Database::open(database.location(), OpenMode::read_write);
   Runs runs(db);
   CHECK_FALSE(runs.completed_data_timestamp().has_value());
   CHECK_FALSE(runs.last().has_value());
@@ -46,8 +48,10 @@ TEST_CASE("each run outcome is stored as its name and read back from it", "[stor
 }
 
 TEST_CASE("a running sync's counters and the daemon's schedule are visible to a reader", "[store][runs]") {
-  testing::TempDir dir;
-  auto db = Database::open(dir.path() / "t.db", OpenMode::read_write);
+  const auto engine = GENERATE(testing::TestEngine::sqlite, testing::TestEngine::postgres);
+  INFO("engine: " << testing::engine_name(engine));
+  const testing::TestDatabase database(engine);
+  auto db = Database::open(database.location(), OpenMode::read_write);
   Runs runs(db);
   const testing::ManualClock clock;
   store::RunRecord record;
@@ -59,7 +63,7 @@ TEST_CASE("a running sync's counters and the daemon's schedule are visible to a 
   runs.progress(record);
   runs.set_schedule(clock.now() + std::chrono::minutes(30), std::chrono::minutes(30));
 
-  auto reader = Database::open(dir.path() / "t.db", OpenMode::read_only);
+  auto reader = Database::open(database.location(), OpenMode::read_only);
   const auto status = store::Queries(reader).status();
   REQUIRE(status.last_run.has_value());
   CHECK(status.last_run->outcome == store::RunOutcome::running);

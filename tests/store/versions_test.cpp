@@ -3,10 +3,10 @@
 
 #include "store/queries.hpp"
 #include "store/watch_list.hpp"
+#include "tests/store/engine_database.hpp"
 #include "tests/support/manual_clock.hpp"
-#include "tests/support/temp_dir.hpp"
+#include "tests/support/test_database.hpp"
 
-#include <SQLiteCpp/Database.h>
 #include <catch2/catch.hpp>
 
 #include <numeric>
@@ -38,8 +38,10 @@ core::ChangeEvent event(core::EventType type, std::string summary) {
 
 TEST_CASE("versions are numbered, compressed, returned byte for byte, and an equal hash is a no-op",
           "[store][versions]") {
-  testing::TempDir dir;
-  auto db = Database::open(dir.path() / "t.db", OpenMode::read_write);
+  const auto engine = GENERATE(testing::TestEngine::sqlite, testing::TestEngine::postgres);
+  INFO("engine: " << testing::engine_name(engine));
+  const testing::TestDatabase database(engine);
+  auto db = Database::open(database.location(), OpenMode::read_write);
   Versions versions(db);
   store::WatchList(db).track(id("NCT06613490"), "config", "", testing::ManualClock().now());
   const std::string v1 = "{\"protocolSection\":{\"x\":1}}   ";
@@ -73,8 +75,10 @@ TEST_CASE("versions are numbered, compressed, returned byte for byte, and an equ
 
 TEST_CASE("a delta is built against the bytes passed with a version only when they are the latest stored ones",
           "[store][versions]") {
-  testing::TempDir dir;
-  auto db = Database::open(dir.path() / "t.db", OpenMode::read_write);
+  const auto engine = GENERATE(testing::TestEngine::sqlite, testing::TestEngine::postgres);
+  INFO("engine: " << testing::engine_name(engine));
+  const testing::TestDatabase database(engine);
+  auto db = Database::open(database.location(), OpenMode::read_write);
   Versions versions(db);
   std::vector<std::string> raw;
   for (int n = 0; n < 5; ++n) raw.push_back("{\"protocolSection\":{\"n\":" + std::to_string(n) + "}}");
@@ -96,16 +100,15 @@ TEST_CASE("a delta is built against the bytes passed with a version only when th
 
   CHECK(versions.record_version(version_of(nct, raw[4], "h4")) == 5);  // nothing passed: decoded
 
-  {
-    SQLite::Database inspect((dir.path() / "t.db").string(), SQLite::OPEN_READONLY);
-    CHECK(inspect.execAndGet("SELECT count(*) FROM versions WHERE base IS NOT NULL").getInt() == 4);
-  }
+  CHECK(testing::select_integer(database, "SELECT count(*) FROM versions WHERE base IS NOT NULL") == 4);
   for (int n = 0; n < 5; ++n) CHECK(versions.document(id(nct), n + 1) == raw[static_cast<std::size_t>(n)]);
 }
 
 TEST_CASE("the stored states of all studies are listed in NCT order and found by ID", "[store][versions]") {
-  testing::TempDir dir;
-  auto db = Database::open(dir.path() / "t.db", OpenMode::read_write);
+  const auto engine = GENERATE(testing::TestEngine::sqlite, testing::TestEngine::postgres);
+  INFO("engine: " << testing::engine_name(engine));
+  const testing::TestDatabase database(engine);
+  auto db = Database::open(database.location(), OpenMode::read_write);
   Versions versions(db);
   // Stored out of order, one with a removal state only, as a cycle may leave them.
   for (const char* nct : {"NCT50000000", "NCT00000007", "NCT06613490"})
@@ -131,8 +134,10 @@ TEST_CASE("the stored states of all studies are listed in NCT order and found by
 }
 
 TEST_CASE("an event id stored once is never stored twice", "[store][versions]") {
-  testing::TempDir dir;
-  auto db = Database::open(dir.path() / "t.db", OpenMode::read_write);
+  const auto engine = GENERATE(testing::TestEngine::sqlite, testing::TestEngine::postgres);
+  INFO("engine: " << testing::engine_name(engine));
+  const testing::TestDatabase database(engine);
+  auto db = Database::open(database.location(), OpenMode::read_write);
   Versions versions(db);
   const std::vector<core::ChangeEvent> removed{event(core::EventType::study_removed, "gone")};
   CHECK(versions.record_study_state(id("NCT00000105"), store::StudyState::removed, "", removed, {"same-id"}, "t",
@@ -152,8 +157,10 @@ TEST_CASE("each study state is stored as its name and read back from it", "[stor
 
 TEST_CASE("every version is read back once, oldest first, across standalone frames, as document() reads each",
           "[store][versions]") {
-  testing::TempDir dir;
-  auto db = Database::open(dir.path() / "t.db", OpenMode::read_write);
+  const auto engine = GENERATE(testing::TestEngine::sqlite, testing::TestEngine::postgres);
+  INFO("engine: " << testing::engine_name(engine));
+  const testing::TestDatabase database(engine);
+  auto db = Database::open(database.location(), OpenMode::read_write);
   Versions versions(db);
   const char* nct = "NCT06613490";
   std::vector<std::string> raw;
@@ -162,12 +169,8 @@ TEST_CASE("every version is read back once, oldest first, across standalone fram
     REQUIRE(versions.record_version(version_of(nct, raw.back(), "h" + std::to_string(n))) == n + 1);
   }
   REQUIRE(versions.record_version(version_of("NCT04280705", "{\"other\":1}", "o")) == 1);
-  {
-    SQLite::Database inspect((dir.path() / "t.db").string(), SQLite::OPEN_READONLY);
-    REQUIRE(
-        inspect.execAndGet("SELECT count(*) FROM versions WHERE nct_id = 'NCT06613490' AND base IS NULL").getInt() >=
-        3);
-  }
+  REQUIRE(testing::select_integer(database,
+                                  "SELECT count(*) FROM versions WHERE nct_id = 'NCT06613490' AND base IS NULL") >= 3);
   std::vector<int> numbers;
   versions.each_document(id(nct), [&](int number, const std::string& document) {
     numbers.push_back(number);

@@ -2,7 +2,7 @@
 #include "store/watch_list.hpp"
 
 #include "tests/support/manual_clock.hpp"
-#include "tests/support/temp_dir.hpp"
+#include "tests/support/test_database.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -20,8 +20,10 @@ core::NctId id(const char* text) { return *core::NctId::parse(text); }
 }  // namespace
 
 TEST_CASE("the watch list tracks, untracks and reactivates, keeping the source", "[store][watch_list]") {
-  testing::TempDir dir;
-  auto db = Database::open(dir.path() / "t.db", OpenMode::read_write);
+  const auto engine = GENERATE(testing::TestEngine::sqlite, testing::TestEngine::postgres);
+  INFO("engine: " << testing::engine_name(engine));
+  const testing::TestDatabase database(engine);
+  auto db = Database::open(database.location(), OpenMode::read_write);
   WatchList watch_list(db);
   testing::ManualClock clock;
   CHECK(watch_list.track(id("NCT06613490"), "config", "", clock.now()));
@@ -40,8 +42,10 @@ TEST_CASE("the watch list tracks, untracks and reactivates, keeping the source",
 }
 
 TEST_CASE("track_exactly makes a list the studies tracked because of a source, in one go", "[store][watch_list]") {
-  testing::TempDir dir;
-  auto db = Database::open(dir.path() / "t.db", OpenMode::read_write);
+  const auto engine = GENERATE(testing::TestEngine::sqlite, testing::TestEngine::postgres);
+  INFO("engine: " << testing::engine_name(engine));
+  const testing::TestDatabase database(engine);
+  auto db = Database::open(database.location(), OpenMode::read_write);
   WatchList watch_list(db);
   const testing::ManualClock clock;
   watch_list.track(id("NCT00000011"), "cli", "", clock.now());
@@ -76,8 +80,10 @@ TEST_CASE("track_exactly makes a list the studies tracked because of a source, i
 }
 
 TEST_CASE("the studies tracked without a stored version or state are listed in NCT order", "[store][watch_list]") {
-  testing::TempDir dir;
-  auto db = Database::open(dir.path() / "t.db", OpenMode::read_write);
+  const auto engine = GENERATE(testing::TestEngine::sqlite, testing::TestEngine::postgres);
+  INFO("engine: " << testing::engine_name(engine));
+  const testing::TestDatabase database(engine);
+  auto db = Database::open(database.location(), OpenMode::read_write);
   WatchList watch_list(db);
   const testing::ManualClock clock;
   for (const char* nct : {"NCT00000003", "NCT00000001", "NCT00000002"})
@@ -88,8 +94,10 @@ TEST_CASE("the studies tracked without a stored version or state are listed in N
 
 TEST_CASE("one entry is read by its ID, active or untracked, and nothing for a study never tracked",
           "[store][watch_list]") {
-  testing::TempDir dir;
-  auto db = Database::open(dir.path() / "t.db", OpenMode::read_write);
+  const auto engine = GENERATE(testing::TestEngine::sqlite, testing::TestEngine::postgres);
+  INFO("engine: " << testing::engine_name(engine));
+  const testing::TestDatabase database(engine);
+  auto db = Database::open(database.location(), OpenMode::read_write);
   WatchList watch_list(db);
   testing::ManualClock clock;
   CHECK(watch_list.track(id("NCT06613490"), "cli", "GC012F", clock.now()));

@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: MIT
+// What only the PostgreSQL engine does: its schema checks, read-only sessions, the writer's lock, bytea frames and
+// reconnecting to a restarted server.
+#include "store/database.hpp"
+#include "store/store_error.hpp"
+#include "store/versions.hpp"
+#include "store/watch_list.hpp"
+#include "tests/store/engine_database.hpp"
+#include "tests/support/manual_clock.hpp"
+#include "tests/support/postgres_server.hpp"
+#include "tests/support/test_database.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+using namespace trialwatch;
+using store::Database;
+using store::OpenMode;
+using store::StoreError;
+using testing::TestDatabase;
+using testing::TestEngine;
+
+namespace {
+
+core::NctId id(const char* text) { return *core::NctId::parse(text); }
+
+// Return the StoreError `action` throws, or nothing if it throws none.
+template <typename Action>
+std::optional<StoreError> store_error_of(Action&& action) {
+  try {
+    action();
+  } catch (const StoreError& error) {
+    return error;
+  }
+  return std::nullopt;
+}
+
+// Return `size` bytes that zstd cannot compress (so its frames hold them as they are), every byte value among them.
+std::string incompressible_bytes(std::size_t size) {
+  std::string bytes;
+  std::uint32_t state = 2463534242u;
+  for (std::size_t i = 0; i < size; ++i) {
+    state ^= state << 13;
+    state ^= state >> 17;
+    state ^= state << 5;
+    bytes += static_cast<char>(i < 256 ? i : state & 0xff);
+  }
+  return bytes;
+}
+
+store::NewVersion version_of(const std::string& raw, const std::string& hash) {
+  return store::NewVersion{id("NCT04280705"), raw, hash, {}, "t", testing::ManualClock().now(), {}, {}, {}, {}, {}};
+}
+
+}  // namespace
+
+TEST_CASE("a read-only open of a PostgreSQL database without a trialwatch schema says it is missing",
+          "[store][postgres]") {
+  const TestDatabase database(TestEngine::postgres);
+  const auto error = store_error_of([&] { Database::open(database.location(), OpenMode::read_only); });
+  REQUIRE(error);
+  CHECK(error->kind() == StoreError::Kind::missing);
+  CHECK_THAT(error->what(), Catch::Contains("no trialwatch schema") && Catch::Contains("--db"));
+  CHECK(testing::select_integer(database, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") == 0);
+}
+
+TEST_CASE("a PostgreSQL database of a newer schema is refused in both modes with advice to upgrade",
+          "[store][postgres]") {
+  const TestDatabase database(TestEngine::postgres);
+  Database::open(database.location(), OpenMode::read_write);
+  testing::execute(database, "UPDATE meta SET value = '99' WHERE key = 'schema_version'");
+  for (const auto mode : {OpenMode::read_write, OpenMode::read_only}) {
+    const auto error = store_error_of([&] { Database::open(database.location(), mode); });
+    REQUIRE(error);
+    CHECK(error->kind() == StoreError::Kind::newer_schema);
+    CHECK_THAT(error->what(), Catch::Contains("newer trialwatch") && Catch::Contains("upgrade"));
+  }
+  CHECK(testing::select_integer(database, "SELECT CAST(value AS integer) FROM meta WHERE key = 'schema_version'") ==
+        99);
+}
+
+TEST_CASE("a read-only PostgreSQL session refuses a write and writes nothing", "[store][postgres]") {
+  const TestDatabase database(TestEngine::postgres);
+  Database::open(database.location(), OpenMode::read_write);
+  auto reader = Database::open(database.location(), OpenMode::read_only);
+  store::WatchList watch_list(reader);
+  const auto error =
+      store_error_of([&] { watch_list.track(id("NCT06613490"), "cli", "", testing::ManualClock().now()); });
+  REQUIRE(error);
+  CHECK(error->kind() == StoreError::Kind::access_denied);
+  CHECK(testing::select_integer(database, "SELECT count(*) FROM watchlist") == 0);
+  CHECK(watch_list.entries().empty());  // the session still reads after the refused write
+}
+
+TEST_CASE("one PostgreSQL writer at a time: a second claim names the holder, and succeeds once the first is gone",
+          "[store][postgres]") {
+  const TestDatabase database(TestEngine::postgres);
+  auto second = Database::open(database.location(), OpenMode::read_write);
+  {
+    auto first = Database::open(database.location(), OpenMode::read_write);
+    first.claim_writer("host a PID 1");
+    first.claim_writer("host a PID 1");  // a session holding the lock may claim it again
+    const auto error = store_error_of([&] { second.claim_writer("host b PID 2"); });
+    REQUIRE(error);
+    CHECK(error->kind() == StoreError::Kind::locked);
+    CHECK_THAT(error->what(), Catch::Contains("host a PID 1"));
+    CHECK(first.get_meta("writer") == "host a PID 1");
+  }
+  CHECK_NOTHROW(second.claim_writer("host b PID 2"));
+  CHECK(second.get_meta("writer") == "host b PID 2");
+  auto third = Database::open(database.location(), OpenMode::read_write);
+  const auto refused = store_error_of([&] { third.claim_writer("host c PID 3"); });
+  REQUIRE(refused);
+  CHECK(refused->kind() == StoreError::Kind::locked);
+}
+
+TEST_CASE("frames with zero bytes and high bytes are stored as bytea and read back byte for byte",
+          "[store][postgres]") {
+  const TestDatabase database(TestEngine::postgres);
+  const std::string first = incompressible_bytes(8192);
+  std::string second = first;
+  second[100] = '\0';
+  second += std::string(3, '\xff') + std::string(3, '\0');
+  {
+    auto db = Database::open(database.location(), OpenMode::read_write);
+    store::Versions versions(db);
+    REQUIRE(versions.record_version(version_of(first, "h1")) == 1);
+    REQUIRE(versions.record_version(version_of(second, "h2")) == 2);  // a delta against the first
+  }
+  // The standalone frame holds the bytes as they are: every value, zero and 0xff included.
+  CHECK(testing::select_integer(database,
+                                "SELECT count(*) FROM versions WHERE base IS NULL AND length(document) > 8192 AND "
+                                "position('\\x00'::bytea IN document) > 0 AND "
+                                "position('\\xff'::bytea IN document) > 0") == 1);
+  CHECK(testing::select_integer(database, "SELECT count(*) FROM versions WHERE base = 1") == 1);
+  auto reader = Database::open(database.location(), OpenMode::read_only);
+  const store::Versions versions(reader);
+  CHECK(versions.document(id("NCT04280705"), 1) == first);
+  CHECK(versions.document(id("NCT04280705"), 2) == second);
+  CHECK(versions.latest(id("NCT04280705"))->raw_json == second);
+}
+
+TEST_CASE("a read after the PostgreSQL server restarted reconnects and succeeds", "[store][postgres]") {
+  testing::PostgresServer server;  // its own: stopping the shared one would cut the other tests' databases
+  auto db = Database::open(server.uri(), OpenMode::read_write);
+  db.claim_writer("host a PID 1");
+  store::WatchList watch_list(db);
+  REQUIRE(watch_list.track(id("NCT06613490"), "cli", "", testing::ManualClock().now()));
+  REQUIRE(watch_list.size() == 1);
+  // The test server commits asynchronously (synchronous_commit off), and an immediate shutdown drops WAL not yet
+  // written: a checkpoint makes what was committed survive the restart, as on a real server.
+  store::postgres::Connection::open(server.uri()).exec("CHECKPOINT");
+  server.stop();
+  server.start();
+  CHECK(watch_list.size() == 1);
+  CHECK(watch_list.entries().at(0).id == id("NCT06613490"));
+  // The writer's lock came back with the new session: another writer is still kept out.
+  auto other = Database::open(server.uri(), OpenMode::read_write);
+  const auto refused = store_error_of([&] { other.claim_writer("host b PID 2"); });
+  REQUIRE(refused);
+  CHECK(refused->kind() == StoreError::Kind::locked);
+  // And writes work again.
+  CHECK(watch_list.track(id("NCT07315503"), "cli", "", testing::ManualClock().now()));
+  CHECK(watch_list.size() == 2);
+}
