@@ -47,7 +47,8 @@ std::set<std::string> Discoveries::listed() const {
 bool Discoveries::add_to_watchlist(const core::NctId& id, const std::string& source, const std::string& note,
                                    const std::string& at) {
   auto insert = detail::statement(
-      m_db, "INSERT INTO watchlist(nct_id, source, note, added_at, active) VALUES (?, ?, ?, ?, 1) ON CONFLICT DO NOTHING");
+      m_db,
+      "INSERT INTO watchlist(nct_id, source, note, added_at, active) VALUES (?, ?, ?, ?, 1) ON CONFLICT DO NOTHING");
   insert->bind(1, id.str());
   insert->bind(2, source);
   bind_optional(*insert, 3, note);

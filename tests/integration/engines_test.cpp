@@ -80,9 +80,9 @@ TEST_CASE("the scenario's days write the same events on SQLite and on PostgreSQL
   CHECK(comparable(on_postgres.events()) == expected);
   // What people read is the same too.
   for (const std::vector<std::string>& args : {std::vector<std::string>{"list", "--json"},
-                                              {"history", "NCT06613490", "--json"},
-                                              {"diff", "NCT06613490", "--json"},
-                                              {"due", "--json"}}) {
+                                               {"history", "NCT06613490", "--json"},
+                                               {"diff", "NCT06613490", "--json"},
+                                               {"due", "--json"}}) {
     const auto from_sqlite = cli(on_sqlite.db_path(), args);
     const auto from_postgres = cli(on_postgres.db_path(), args);
     INFO(args.front() << ": " << from_postgres.output);
