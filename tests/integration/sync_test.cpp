@@ -14,6 +14,7 @@ using trialwatch::core::Provenance;
 using trialwatch::store::StoredEvent;
 using trialwatch::testing::DaemonFixture;
 using trialwatch::testing::test_data_dir;
+using trialwatch::testing::TestEngine;
 
 namespace {
 
@@ -34,8 +35,10 @@ std::size_t requests_since(DaemonFixture& f, std::size_t from) { return f.regist
 }  // namespace
 
 TEST_CASE("a multi-day scenario leaves exactly the expected versions and events", "[integration][sync]") {
+  const auto engine = GENERATE(TestEngine::sqlite, TestEngine::postgres);
+  INFO("engine: " << trialwatch::testing::engine_name(engine));
   DaemonFixture f(fr::load_scenario(test_data_dir() / "scenarios/car-nk-results"), k_scenario_studies,
-                  k_without_discovery);
+                  k_without_discovery, engine);
   std::size_t seen_events = 0;
   std::size_t seen_requests = 0;
   auto next = [&](int expected_exit = 0) {
@@ -121,8 +124,10 @@ TEST_CASE("a faulty day writes nothing and the next good day catches up complete
     s.days.resize(3);  // baseline, status change, completion
     return s;
   };
-  DaemonFixture faulty(scenario(), k_scenario_studies);
-  DaemonFixture clean(scenario(), k_scenario_studies);
+  const auto engine = GENERATE(TestEngine::sqlite, TestEngine::postgres);
+  INFO("engine: " << trialwatch::testing::engine_name(engine));
+  DaemonFixture faulty(scenario(), k_scenario_studies, "", engine);
+  DaemonFixture clean(scenario(), k_scenario_studies, "", engine);
   REQUIRE(faulty.run_once().exit_code == 0);
   REQUIRE(clean.run_once().exit_code == 0);
   const auto baseline = faulty.events().size();
