@@ -4,10 +4,14 @@
 //   1. scale: N tracked studies, the initial load, DAYS weekdays of changes, then a day the registry was not refreshed;
 //      then DAYS more weekdays with trialwatchd running as a service (its CPU per daily cycle, without the start);
 //   2. comparison: M studies, initial load and one day, with trialwatchd and with the naive baseline;
-//   3. the client's query latencies on the database of step 1.
+//   3. the client's query latencies on the database of step 1;
+//   4. PostgreSQL beside SQLite (issue #25): the same registry (same seed) with `trialwatchd --once --db URI` against a
+//      server started by the bench (bench/postgres_bench_server.hpp): initial load, DAYS days, a day not refreshed;
+//      the daemon's CPU and the server's, and the client's queries on it.
 // Usage: trialwatch-scale-bench DATA_DIR N DAYS M WORK_DIR. Prints Markdown; exits 1 if a target is missed.
 
 #include "bench/generated_registry.hpp"
+#include "bench/postgres_bench_server.hpp"
 #include "bench/registry_server.hpp"
 #include "store/database.hpp"
 #include "store/runs.hpp"
@@ -46,7 +50,8 @@ namespace {
 struct CycleCost {
   std::string name;
   double wall_seconds = 0;
-  double cpu_seconds = 0;  // user + system of the daemon process
+  double cpu_seconds = 0;          // user + system of the daemon process
+  double server_cpu_seconds = -1;  // user + system of the PostgreSQL server's processes meanwhile; -1: SQLite
   double peak_rss_mb = 0;
   int exit_code = -1;
   store::RunRecord run;  // the daemon's own record: requests, bytes, checked, fetched, changed, events
@@ -123,16 +128,18 @@ CycleCost spawn_and_measure(const std::vector<std::string>& argv, const fs::path
 }
 
 // A database and a configuration tracking `ids`; each cycle() is one trialwatchd --once, or one naive sync when
-// `strategy` is "naive".
+// `strategy` is "naive". The database is a SQLite file in `dir`, or `postgres`'s database when one is given.
 class Daemon {
  public:
   Daemon(const fs::path& dir, const std::string& name, const std::vector<std::string>& ids, std::string strategy,
-         std::string api_base)
+         std::string api_base, const bench::PostgresBenchServer* postgres = nullptr)
       : m_db(dir / (name + ".db")),
         m_config(dir / (name + ".toml")),
         m_log(dir / (name + ".log")),
         m_strategy(std::move(strategy)),
-        m_api_base(std::move(api_base)) {
+        m_api_base(std::move(api_base)),
+        m_postgres(postgres),
+        m_location(postgres != nullptr ? postgres->uri() : m_db.string()) {
     for (const auto* suffix : {"", "-wal", "-shm"}) fs::remove(m_db.string() + suffix);
     fs::remove(m_log);
     std::ofstream config(m_config, std::ios::trunc);
@@ -145,24 +152,30 @@ class Daemon {
   }
 
   CycleCost cycle(const std::string& name, std::size_t registry_changes) {
-    const auto before = database_bytes(m_db);
+    const auto before = bytes();
     const std::vector<std::string> argv =
         m_strategy == "naive"
             ? std::vector<std::string>{NAIVE_SYNC_PATH, "--api-base", m_api_base,       "--db",
-                                       m_db.string(),   "--config",   m_config.string()}
+                                       m_location,      "--config",   m_config.string()}
             : std::vector<std::string>{TRIALWATCHD_PATH, "--once",   "--api-base",      m_api_base,    "--db",
-                                       m_db.string(),    "--config", m_config.string(), "--log-level", "warning"};
+                                       m_location,       "--config", m_config.string(), "--log-level", "warning"};
+    const double server_before = m_postgres != nullptr ? m_postgres->cpu_seconds() : 0;
     CycleCost cost = spawn_and_measure(argv, m_log);
+    // Read before this bench connects (its own backend's CPU is not the daemon's).
+    if (m_postgres != nullptr) cost.server_cpu_seconds = m_postgres->cpu_seconds() - server_before;
     cost.name = name;
     cost.registry_changes = registry_changes;
-    const auto after = database_bytes(m_db);
+    const auto after = bytes();
     cost.db_bytes_added = after > before ? after - before : 0;
-    if (fs::exists(m_db)) {
-      auto db = store::Database::open(m_db, store::OpenMode::read_only);
+    if (m_postgres != nullptr || fs::exists(m_db)) {
+      auto db = store::Database::open(m_location, store::OpenMode::read_only);
       if (auto run = store::Runs(db).last()) cost.run = *run;
     }
     return cost;
   }
+
+  // The database's size: the SQLite file and its WAL, or the PostgreSQL server's database files (without its WAL).
+  std::uint64_t bytes() const { return m_postgres != nullptr ? m_postgres->data_bytes() : database_bytes(m_db); }
 
   // Run trialwatchd as a service (checking the registry every second) through `days` more registry days; return
   // each day's cost: the daemon's CPU and wall time from the day's publication until its completed cycle is
@@ -230,24 +243,32 @@ class Daemon {
   }
 
   const fs::path& db() const { return m_db; }
+  // What `--db` names: the SQLite file or the PostgreSQL URI.
+  const std::string& location() const { return m_location; }
 
  private:
   fs::path m_db, m_config, m_log;
   std::string m_strategy, m_api_base;
+  const bench::PostgresBenchServer* m_postgres;
+  std::string m_location;
 };
 
-void print_header() {
-  std::puts(
+// Print the cycles' table header; `server`: with a column for the PostgreSQL server's CPU.
+void print_header(bool server = false) {
+  std::printf(
       "| cycle | registry edits | requests | bytes received | checked | fetched | changed | events | wall s | CPU s "
-      "| peak RSS MB | database bytes added |");
-  std::puts("|---|---|---|---|---|---|---|---|---|---|---|---|");
+      "|%s peak RSS MB | database bytes added |\n",
+      server ? " server CPU s |" : "");
+  std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|%s\n", server ? "---|" : "");
 }
 
-void print_row(const CycleCost& c) {
-  std::printf("| %s | %zu | %d | %llu | %d | %d | %d | %d | %.2f | %.2f | %.0f | %llu |%s\n", c.name.c_str(),
+// Print one cycle's row; `server`: with the PostgreSQL server's CPU.
+void print_row(const CycleCost& c, bool server = false) {
+  const std::string server_cell = server ? fmt::format(" {:.2f} |", c.server_cpu_seconds) : "";
+  std::printf("| %s | %zu | %d | %llu | %d | %d | %d | %d | %.2f | %.2f |%s %.0f | %llu |%s\n", c.name.c_str(),
               c.registry_changes, c.run.requests, static_cast<unsigned long long>(c.run.bytes), c.run.checked,
-              c.run.fetched, c.run.changed, c.run.events, c.wall_seconds, c.cpu_seconds, c.peak_rss_mb,
-              static_cast<unsigned long long>(c.db_bytes_added), c.exit_code == 0 ? "" : " **failed**");
+              c.run.fetched, c.run.changed, c.run.events, c.wall_seconds, c.cpu_seconds, server_cell.c_str(),
+              c.peak_rss_mb, static_cast<unsigned long long>(c.db_bytes_added), c.exit_code == 0 ? "" : " **failed**");
 }
 
 // The median stored size of the versions after the first (the sponsor and reprocessing versions), in bytes.
@@ -268,9 +289,9 @@ std::optional<double> median_cpu_seconds(const std::vector<CycleCost>& cycles) {
   return seconds[seconds.size() / 2];
 }
 
-// The median wall time of `trialwatch ARGS` over `runs` runs, in milliseconds.
-double median_query_ms(const fs::path& db, std::vector<std::string> args, int runs = 7) {
-  args.insert(args.begin(), {TRIALWATCH_CLI_PATH, "--db", db.string()});
+// The median wall time of `trialwatch --db DB ARGS` over `runs` runs, in milliseconds.
+double median_query_ms(const std::string& db, std::vector<std::string> args, int runs = 7) {
+  args.insert(args.begin(), {TRIALWATCH_CLI_PATH, "--db", db});
   std::vector<double> times;
   for (int i = 0; i < runs; ++i) times.push_back(spawn_and_measure(args, "/dev/null").wall_seconds * 1000);
   std::sort(times.begin(), times.end());
@@ -347,6 +368,74 @@ int main(int argc, char** argv) {
                      fmt::format("{:.0f} MB (initial load: {:.0f} MB)", daily_rss, initial.peak_rss_mb),
                      daily_rss <= 150});
 
+  // 4. PostgreSQL beside SQLite: the same registry days (a registry generated with the same seed), --once only.
+  std::printf("\n## PostgreSQL beside SQLite: %zu tracked studies, trialwatchd --once --db postgresql://...\n\n", n);
+  bench::GeneratedRegistry postgres_registry(data, n, 20261124);
+  bench::RegistryServer postgres_registry_server(postgres_registry);
+  std::optional<bench::PostgresBenchServer> postgres;
+  std::optional<Daemon> postgres_daemon;
+  std::vector<CycleCost> postgres_daily;
+  CycleCost postgres_initial, postgres_idle;
+  try {
+    postgres.emplace();
+    postgres_daemon.emplace(work, "scale-postgres", postgres_registry.ids(n), "sync",
+                            postgres_registry_server.base_url(), &*postgres);
+    print_header(true);
+    postgres_initial = postgres_daemon->cycle("initial load", 0);
+    print_row(postgres_initial, true);
+    for (int day = 1; day <= days; ++day) {
+      const auto changes = postgres_registry_server.advance_day();
+      postgres_daily.push_back(
+          postgres_daemon->cycle(fmt::format("day {}", day), changes.sponsor_updates + changes.reprocessed));
+      print_row(postgres_daily.back(), true);
+    }
+    postgres_idle = postgres_daemon->cycle("not refreshed", 0);
+    print_row(postgres_idle, true);
+  } catch (const std::exception& error) {
+    std::printf("\nPostgreSQL run failed: %s\n", error.what());
+    postgres_daemon.reset();
+  }
+  if (postgres_daemon) {
+    const double sqlite_day = median_cpu_seconds(daily).value_or(0);
+    const double postgres_day = median_cpu_seconds(postgres_daily).value_or(0);
+    std::vector<CycleCost> server_days = postgres_daily;
+    for (auto& day : server_days) day.cpu_seconds = day.server_cpu_seconds;
+    const double server_day = median_cpu_seconds(server_days).value_or(0);
+    // The initial load's rate: the bench does not separate the time spent waiting on the registry from the rest of
+    // the wall time, so the rate is per CPU second of the daemon (and, for PostgreSQL, of daemon + server).
+    const auto rate = [&](double cpu) { return cpu > 0 ? static_cast<double>(n) / cpu : 0.0; };
+    const double sqlite_rate = rate(initial.cpu_seconds);
+    const double postgres_rate = rate(postgres_initial.cpu_seconds);
+    std::printf("\n| %zu tracked | SQLite | PostgreSQL | PostgreSQL ÷ SQLite |\n|---|---|---|---|\n", n);
+    std::printf("| initial load: daemon CPU s (wall s) | %.2f (%.1f) | %.2f (%.1f) | %.2f |\n", initial.cpu_seconds,
+                initial.wall_seconds, postgres_initial.cpu_seconds, postgres_initial.wall_seconds,
+                postgres_initial.cpu_seconds / initial.cpu_seconds);
+    std::printf("| initial load: server CPU s | - | %.2f | - |\n", postgres_initial.server_cpu_seconds);
+    std::printf("| initial load: studies per daemon CPU second | %.0f | %.0f (with the server's CPU: %.0f) | - |\n",
+                sqlite_rate, postgres_rate, rate(postgres_initial.cpu_seconds + postgres_initial.server_cpu_seconds));
+    std::printf("| a day: daemon CPU s, median of %zu | %.2f | %.2f | %.2f |\n", daily.size(), sqlite_day, postgres_day,
+                sqlite_day > 0 ? postgres_day / sqlite_day : 0);
+    std::printf("| a day: server CPU s, median | - | %.2f | - |\n", server_day);
+    std::printf("| not refreshed: daemon CPU s (server CPU s) | %.2f | %.2f (%.2f) | - |\n", idle.cpu_seconds,
+                postgres_idle.cpu_seconds, postgres_idle.server_cpu_seconds);
+    std::printf("| database after the run | %llu bytes | %llu bytes (data files, without WAL) | - |\n",
+                static_cast<unsigned long long>(daemon.bytes()),
+                static_cast<unsigned long long>(postgres->data_bytes()));
+    targets.push_back(
+        {fmt::format("daily cycle at {} tracked on PostgreSQL: daemon CPU against SQLite's (median of "
+                     "{} days; server CPU reported beside it)",
+                     n, postgres_daily.size()),
+         "≤ 1.5×",
+         fmt::format("{:.2f}× ({:.2f} s against {:.2f} s; server {:.2f} s)",
+                     sqlite_day > 0 ? postgres_day / sqlite_day : 0, postgres_day, sqlite_day, server_day),
+         sqlite_day > 0 && postgres_day <= 1.5 * sqlite_day});
+    targets.push_back({fmt::format("initial load of {} studies on PostgreSQL, studies per daemon CPU second", n),
+                       "≥ 500", fmt::format("{:.0f} (SQLite: {:.0f})", postgres_rate, sqlite_rate),
+                       postgres_rate >= 500});
+  } else {
+    targets.push_back({"PostgreSQL beside SQLite", "runs", "failed", false});
+  }
+
   // 2. The naive strategy side by side, on an identical registry of M studies.
   std::printf("\n## trialwatch and the naive strategy: %zu tracked studies\n\n", m);
   print_header();
@@ -403,7 +492,18 @@ int main(int argc, char** argv) {
            {"events", "--nct", some_study}, {"history", some_study}, {"events", "--since", "7d", "--limit", "50"}}) {
     std::string text;
     for (const auto& a : args) text += (text.empty() ? "" : " ") + a;
-    std::printf("| `trialwatch %s` | %.1f |\n", text.c_str(), median_query_ms(daemon.db(), args));
+    std::printf("| `trialwatch %s` | %.1f |\n", text.c_str(), median_query_ms(daemon.location(), args));
+  }
+  if (postgres_daemon) {
+    std::printf("\n## Client queries on the PostgreSQL scale database (median of 7 runs, process start included)\n\n");
+    std::puts("| command | median ms |");
+    std::puts("|---|---|");
+    for (const auto& args : std::vector<std::vector<std::string>>{
+             {"events", "--nct", some_study}, {"history", some_study}, {"events", "--since", "7d", "--limit", "50"}}) {
+      std::string text;
+      for (const auto& a : args) text += (text.empty() ? "" : " ") + a;
+      std::printf("| `trialwatch %s` | %.1f |\n", text.c_str(), median_query_ms(postgres_daemon->location(), args));
+    }
   }
 
   std::puts("\n## Targets\n");

@@ -110,7 +110,7 @@ int feed(const Context& context, const std::string& output) {
   store::EventQuery query;
   query.limit = 500;  // a feed is for what is new; `export` has everything
   const auto found = store::Queries(db).events(query);
-  const std::string xml = report::atom_feed(found, context.database_path().string(), context.now());
+  const std::string xml = report::atom_feed(found, db.name(), context.now());
   if (output.empty() || output == "-") {
     write_out(xml);
     return 0;

@@ -28,12 +28,12 @@ int status(const Context& context, Format format) {
   const auto& verdict = found.verdict;
   const auto& backfill = found.backfill;
   if (format != Format::human) {
-    write_out(report::status_json(found, context.database_path()));
+    write_out(report::status_json(found, db.name()));
     return report::exit_code_of(verdict.health);
   }
   const auto when = [&](const std::string& at) { return dated(at, context.now()); };
   std::vector<std::vector<std::string>> rows{
-      {"database", context.database_path().string()},
+      {"database", db.name()},
       {"registry data synced", s.completed_data_timestamp.value_or("never")},
       {"tracked studies", fmt::format("{} ({} with a stored version)", s.tracked, s.studies_with_versions)}};
   for (const auto& id : s.not_found)

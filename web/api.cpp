@@ -52,7 +52,7 @@ std::optional<Response> api(const PageContext& context, std::string_view path, c
     return json(report::due_json(studies));
   }
   if (path == "/api/status")
-    return json(report::status_json(report::status_report(context.db, context.now), context.database));
+    return json(report::status_json(report::status_report(context.db, context.now), context.db.name()));
   if (const auto id = history_path(path)) {
     const auto story = report::study_history(context.db, *id, context.today, context.due_after);
     if (story.past.empty() && story.versions.empty())

@@ -214,7 +214,7 @@ Response atom(const PageContext& context) {
   query.limit = 500;  // as `trialwatch feed`: a feed is for what is new
   const auto found = store::Queries(context.db).events(query);
   return Response{
-      200, "application/atom+xml; charset=utf-8", report::atom_feed(found, context.database.string(), context.now), {}};
+      200, "application/atom+xml; charset=utf-8", report::atom_feed(found, context.db.name(), context.now), {}};
 }
 
 }  // namespace trialwatch::web

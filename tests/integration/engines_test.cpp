@@ -82,7 +82,14 @@ TEST_CASE("the scenario's days write the same events on SQLite and on PostgreSQL
   for (const std::vector<std::string>& args : {std::vector<std::string>{"list", "--json"},
                                                {"history", "NCT06613490", "--json"},
                                                {"diff", "NCT06613490", "--json"},
-                                               {"due", "--json"}}) {
+                                               {"due", "--json"},
+                                               {"events", "--json"},
+                                               {"events", "--nct", "NCT06613490", "--type", "results_posted"},
+                                               {"export", "--format", "csv"},
+                                               {"show", "NCT06613490", "--raw"},
+                                               {"show", "NCT06613490", "--version", "2"},
+                                               {"related", "--json"},
+                                               {"list"}}) {
     const auto from_sqlite = cli(on_sqlite.db_path(), args);
     const auto from_postgres = cli(on_postgres.db_path(), args);
     INFO(args.front() << ": " << from_postgres.output);
@@ -90,6 +97,15 @@ TEST_CASE("the scenario's days write the same events on SQLite and on PostgreSQL
     CHECK(from_postgres.exit_code == 0);
     CHECK(without_own_times(from_postgres.output) == without_own_times(from_sqlite.output));
   }
+  // The feed's id names the database.
+  const auto feed = cli(on_postgres.db_path(), {"feed"});
+  CHECK(feed.exit_code == 0);
+  CHECK(feed.output.find("<id>urn:trialwatch:postgresql:///test_") != std::string::npos);
+  // status names the database and its size, which differ; its verdict does not.
+  const auto status = cli(on_postgres.db_path(), {"status"});
+  INFO(status.output);
+  CHECK(status.exit_code == 0);
+  CHECK(status.output.find("postgresql://") != std::string::npos);
 }
 
 TEST_CASE("a second trialwatchd on the same PostgreSQL database is refused, naming the first",
@@ -124,6 +140,14 @@ TEST_CASE("a read-only role reads everything and a write through it fails with o
   CHECK(analyst_list.exit_code == 0);
   CHECK(analyst_list.output == owner_list.output);
   CHECK(cli(reader, {"events", "--json"}).exit_code == 0);
+  // Where the database is named (status, the feed's id), its password is not.
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"status"}, {"status", "--json"}, {"feed"}}) {
+    const auto named = cli(reader, args);
+    INFO(named.output);
+    CHECK(named.exit_code == 0);
+    CHECK(named.output.find("password=***") != std::string::npos);
+    CHECK(named.output.find("reads-only") == std::string::npos);
+  }
 
   const auto write = cli(reader, {"track", "NCT07315503"});
   CHECK(write.exit_code == 78);
