@@ -78,8 +78,19 @@ void configure(const std::filesystem::path& dir) {
        << "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"
        << "shared_buffers = '16MB'\nmax_connections = 30\n";
   std::ofstream hba(dir / "data" / "pg_hba.conf", std::ios::trunc);
-  hba << "local all " << k_superuser << " trust\nlocal all all scram-sha-256\n";
+  hba << "local all " << k_superuser << " trust\nlocal replication " << k_superuser
+      << " trust\nlocal all all scram-sha-256\n";
   if (!conf || !hba) throw std::runtime_error("cannot write the test server's configuration in " + dir.string());
+}
+
+// Append to the settings a base backup copied from a primary: the replica's own socket in `dir`, and read-only
+// queries while it replays the primary's WAL. The later line of a setting wins, so the primary's socket line goes.
+void configure_replica(const std::filesystem::path& dir) {
+  std::ofstream conf(dir / "data" / "postgresql.conf", std::ios::app);
+  conf << "\n# trialwatch test replica\n"
+       << "unix_socket_directories = " << conf_quoted(dir.string()) << "\n"
+       << "hot_standby = on\n";
+  if (!conf) throw std::runtime_error("cannot write the test replica's configuration in " + dir.string());
 }
 
 // Return `text` percent-encoded for a URI's query value.
@@ -118,6 +129,22 @@ PostgresServer::PostgresServer() {
                "createdb");
 }
 
+PostgresServer::PostgresServer(const PostgresServer& primary, ReplicaTag) {
+  give_to_server_user(m_dir.path());
+  run_or_throw(as_server_user({tool("pg_basebackup"), "--pgdata=" + (m_dir.path() / "data").string(),
+                               "--write-recovery-conf", "--host=" + primary.socket_dir().string(),
+                               "--port=" + std::to_string(k_port), std::string("--username=") + k_superuser,
+                               "--wal-method=stream", "--checkpoint=fast", "--no-sync", "--no-password"},
+                              m_dir.path(), false),
+               "pg_basebackup");
+  configure_replica(m_dir.path());
+  start();
+}
+
+std::unique_ptr<PostgresServer> PostgresServer::replica_of(const PostgresServer& primary) {
+  return std::unique_ptr<PostgresServer>(new PostgresServer(primary, ReplicaTag{}));
+}
+
 PostgresServer::~PostgresServer() {
   try {
     stop();
@@ -139,6 +166,16 @@ std::string PostgresServer::uri(const std::string& user, const std::string& pass
 }
 
 pid_t PostgresServer::pid() const noexcept { return m_postmaster ? m_postmaster->pid() : -1; }
+
+std::string PostgresServer::query(const std::string& sql) const {
+  const auto result = run_process({tool("psql"), "--no-psqlrc", "--no-align", "--tuples-only", "--quiet",
+                                   "--set=ON_ERROR_STOP=1", "--dbname=" + uri(), "--command=" + sql});
+  if (result.exit_code != 0)
+    throw std::runtime_error(fmt::format("psql failed (exit {}) on {}: {}", result.exit_code, sql, result.output));
+  std::string output = result.output;
+  if (output.ends_with('\n')) output.pop_back();
+  return output;
+}
 
 void PostgresServer::start() {
   if (m_postmaster) return;

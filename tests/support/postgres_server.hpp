@@ -16,6 +16,7 @@ namespace trialwatch::testing {
 // root (initdb refuses root, and CI runs as root). The superuser "trialwatch" connects without a password; every other
 // role must give its password (scram-sha-256). Stopped and removed on destruction; if this process dies without
 // unwinding, the kernel stops the server too (its parent-death signal is SIGQUIT, PostgreSQL's immediate shutdown).
+// The superuser may also open replication connections, so replica_of() can make a streaming hot standby of a server.
 class PostgresServer {
  public:
   // Create, start and wait for the server; throw std::runtime_error with the tools' output if a step fails.
@@ -23,6 +24,10 @@ class PostgresServer {
   ~PostgresServer();
   PostgresServer(const PostgresServer&) = delete;
   PostgresServer& operator=(const PostgresServer&) = delete;
+
+  // Create and start a hot-standby replica of `primary` (pg_basebackup -R, streaming its WAL), on its own socket
+  // directory; it answers read-only statements once started. Throw std::runtime_error if a step fails.
+  static std::unique_ptr<PostgresServer> replica_of(const PostgresServer& primary);
 
   // Return a libpq URI for the database "trialwatch" as the superuser.
   std::string uri() const;
@@ -34,6 +39,9 @@ class PostgresServer {
   const std::filesystem::path& socket_dir() const noexcept { return m_dir.path(); }
   // Return the postmaster's process id, or -1 while the server is stopped.
   pid_t pid() const noexcept;
+  // Run `sql` on the database "trialwatch" as the superuser and return what it prints, one line per row, values
+  // separated by '|' (psql's unaligned output), without the last newline; throw std::runtime_error if it fails.
+  std::string query(const std::string& sql) const;
 
   // Stop the server at once (immediate shutdown: connections are cut, as in a crash); nothing if it is stopped.
   void stop();
@@ -41,6 +49,11 @@ class PostgresServer {
   void start();
 
  private:
+  // What selects the replica's constructor.
+  struct ReplicaTag {};
+  // Create and start a hot-standby replica of `primary`.
+  PostgresServer(const PostgresServer& primary, ReplicaTag);
+
   TempDir m_dir;
   std::unique_ptr<ChildProcess> m_postmaster;  // declared after m_dir: stopped before the directory goes
 };
