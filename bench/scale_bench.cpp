@@ -298,6 +298,19 @@ double median_query_ms(const std::string& db, std::vector<std::string> args, int
   return times[times.size() / 2];
 }
 
+// Print the table of the client's queries on the `engine` scale database at `location` (median of 7 runs each).
+void print_query_table(const char* engine, const std::string& location, const std::string& some_study) {
+  std::printf("\n## Client queries on the%s scale database (median of 7 runs, process start included)\n\n", engine);
+  std::puts("| command | median ms |");
+  std::puts("|---|---|");
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"events", "--nct", some_study}, {"history", some_study}, {"events", "--since", "7d", "--limit", "50"}}) {
+    std::string text;
+    for (const auto& a : args) text += (text.empty() ? "" : " ") + a;
+    std::printf("| `trialwatch %s` | %.1f |\n", text.c_str(), median_query_ms(location, args));
+  }
+}
+
 struct Target {
   std::string measure, target, measured;
   bool met;
@@ -485,26 +498,8 @@ int main(int argc, char** argv) {
 
   // 3. The client's queries on the scale database.
   const std::string some_study = registry.ids(1).front();
-  std::printf("\n## Client queries on the scale database (median of 7 runs, process start included)\n\n");
-  std::puts("| command | median ms |");
-  std::puts("|---|---|");
-  for (const auto& args : std::vector<std::vector<std::string>>{
-           {"events", "--nct", some_study}, {"history", some_study}, {"events", "--since", "7d", "--limit", "50"}}) {
-    std::string text;
-    for (const auto& a : args) text += (text.empty() ? "" : " ") + a;
-    std::printf("| `trialwatch %s` | %.1f |\n", text.c_str(), median_query_ms(daemon.location(), args));
-  }
-  if (postgres_daemon) {
-    std::printf("\n## Client queries on the PostgreSQL scale database (median of 7 runs, process start included)\n\n");
-    std::puts("| command | median ms |");
-    std::puts("|---|---|");
-    for (const auto& args : std::vector<std::vector<std::string>>{
-             {"events", "--nct", some_study}, {"history", some_study}, {"events", "--since", "7d", "--limit", "50"}}) {
-      std::string text;
-      for (const auto& a : args) text += (text.empty() ? "" : " ") + a;
-      std::printf("| `trialwatch %s` | %.1f |\n", text.c_str(), median_query_ms(postgres_daemon->location(), args));
-    }
-  }
+  print_query_table("", daemon.location(), some_study);
+  if (postgres_daemon) print_query_table(" PostgreSQL", postgres_daemon->location(), some_study);
 
   std::puts("\n## Targets\n");
   std::puts("| measure | target | measured | met |");
