@@ -78,8 +78,8 @@ class Statement {
   // Return the value at 0-based `index` of the current row.
   Column getColumn(int index) const { return Column(*this, index); }
 
-  // What Column reads: the current row's value at `index`. text() and blob() views end before a NUL and stay
-  // valid until the statement steps or resets.
+  // What Column reads: the current row's value at `index`. A text() view is followed by a NUL (getText() hands out
+  // its data()); a blob() view may hold NULs. Both stay valid until the statement steps or resets.
   virtual bool is_null(int index) const = 0;
   virtual std::int64_t int64(int index) const = 0;
   virtual std::string_view text(int index) const = 0;
