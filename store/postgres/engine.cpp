@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
 #include <string>
 
 namespace trialwatch::store::postgres {
@@ -27,7 +28,15 @@ int recorded_schema_version(Connection& connection) {
   if (connection.exec("SELECT to_regclass('meta') IS NOT NULL").text(0, 0) != "t") return 0;
   const auto row = connection.exec("SELECT value FROM meta WHERE key = 'schema_version'");
   if (row.rows() == 0) return 0;
-  return std::stoi(row.text(0, 0));
+  const std::string text = row.text(0, 0);
+  int version = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), version);
+  if (error != std::errc() || end != text.data() + text.size() || version < 1)
+    throw StoreError(Kind::not_a_trialwatch_database,
+                     fmt::format("the PostgreSQL database records the schema version '{}', which trialwatch never "
+                                 "writes; point trialwatch at its own database",
+                                 core::for_log_line(text.substr(0, 40))));
+  return version;
 }
 
 int latest_version() { return static_cast<int>(k_migrations.size()); }

@@ -82,6 +82,18 @@ TEST_CASE("a PostgreSQL database of a newer schema is refused in both modes with
         99);
 }
 
+TEST_CASE("a PostgreSQL schema version trialwatch never writes is one sentence, not a crash", "[store][postgres]") {
+  const TestDatabase database(TestEngine::postgres);
+  Database::open(database.location(), OpenMode::read_write);
+  testing::execute(database, "UPDATE meta SET value = 'nine' WHERE key = 'schema_version'");
+  for (const auto mode : {OpenMode::read_write, OpenMode::read_only}) {
+    const auto error = store_error_of([&] { Database::open(database.location(), mode); });
+    REQUIRE(error);
+    CHECK(error->kind() == StoreError::Kind::not_a_trialwatch_database);
+    CHECK_THAT(error->what(), Catch::Contains("'nine'") && Catch::Contains("its own database"));
+  }
+}
+
 TEST_CASE("a read-only PostgreSQL session refuses a write and writes nothing", "[store][postgres]") {
   const TestDatabase database(TestEngine::postgres);
   Database::open(database.location(), OpenMode::read_write);
