@@ -29,6 +29,14 @@ inline std::map<std::string, std::string> isolated_env(const std::map<std::strin
   return env;
 }
 
+// Run the real `trialwatch` on the database `db` (a file or a URI) with `args`, `env` added to its isolated
+// environment.
+inline ProcessResult run_cli(const std::string& db, std::vector<std::string> args,
+                             const std::map<std::string, std::string>& env = {}) {
+  args.insert(args.begin(), {TRIALWATCH_CLI_PATH, "--db", db});
+  return run_process(args, isolated_env(env));
+}
+
 // Configuration that turns related-trial discovery off, for tests that count or compare the sync engine's own work.
 inline const std::string k_without_discovery = "[related]\nmode = \"off\"\n";
 
@@ -88,6 +96,11 @@ struct DaemonFixture {
   // The arguments of one `trialwatchd --once` on this fixture's database and configuration, against `api_base`.
   std::vector<std::string> once_argv(const std::string& api_base) const {
     return {TRIALWATCH_DAEMON_PATH, "--once", "--api-base", api_base, "--db", db_path(), "--config", config_path()};
+  }
+  // The same against the fake registry, on the database `db` instead of the fixture's own.
+  std::vector<std::string> once_argv_on(const std::string& db) const {
+    return {TRIALWATCH_DAEMON_PATH, "--once", "--api-base", registry.registry.base_url(), "--db", db, "--config",
+            config_path()};
   }
   // The same against the fake registry.
   std::vector<std::string> once_argv() const { return once_argv(registry.registry.base_url()); }

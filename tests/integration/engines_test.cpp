@@ -63,9 +63,8 @@ std::string without_own_times(const std::string& text) {
 }
 
 // Run the CLI on `db` with `args`.
-trialwatch::testing::ProcessResult cli(const std::string& db, std::vector<std::string> args) {
-  args.insert(args.begin(), {TRIALWATCH_CLI_PATH, "--db", db});
-  return run_process(args, isolated_env());
+trialwatch::testing::ProcessResult cli(const std::string& db, const std::vector<std::string>& args) {
+  return trialwatch::testing::run_cli(db, args);
 }
 
 }  // namespace
@@ -162,9 +161,7 @@ TEST_CASE("an unreachable PostgreSQL server is one sentence: trialwatchd --once 
   trialwatch::testing::TempDir nowhere;  // a socket folder where no server listens
   const std::string uri = "postgresql:///trialwatch?host=" + nowhere.path().string() + "&user=trialwatch";
   DaemonFixture f(scenario(), k_scenario_studies, k_without_discovery);
-  auto argv = f.once_argv();
-  argv[std::find(argv.begin(), argv.end(), "--db") - argv.begin() + 1] = uri;
-  const auto daemon = run_process(argv, isolated_env());
+  const auto daemon = run_process(f.once_argv_on(uri), isolated_env());
   INFO(daemon.output);
   CHECK(daemon.exit_code == 75);
   CHECK(daemon.output.find("cannot reach the PostgreSQL server") != std::string::npos);

@@ -16,10 +16,8 @@ using trialwatch::testing::TestEngine;
 namespace {
 
 // Run trialwatch with `args` on the database `db`, at a fixed time and without colour.
-ProcessResult cli_on(const std::string& db, std::vector<std::string> args) {
-  args.insert(args.begin(), {TRIALWATCH_CLI_PATH, "--db", db});
-  return trialwatch::testing::run_process(
-      args, trialwatch::testing::isolated_env({{"TRIALWATCH_NOW", "2030-01-01T00:00:00Z"}, {"NO_COLOR", "1"}}));
+ProcessResult cli_on(const std::string& db, const std::vector<std::string>& args) {
+  return trialwatch::testing::run_cli(db, args, {{"TRIALWATCH_NOW", "2030-01-01T00:00:00Z"}, {"NO_COLOR", "1"}});
 }
 
 }  // namespace

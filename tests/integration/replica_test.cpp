@@ -28,16 +28,14 @@ const std::map<std::string, std::string> k_fixed_now{{"TRIALWATCH_NOW", "2030-01
 
 // Run `trialwatchd --once` of `f` on the database `db` instead of the fixture's own, with `extra` arguments.
 ProcessResult run_once_on(const DaemonFixture& f, const std::string& db, const std::vector<std::string>& extra = {}) {
-  auto argv = f.once_argv();
-  argv[static_cast<std::size_t>(std::find(argv.begin(), argv.end(), "--db") - argv.begin()) + 1] = db;
+  auto argv = f.once_argv_on(db);
   argv.insert(argv.end(), extra.begin(), extra.end());
   return run_process(argv, isolated_env());
 }
 
 // Run the CLI on `db` with `args`.
-ProcessResult cli(const std::string& db, std::vector<std::string> args) {
-  args.insert(args.begin(), {TRIALWATCH_CLI_PATH, "--db", db});
-  return run_process(args, isolated_env(k_fixed_now));
+ProcessResult cli(const std::string& db, const std::vector<std::string>& args) {
+  return trialwatch::testing::run_cli(db, args, k_fixed_now);
 }
 
 // Wait up to `timeout` until `replica` has replayed everything `primary` has written so far; return whether it has.
