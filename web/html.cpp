@@ -66,6 +66,12 @@ nav.pages { display: flex; gap: 1rem; margin: 1rem 0; }
   main { padding: .5rem; }
   dl.facts { grid-template-columns: 1fr; } dl.facts dd { margin-bottom: .4rem; }
   table.studies th.why, table.studies td.why, table.studies th.event, table.studies td.event { display: none; }
+  /* an event is a card: date and type, then what changed across the width, then the rest */
+  table.events thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); }
+  table.events tr { display: grid; grid-template-columns: max-content 1fr; column-gap: .75rem;
+    border-bottom: 1px solid var(--line); padding: .4rem 0; }
+  table.events td { border-bottom: 0; padding: .1rem .25rem; }
+  table.events td.text { grid-column: 1 / -1; }
 }
 )css";
 
