@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdlib>
 #include <regex>
 #include <stdexcept>
 #include <vector>
@@ -23,16 +24,16 @@ constexpr Oid k_int2 = 21, k_int4 = 23, k_int8 = 20, k_bytea = 17;
 constexpr Oid k_textual[] = {25 /* text */, 1043 /* varchar */, 1042 /* bpchar */,
                              19 /* name */, 705 /* unknown */,  114 /* json */};
 
-// Return the password `uri` carries ("" if none or if it does not parse).
-std::string uri_password(const std::string& uri) {
+// Return the value of `keyword` in `uri` ("" if none or if it does not parse).
+std::string uri_option(const std::string& uri, std::string_view keyword) {
   char* error = nullptr;
   PQconninfoOption* options = PQconninfoParse(uri.c_str(), &error);
   if (error != nullptr) PQfreemem(error);
-  std::string password;
+  std::string value;
   for (const auto* option = options; option != nullptr && option->keyword != nullptr; ++option)
-    if (std::string_view(option->keyword) == "password" && option->val != nullptr) password = option->val;
+    if (option->keyword == keyword && option->val != nullptr) value = option->val;
   if (options != nullptr) PQconninfoFree(options);
-  return password;
+  return value;
 }
 
 // Return the first line of libpq's `message`, with every password in it (the one `uri` carries, "password=...",
@@ -40,7 +41,7 @@ std::string uri_password(const std::string& uri) {
 std::string one_line(std::string_view message, const std::string& uri = {}) {
   std::string text(message.substr(0, message.find('\n')));
   while (!text.empty() && (text.back() == ' ' || text.back() == '.' || text.back() == '\r')) text.pop_back();
-  if (const auto password = uri_password(uri); !password.empty())
+  if (const auto password = uri_option(uri, "password"); !password.empty())
     for (auto at = text.find(password); at != std::string::npos; at = text.find(password, at + 3))
       text.replace(at, password.size(), "***");
   static const std::regex key_value(R"(password\s*=\s*('([^'\\]|\\.)*'|\S+))", std::regex::icase);
@@ -166,13 +167,25 @@ std::string_view Result::cell(int row, int column) const {
   return value;
 }
 
-Connection Connection::open(const std::string& uri) {
-  PGconn* raw = PQconnectdb(uri.c_str());
+Connection Connection::open(const std::string& uri, const std::string& server_options) {
+  // Settings travel in the startup packet, not as SETs after it: a round trip each saved on every command.
+  // libpq applies the keywords in order, the URI expanded where `dbname` stands: what it says of
+  // application_name wins, and the encoding and the options come after it.
+  std::string options = server_options;
+  if (!options.empty()) {
+    const std::string own = uri_option(uri, "options");
+    const char* environment = std::getenv("PGOPTIONS");
+    const std::string theirs = !own.empty() ? own : environment != nullptr ? environment : "";
+    if (!theirs.empty()) options = theirs + " " + options;
+  }
+  const char* keywords[] = {"fallback_application_name", "dbname", "client_encoding", "options", nullptr};
+  const char* values[] = {"trialwatch", uri.c_str(), "UTF8", options.c_str(), nullptr};
+  if (options.empty()) keywords[3] = nullptr;
+  PGconn* raw = PQconnectdbParams(keywords, values, 1);
   if (raw == nullptr) throw StoreError(Kind::io, "out of memory for a PostgreSQL connection");
   Connection connection(raw);
   if (PQstatus(raw) != CONNECTION_OK) throw_connect_error(raw, uri);
   PQsetNoticeProcessor(raw, ignore_notice, nullptr);
-  if (PQsetClientEncoding(raw, "UTF8") != 0) throw_statement_error(raw, nullptr);
   return connection;
 }
 

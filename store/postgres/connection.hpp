@@ -111,8 +111,9 @@ class Result {
 // never holds the password: unreachable (69), access_denied (78), io (74) for other refusals.
 class Connection {
  public:
-  // Connect to `uri` (libpq's URI or key=value syntax; PG* environment variables and PGPASSFILE apply).
-  static Connection open(const std::string& uri);
+  // Connect to `uri` (libpq's URI or key=value syntax; PG* environment variables and PGPASSFILE apply) with
+  // client_encoding UTF8 and, if given, `server_options` ("-c name=value ...") after the URI's own options.
+  static Connection open(const std::string& uri, const std::string& server_options = {});
 
   Connection(Connection&&) noexcept = default;
   Connection& operator=(Connection&&) noexcept = default;

@@ -179,10 +179,7 @@ class PostgresEngine final : public detail::Engine, private Session {
 
   // Connect to `uri` and set the session up for `mode`.
   static Connection session(const std::string& uri, OpenMode mode) {
-    auto connection = Connection::open(uri);
-    connection.exec("SET application_name = 'trialwatch'");
-    if (mode == OpenMode::read_only) connection.exec("SET default_transaction_read_only = on");
-    return connection;
+    return Connection::open(uri, mode == OpenMode::read_only ? "-c default_transaction_read_only=on" : "");
   }
 
   std::string m_uri;

@@ -76,6 +76,21 @@ TEST_CASE("A PostgreSQL connection opened by URI runs statements as the URI's us
   CHECK(result.int64(0, 1) == 42);
 }
 
+TEST_CASE("A PostgreSQL connection speaks UTF-8, is named trialwatch and adds its server options to the URI's own") {
+  PostgresServer server;
+  auto plain = Connection::open(server.uri());
+  CHECK(plain.exec("SHOW client_encoding").text(0, 0) == "UTF8");
+  CHECK(plain.exec("SHOW application_name").text(0, 0) == "trialwatch");
+  CHECK(plain.exec("SHOW default_transaction_read_only").text(0, 0) == "off");
+
+  const auto uri = server.uri() + "&application_name=dashboard&options=-c%20statement_timeout%3D4321";
+  auto reader = Connection::open(uri, "-c default_transaction_read_only=on");
+  CHECK(reader.exec("SHOW application_name").text(0, 0) == "dashboard");
+  CHECK(reader.exec("SHOW statement_timeout").text(0, 0) == "4321ms");
+  CHECK(reader.exec("SHOW default_transaction_read_only").text(0, 0) == "on");
+  CHECK(reader.exec("SHOW client_encoding").text(0, 0) == "UTF8");
+}
+
 TEST_CASE("PostgreSQL bound parameters round-trip text with quotes, UTF-8, NULL and bytea with zero bytes and 0xff") {
   PostgresServer server;
   auto connection = Connection::open(server.uri());
