@@ -7,9 +7,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <utility>
+#include <variant>
 
 namespace trialwatch::store {
 
@@ -26,11 +28,12 @@ struct Column {
   Type type;
 };
 
-// One table of the history: its columns, the order its rows are copied in, and which rows belong to the history.
+// One table of the history: its columns, the key its rows are copied in the order of, and which rows belong to the
+// history.
 struct Table {
   const char* name;
-  const char* order_by;  // a key, so rows go in as they were; events in the order they were written
-  const char* where;     // "" for every row
+  std::vector<Column> key;  // unique, so rows go in as they were and are read a page at a time; events by rowid
+  const char* where;        // a condition, "" for every row
   std::vector<Column> columns;
 };
 
@@ -40,15 +43,15 @@ std::vector<Table> history_tables() {
   using enum Type;
   return {
       {"meta",
-       "key",
-       "WHERE key NOT IN ('schema_version', 'writer', 'last_quick_check')",
+       {{"key", text}},
+       "key NOT IN ('schema_version', 'writer', 'last_quick_check')",
        {{"key", text}, {"value", text}}},
       {"watchlist",
-       "nct_id",
+       {{"nct_id", text}},
        "",
        {{"nct_id", text}, {"source", text}, {"note", text}, {"added_at", text}, {"active", integer}}},
       {"studies",
-       "nct_id",
+       {{"nct_id", text}},
        "",
        {{"nct_id", text},
         {"latest_version", integer},
@@ -62,9 +65,12 @@ std::vector<Table> history_tables() {
         {"reset_dates", text},
         {"state", text},
         {"alias_of", text}}},
-      {"dictionaries", "id", "", {{"id", integer}, {"trained_at", text}, {"documents", integer}, {"content", blob}}},
+      {"dictionaries",
+       {{"id", integer}},
+       "",
+       {{"id", integer}, {"trained_at", text}, {"documents", integer}, {"content", blob}}},
       {"versions",
-       "nct_id, version",
+       {{"nct_id", text}, {"version", integer}},
        "",
        {{"nct_id", text},
         {"version", integer},
@@ -76,7 +82,7 @@ std::vector<Table> history_tables() {
         {"document", blob},
         {"base", integer}}},
       {"field_changes",
-       "nct_id, version, seq",
+       {{"nct_id", text}, {"version", integer}, {"seq", integer}},
        "",
        {{"nct_id", text},
         {"version", integer},
@@ -86,7 +92,7 @@ std::vector<Table> history_tables() {
         {"old", text},
         {"new", text}}},
       {"events",
-       "rowid",
+       {{"rowid", integer}},
        "",
        {{"id", text},
         {"nct_id", text},
@@ -103,7 +109,7 @@ std::vector<Table> history_tables() {
         {"registry_version", integer},
         {"posted_date", text}}},
       {"deliveries",
-       "event_id, channel",
+       {{"event_id", text}, {"channel", text}},
        "",
        {{"event_id", text},
         {"channel", text},
@@ -114,7 +120,7 @@ std::vector<Table> history_tables() {
         {"delivered_at", text},
         {"last_error", text}}},
       {"runs",
-       "id",
+       {{"id", integer}},
        "",
        {{"id", integer},
         {"started_at", text},
@@ -129,7 +135,7 @@ std::vector<Table> history_tables() {
         {"events", integer},
         {"error", text}}},
       {"searches",
-       "name",
+       {{"name", text}},
        "",
        {{"name", text},
         {"fingerprint", text},
@@ -138,7 +144,7 @@ std::vector<Table> history_tables() {
         {"completed_at", text},
         {"last_error", text}}},
       {"related",
-       "subject, nct_id",
+       {{"subject", text}, {"nct_id", text}},
        "",
        {{"subject", text},
         {"nct_id", text},
@@ -146,9 +152,9 @@ std::vector<Table> history_tables() {
         {"score", integer},
         {"reasons", text},
         {"found_at", text}}},
-      {"discoveries", "subject", "", {{"subject", text}, {"discovered_at", text}}},
+      {"discoveries", {{"subject", text}}, "", {{"subject", text}, {"discovered_at", text}}},
       {"past_versions",
-       "nct_id, registry_version",
+       {{"nct_id", text}, {"registry_version", integer}},
        "",
        {{"nct_id", text},
         {"registry_version", integer},
@@ -160,7 +166,7 @@ std::vector<Table> history_tables() {
         {"base", integer},
         {"document", blob}}},
       {"backfills",
-       "nct_id",
+       {{"nct_id", text}},
        "",
        {{"nct_id", text},
         {"mode", text},
@@ -172,7 +178,7 @@ std::vector<Table> history_tables() {
         {"next_attempt_at", text},
         {"last_error", text}}},
       {"due_facts",
-       "nct_id",
+       {{"nct_id", text}},
        "",
        {{"nct_id", text},
         {"version", integer},
@@ -216,58 +222,137 @@ std::unique_ptr<detail::Statement> prepare(const Database& db, const std::string
   return db.impl().engine->prepare(sql);
 }
 
-std::string column_list(const Table& table) {
+// Return the names of `columns`, comma-separated.
+std::string name_list(const std::vector<Column>& columns) {
   std::string list;
-  for (const auto& column : table.columns) list.append(list.empty() ? "" : ", ").append(column.name);
+  for (const auto& column : columns) list.append(list.empty() ? "" : ", ").append(column.name);
   return list;
+}
+
+// Return "WHERE " and the conditions of `conditions` that are not empty, joined by AND; "" when all are.
+std::string where_clause(std::initializer_list<std::string_view> conditions) {
+  std::string clause;
+  for (const auto condition : conditions)
+    if (!condition.empty()) clause.append(clause.empty() ? "WHERE " : " AND ").append(condition);
+  return clause;
 }
 
 // Return how many of `table`'s rows (those of the history) `db` holds.
 std::int64_t count_rows(const Database& db, const Table& table) {
-  auto count = prepare(db, fmt::format("SELECT count(*) FROM {} {}", table.name, table.where));
+  auto count = prepare(db, fmt::format("SELECT count(*) FROM {} {}", table.name, where_clause({table.where})));
   return count->executeStep() ? count->getColumn(0).getInt64() : 0;
 }
 
-// Bind the value `from` holds, of `type`, at `index` of `to`.
-void bind_value(detail::Statement& to, int index, const detail::Column& from, Type type) {
-  if (from.isNull()) return to.bind(index);
+// One value of a row: NULL, an integer, or text or blob bytes (as its column's type says).
+using Value = std::optional<std::variant<std::int64_t, std::string>>;
+
+// Return the value `column` holds, read as `type`.
+Value value_of(const detail::Column& column, Type type) {
+  if (column.isNull()) return std::nullopt;
   switch (type) {
     case Type::integer:
-      return to.bind(index, from.getInt64());
+      return column.getInt64();
     case Type::text:
-      return to.bind(index, from.textView());
-    case Type::blob: {
-      const std::string_view bytes = from.blobView();
-      return to.bind(index, bytes.data(), static_cast<int>(bytes.size()));
-    }
+      return std::string(column.textView());
+    case Type::blob:
+      return std::string(column.blobView());
   }
+  return std::nullopt;
 }
 
-// Copy every row of `table` from `from` into `to`, in the source's order; return how many.
-std::int64_t copy_rows(const Database& from, Database& to, const Table& table) {
-  const std::string columns = column_list(table);
-  std::string placeholders;
-  for (std::size_t i = 0; i < table.columns.size(); ++i) placeholders.append(i == 0 ? "?" : ", ?");
-  const auto select = guarded(from, k_reading, [&] {
-    return prepare(from,
-                   fmt::format("SELECT {} FROM {} {} ORDER BY {}", columns, table.name, table.where, table.order_by));
-  });
-  const auto insert = guarded(to, k_writing, [&] {
-    return prepare(to, fmt::format("INSERT INTO {} ({}) VALUES ({})", table.name, columns, placeholders));
-  });
-  std::int64_t rows = 0;
-  while (guarded(from, k_reading, [&] { return select->executeStep(); })) {
-    guarded(to, k_writing, [&] {
-      insert->reset();
-      insert->clearBindings();
-      for (std::size_t i = 0; i < table.columns.size(); ++i) {
-        const int at = static_cast<int>(i);
-        bind_value(*insert, at + 1, select->getColumn(at), table.columns[i].type);
-      }
-      insert->exec();
-    });
-    ++rows;
+// Bind `value`, of `type`, at `index` of `to`.
+void bind_value(detail::Statement& to, int index, const Value& value, Type type) {
+  if (!value) return to.bind(index);
+  if (const auto* number = std::get_if<std::int64_t>(&*value)) return to.bind(index, *number);
+  const auto& bytes = std::get<std::string>(*value);
+  if (type == Type::blob) return to.bind(index, bytes.data(), static_cast<int>(bytes.size()));
+  to.bind(index, std::string_view(bytes));
+}
+
+// Rows of one table inserted into `to` `rows` at a time in one INSERT: a round trip to a server for each batch, not
+// for each row.
+class BatchInsert {
+ public:
+  BatchInsert(Database& to, const Table& table, int rows)
+      : m_to(to), m_table(table), m_rows(rows), m_full(statement_for(rows)) {}
+
+  // Add the row `from` is on (the table's columns first); insert the batch when it is full.
+  void add(const detail::Statement& from) {
+    for (std::size_t i = 0; i < m_table.columns.size(); ++i)
+      m_values.push_back(value_of(from.getColumn(static_cast<int>(i)), m_table.columns[i].type));
+    if (m_values.size() == static_cast<std::size_t>(m_rows) * m_table.columns.size()) flush();
   }
+
+  // Insert the rows added since the last batch went in.
+  void flush() {
+    if (m_values.empty()) return;
+    const auto rows = static_cast<int>(m_values.size() / m_table.columns.size());
+    const auto tail = rows == m_rows ? nullptr : statement_for(rows);  // the last rows of a table
+    detail::Statement& insert = tail ? *tail : *m_full;
+    insert.reset();
+    insert.clearBindings();
+    for (std::size_t i = 0; i < m_values.size(); ++i)
+      bind_value(insert, static_cast<int>(i) + 1, m_values[i], m_table.columns[i % m_table.columns.size()].type);
+    insert.exec();
+    m_values.clear();
+  }
+
+ private:
+  std::unique_ptr<detail::Statement> statement_for(int rows) const {
+    std::string row;
+    for (std::size_t i = 0; i < m_table.columns.size(); ++i) row.append(i == 0 ? "(?" : ", ?");
+    row += ")";
+    std::string values;
+    for (int i = 0; i < rows; ++i) values.append(i == 0 ? "" : ", ").append(row);
+    return prepare(m_to,
+                   fmt::format("INSERT INTO {} ({}) VALUES {}", m_table.name, name_list(m_table.columns), values));
+  }
+
+  Database& m_to;
+  const Table& m_table;
+  int m_rows;  // in a full batch
+  std::unique_ptr<detail::Statement> m_full;
+  std::vector<Value> m_values;  // the rows added, column after column
+};
+
+// Copy every row of `table` from `from` into `to` in the order of its key, `page_rows` at a time; return how many.
+// Each page starts after the last key copied, so neither engine holds more than a page (PostgreSQL's results are
+// read whole) and each page is an index range, not an ever longer OFFSET.
+std::int64_t copy_rows(const Database& from, Database& to, const Table& table, std::int64_t page_rows) {
+  const std::string keys = name_list(table.key);
+  std::string after;  // (k1, k2) > (?, ?)
+  for (std::size_t i = 0; i < table.key.size(); ++i) after.append(i == 0 ? "?" : ", ?");
+  after = fmt::format("({}) > ({})", keys, after);
+  const auto page_sql = [&](std::string_view condition) {
+    return fmt::format("SELECT {}, {} FROM {} {} ORDER BY {} LIMIT {}", name_list(table.columns), keys, table.name,
+                       where_clause({table.where, condition}), keys, page_rows);
+  };
+  const auto first = guarded(from, k_reading, [&] { return prepare(from, page_sql("")); });
+  const auto next = guarded(from, k_reading, [&] { return prepare(from, page_sql(after)); });
+  // A hundred rows to an INSERT (fewer when pages are smaller, as tests make them).
+  auto insert = guarded(
+      to, k_writing, [&] { return BatchInsert(to, table, static_cast<int>(std::min<std::int64_t>(page_rows, 100))); });
+  const int key_at = static_cast<int>(table.columns.size());  // the key's columns follow the table's
+  std::vector<Value> last;                                    // the key of the last row copied
+  std::int64_t rows = 0;
+  for (std::int64_t in_page = page_rows; in_page == page_rows;) {
+    detail::Statement& select = last.empty() ? *first : *next;
+    guarded(from, k_reading, [&] {
+      select.reset();
+      for (std::size_t i = 0; i < last.size(); ++i)
+        bind_value(select, static_cast<int>(i) + 1, last[i], table.key[i].type);
+    });
+    in_page = 0;
+    while (guarded(from, k_reading, [&] { return select.executeStep(); })) {
+      guarded(to, k_writing, [&] { insert.add(select); });
+      last.clear();
+      for (std::size_t i = 0; i < table.key.size(); ++i)
+        last.push_back(value_of(select.getColumn(key_at + static_cast<int>(i)), table.key[i].type));
+      ++in_page;
+      ++rows;
+    }
+  }
+  guarded(to, k_writing, [&] { insert.flush(); });
   return rows;
 }
 
@@ -355,7 +440,9 @@ std::int64_t MigrationReport::rows(std::string_view table) const noexcept {
   return 0;
 }
 
-MigrationReport migrate_history(const Database& from, Database& to, const DocumentHashes& hashes) {
+MigrationReport migrate_history(const Database& from, Database& to, const DocumentHashes& hashes,
+                                std::int64_t page_rows) {
+  page_rows = std::max<std::int64_t>(page_rows, 1);
   const auto tables = history_tables();
   const DocumentTable live{detail::k_live_frames, "SELECT DISTINCT nct_id FROM versions ORDER BY nct_id",
                            "SELECT version, hash FROM versions WHERE nct_id = ? ORDER BY version",
@@ -367,7 +454,7 @@ MigrationReport migrate_history(const Database& from, Database& to, const Docume
   return detail::in_transaction(to, [&] {
     require_empty(to, tables);
     MigrationReport report;
-    for (const auto& table : tables) report.tables.push_back({table.name, copy_rows(from, to, table)});
+    for (const auto& table : tables) report.tables.push_back({table.name, copy_rows(from, to, table, page_rows)});
     if (to.is_postgres())  // runs.id is an identity column: the next run takes the id after the last copied
       guarded(to, k_writing, [&] {
         prepare(to, "SELECT setval(pg_get_serial_sequence('runs', 'id'), max(id)) FROM runs")->executeStep();

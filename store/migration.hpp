@@ -38,7 +38,8 @@ struct MigrationReport {
 // version, writer, last quick_check), then, before committing, check that every table has as many rows on both sides
 // and that every stored document decoded from `to` equals the one decoded from `from` and has its recorded hash by
 // `hashes`. Throw StoreError, leaving `to` as empty as it was, when `to` already holds a history, a check fails, or
-// either database fails.
-MigrationReport migrate_history(const Database& from, Database& to, const DocumentHashes& hashes);
+// either database fails. Rows are read `page_rows` at a time, which bounds the memory a migration takes.
+MigrationReport migrate_history(const Database& from, Database& to, const DocumentHashes& hashes,
+                                std::int64_t page_rows = 500);
 
 }  // namespace trialwatch::store

@@ -176,11 +176,11 @@ std::vector<std::vector<std::vector<std::string>>> plain_rows(const TestDatabase
   return tables;
 }
 
-// Migrate `from` into `to`; return the report.
-store::MigrationReport migrate(const TestDatabase& from, const TestDatabase& to) {
+// Migrate `from` into `to`, reading `page_rows` rows at a time; return the report.
+store::MigrationReport migrate(const TestDatabase& from, const TestDatabase& to, std::int64_t page_rows = 500) {
   const auto source = Database::open(from.location(), OpenMode::read_only);
   auto target = Database::open(to.location(), OpenMode::read_write);
-  return store::migrate_history(source, target, recorded_hashes());
+  return store::migrate_history(source, target, recorded_hashes(), page_rows);
 }
 
 // Return how many rows of the history `database` holds, over every table.
@@ -202,7 +202,9 @@ struct Migration {
 TEST_CASE("a history migrated from SQLite to PostgreSQL (or SQLite) and back keeps every row, document and run id",
           "[store][migration]") {
   const auto engine = GENERATE(TestEngine::postgres, TestEngine::sqlite);
-  INFO("engine in the middle: " << testing::engine_name(engine));
+  // A page of one row, pages that end mid-table (7), and a page that holds every table whole.
+  const std::int64_t page_rows = GENERATE(1, 7, 500);
+  INFO("engine in the middle: " << testing::engine_name(engine) << ", pages of " << page_rows << " rows");
   const TestDatabase sqlite(TestEngine::sqlite);
   const TestDatabase middle(engine);
   const TestDatabase back(TestEngine::sqlite);
@@ -210,7 +212,7 @@ TEST_CASE("a history migrated from SQLite to PostgreSQL (or SQLite) and back kee
   const auto original = plain_rows(sqlite);
   REQUIRE(original[5].size() == 20);  // one event per version, and a related_found
 
-  const auto there = migrate(sqlite, middle);
+  const auto there = migrate(sqlite, middle, page_rows);
   CHECK(there.rows("versions") == 19);
   CHECK(there.rows("events") == static_cast<std::int64_t>(original[5].size()));
   CHECK(there.rows("runs") == 3);
@@ -219,7 +221,7 @@ TEST_CASE("a history migrated from SQLite to PostgreSQL (or SQLite) and back kee
   CHECK(there.rows("meta") == 1);  // completed_data_timestamp; not the schema version nor quick_check
   CHECK(plain_rows(middle) == original);
 
-  const auto home = migrate(middle, back);
+  const auto home = migrate(middle, back, page_rows);
   for (const auto& copied : there.tables) CHECK(home.rows(copied.table) == copied.rows);
   CHECK(plain_rows(back) == original);
 
