@@ -5,8 +5,9 @@ namespace trialwatch::store::postgres {
 
 // The tables of SQLite's schema 9, column for column, so one text of SQL serves both engines. Times are RFC 3339 UTC
 // text as in SQLite (they sort and compare the same; an empty `since` reads everything), and old/new keep the
-// registry's member order byte for byte; the view event_log offers them as timestamptz and jsonb for dashboards.
-const std::array<const char*, 1> k_migrations = {
+// registry's member order byte for byte; the views event_log and field_change_log offer them as timestamptz and
+// jsonb for dashboards.
+const std::array<const char*, 2> k_migrations = {
     R"sql(
 CREATE TABLE meta (key text PRIMARY KEY, value text NOT NULL);
 CREATE TABLE watchlist (
@@ -168,6 +169,10 @@ CREATE VIEW event_log AS
   SELECT id, nct_id, type, detected_at::timestamptz AS detected_at, data_timestamp, version, provenance, path,
          old::jsonb AS old, new::jsonb AS new, summary, source, registry_version, posted_date
   FROM events;
+)sql",
+    R"sql(
+CREATE VIEW field_change_log AS
+  SELECT nct_id, version, seq, op, path, old::jsonb AS old, new::jsonb AS new FROM field_changes;
 )sql",
 };
 

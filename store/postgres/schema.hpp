@@ -7,6 +7,6 @@
 namespace trialwatch::store::postgres {
 
 // Entry i takes schema version i to i + 1. Append only; never edit a released entry.
-extern const std::array<const char*, 1> k_migrations;
+extern const std::array<const char*, 2> k_migrations;
 
 }  // namespace trialwatch::store::postgres

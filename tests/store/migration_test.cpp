@@ -291,3 +291,25 @@ TEST_CASE("a migration whose verification fails leaves the target empty", "[stor
   testing::execute(source, "DELETE FROM past_versions");
   CHECK(migrate(source, target).rows("versions") == 1);
 }
+
+TEST_CASE("PostgreSQL's views give dashboards the events and field changes as timestamptz and jsonb",
+          "[store][postgres]") {
+  const TestDatabase database(TestEngine::postgres);
+  write_history(database);
+  const auto one = [&](const std::string& sql) { return testing::select_rows(database, sql).at(0).at(0); };
+  CHECK(one("SELECT pg_typeof(detected_at)::text || ' ' || pg_typeof(old)::text FROM event_log LIMIT 1") ==
+        "timestamp with time zone jsonb");
+  CHECK(one("SELECT pg_typeof(old)::text || ' ' || pg_typeof(new)::text FROM field_change_log LIMIT 1") ==
+        "jsonb jsonb");
+  // Every row, each value the same instant or the same JSON as the table's text.
+  const auto events = one("SELECT count(*) FROM events");
+  CHECK(events == "20");
+  CHECK(
+      one("SELECT count(*) FROM events e JOIN event_log l USING (id) WHERE l.detected_at = e.detected_at::timestamptz "
+          "AND l.old IS NOT DISTINCT FROM e.old::jsonb AND l.new IS NOT DISTINCT FROM e.new::jsonb") == events);
+  const auto changes = one("SELECT count(*) FROM field_changes");
+  CHECK(changes == "19");
+  CHECK(
+      one("SELECT count(*) FROM field_change_log WHERE jsonb_typeof(new) = 'string' AND new #>> '{}' = 'COMPLETED'") ==
+      changes);
+}

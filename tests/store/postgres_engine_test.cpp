@@ -2,6 +2,7 @@
 // What only the PostgreSQL engine does: its schema checks, read-only sessions, the writer's lock, bytea frames and
 // reconnecting to a restarted server.
 #include "store/database.hpp"
+#include "store/postgres/engine.hpp"
 #include "store/store_error.hpp"
 #include "store/versions.hpp"
 #include "store/watch_list.hpp"
@@ -80,6 +81,27 @@ TEST_CASE("a PostgreSQL database of a newer schema is refused in both modes with
   }
   CHECK(testing::select_integer(database, "SELECT CAST(value AS integer) FROM meta WHERE key = 'schema_version'") ==
         99);
+}
+
+TEST_CASE("a PostgreSQL database of schema 1 is refused to readers and upgraded by a writer, its rows kept",
+          "[store][postgres]") {
+  const TestDatabase database(TestEngine::postgres);
+  {
+    auto db = Database::open(database.location(), OpenMode::read_write);
+    store::WatchList(db).track(id("NCT06613490"), "config", "", testing::ManualClock().now());
+  }
+  // Schema 1 as the first release wrote it: without the field_change_log view.
+  testing::execute(database, "DROP VIEW field_change_log");
+  testing::execute(database, "UPDATE meta SET value = '1' WHERE key = 'schema_version'");
+  const auto error = store_error_of([&] { Database::open(database.location(), OpenMode::read_only); });
+  REQUIRE(error);
+  CHECK(error->kind() == StoreError::Kind::older_schema);
+  CHECK_THAT(error->what(), Catch::Contains("schema 1") && Catch::Contains("start trialwatchd once"));
+
+  auto db = Database::open(database.location(), OpenMode::read_write);
+  CHECK(db.schema_version() == store::postgres::latest_schema_version());
+  CHECK(testing::select_integer(database, "SELECT count(*) FROM field_change_log") == 0);
+  CHECK(testing::select_integer(database, "SELECT count(*) FROM watchlist") == 1);
 }
 
 TEST_CASE("a PostgreSQL schema version trialwatch never writes is one sentence, not a crash", "[store][postgres]") {
