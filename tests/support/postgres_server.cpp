@@ -7,10 +7,12 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <fcntl.h>
 #include <fstream>
 #include <pwd.h>
 #include <stdexcept>
 #include <string_view>
+#include <sys/file.h>
 #include <thread>
 #include <unistd.h>
 #include <vector>
@@ -113,15 +115,51 @@ bool is_ready(const std::filesystem::path& data, pid_t pid) {
   return lines.size() >= 8 && lines[0] == std::to_string(pid) && lines[7].starts_with("ready");
 }
 
+// An exclusive flock(2) on a file, held until destroyed.
+class FileLock {
+ public:
+  explicit FileLock(const std::string& path) : m_fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600)) {
+    if (m_fd >= 0 && ::flock(m_fd, LOCK_EX) == 0) return;
+    if (m_fd >= 0) ::close(m_fd);
+    throw std::runtime_error("cannot lock " + path);
+  }
+  ~FileLock() { ::close(m_fd); }
+  FileLock(const FileLock&) = delete;
+  FileLock& operator=(const FileLock&) = delete;
+
+ private:
+  int m_fd;
+};
+
+// Make `data` a new cluster: a copy of the build's template cluster, which the first test process to need it makes
+// with initdb (a second or two that every later server saves). A lock keeps two processes from making it at once.
+void init_data_dir(const std::filesystem::path& data) {
+  const std::filesystem::path cluster = TRIALWATCH_POSTGRES_TEMPLATE;
+  std::filesystem::create_directories(cluster.parent_path());
+  const FileLock lock(cluster.string() + ".lock");
+  if (!std::filesystem::exists(cluster / "PG_VERSION")) {
+    const auto scratch = cluster.parent_path() / (cluster.filename().string() + ".new");
+    std::filesystem::remove_all(scratch);
+    std::filesystem::create_directory(scratch);
+    give_to_server_user(scratch);
+    run_or_throw(as_server_user({tool("initdb"), "--pgdata=" + (scratch / "data").string(),
+                                 std::string("--username=") + k_superuser, "--auth=trust", "--encoding=UTF8",
+                                 "--locale=C", "--no-sync"},
+                                scratch, false),
+                 "initdb");
+    std::filesystem::remove_all(cluster);
+    std::filesystem::rename(scratch / "data", cluster);
+    std::filesystem::remove_all(scratch);
+  }
+  run_or_throw({TRIALWATCH_CP, "-a", cluster.string(), data.string()},
+               "copying the template cluster");  // owner and modes too
+}
+
 }  // namespace
 
 PostgresServer::PostgresServer() {
   give_to_server_user(m_dir.path());
-  run_or_throw(as_server_user({tool("initdb"), "--pgdata=" + (m_dir.path() / "data").string(),
-                               std::string("--username=") + k_superuser, "--auth=trust", "--encoding=UTF8",
-                               "--locale=C", "--no-sync"},
-                              m_dir.path(), false),
-               "initdb");
+  init_data_dir(m_dir.path() / "data");
   configure(m_dir.path());
   start();
   run_or_throw({tool("createdb"), "--host=" + m_dir.path().string(), "--port=" + std::to_string(k_port),
