@@ -79,12 +79,24 @@ std::vector<std::pair<std::string, std::string>> query_params(const std::string&
   return params;
 }
 
-// Set the headers every answer of the server's own (401, 500) carries, as the site's pages do.
+// The headers of every answer, the site's pages replacing them with their own: also on what httplib answers itself
+// (400 for an unknown method, 413, 414), which reaches no handler.
+const httplib::Headers k_default_headers{{"Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"},
+                                         {"X-Content-Type-Options", "nosniff"},
+                                         {"X-Frame-Options", "DENY"},
+                                         {"Referrer-Policy", "no-referrer"},
+                                         {"Cache-Control", "no-store"}};
+
+// Set header `name` of `response` to `value`, replacing a default one (two Content-Security-Policy headers would
+// both be enforced).
+void replace_header(httplib::Response& response, const std::string& name, const std::string& value) {
+  response.headers.erase(name);
+  response.set_header(name, value);
+}
+
+// Answer `status` with one sentence, for the server's own answers (401, 500), under the default headers.
 void plain_page(httplib::Response& response, int status, std::string_view sentence) {
   response.status = status;
-  response.set_header("Content-Security-Policy", "default-src 'none'");
-  response.set_header("X-Content-Type-Options", "nosniff");
-  response.set_header("Cache-Control", "no-store");
   response.set_content(fmt::format("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{0}"
                                    "</title></head><body><p>{0}</p></body></html>\n",
                                    core::for_html(sentence)),
@@ -101,7 +113,7 @@ void answer(const web::Site& site, const std::optional<std::string>& token, cons
   }
   const web::Response page = site.handle(web::Request{request.method, request.path, query_params(request.target)});
   response.status = page.status;
-  for (const auto& [name, value] : page.headers) response.set_header(name, value);
+  for (const auto& [name, value] : page.headers) replace_header(response, name, value);
   response.set_content(page.body, page.content_type);
 }
 
@@ -163,6 +175,7 @@ int serve(const Context& context, const std::string& listen) {
   const web::Site site(web::SiteOptions{context.database_path(), due_after_or_default(context), &clock});
 
   httplib::Server server;
+  server.set_default_headers(k_default_headers);
   server.set_payload_max_length(64 * 1024);  // no page takes a body
   server.set_read_timeout(10s);
   server.set_write_timeout(10s);

@@ -31,13 +31,17 @@ bool digits(std::string_view text, std::size_t at, std::size_t count, unsigned& 
   return true;
 }
 
+// The years parse_utc_time() reads: well inside what a TimePoint holds (nanoseconds from 1970: 1677 to 2262).
+constexpr unsigned k_first_year = 1700, k_last_year = 2200;
+
 }  // namespace
 
 std::optional<Clock::TimePoint> parse_utc_time(std::string_view text) {
   // Fixed positions: YYYY-MM-DD, then optionally THH:MM:SS, fractions, and Z (the store writes UTC only).
   unsigned year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
   if (!digits(text, 0, 4, year) || text.size() < 10 || text[4] != '-' || !digits(text, 5, 2, month) || text[7] != '-' ||
-      !digits(text, 8, 2, day) || month < 1 || month > 12 || day < 1 || day > 31)
+      !digits(text, 8, 2, day) || month < 1 || month > 12 || day < 1 || day > 31 || year < k_first_year ||
+      year > k_last_year)
     return std::nullopt;
   std::size_t at = 10;
   if (text.size() > 10) {

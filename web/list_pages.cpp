@@ -27,13 +27,15 @@ Response html(std::string_view title, Section section, const std::string& body) 
 
 }  // namespace
 
-int number_param(const Request& request, std::string_view name, int fallback) {
+int number_param(const Request& request, std::string_view name, int fallback, int most) {
   const auto value = param(request, name);
   if (!value || value->empty()) return fallback;
   int number = 0;
   const auto [end, error] = std::from_chars(value->data(), value->data() + value->size(), number);
-  if (error != std::errc() || end != value->data() + value->size() || number < 1)
-    throw report::BadParameter(fmt::format("{} must be a whole number of 1 or more", name));
+  if (error != std::errc() || end != value->data() + value->size() || number < 1 || number > most)
+    throw report::BadParameter(most == std::numeric_limits<int>::max()
+                                   ? fmt::format("{} must be a whole number of 1 or more", name)
+                                   : fmt::format("{} must be a whole number from 1 to {}", name, most));
   return number;
 }
 
@@ -68,8 +70,9 @@ report::EventFilter event_filter(const Request& request) {
 
 Response events_page(const PageContext& context, const Request& request) {
   auto filter = event_filter(request);
-  const int limit = number_param(request, "limit", k_events_per_page);
-  const int current = number_param(request, "page", 1);
+  // Bounded so that the page's offset, (page - 1) * limit, fits an int.
+  const int limit = number_param(request, "limit", k_events_per_page, 1000);
+  const int current = number_param(request, "page", 1, 1'000'000);
   auto query = report::event_query(filter, context.now, "");
   query.limit = limit + 1;  // one more tells whether there is a next page
   query.offset = (current - 1) * limit;

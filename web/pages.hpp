@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,9 +33,10 @@ struct PageContext {
 // Return the value of query parameter `name` of `request` (the first one), or nothing.
 std::optional<std::string> param(const Request& request, std::string_view name);
 
-// Return the whole-number parameter `name` of `request` (1 or more), or `fallback` when it is absent or empty; throw
-// report::BadParameter with a sentence when it is anything else.
-int number_param(const Request& request, std::string_view name, int fallback);
+// Return the whole-number parameter `name` of `request` (1 to `most`), or `fallback` when it is absent or empty;
+// throw report::BadParameter with a sentence when it is anything else.
+int number_param(const Request& request, std::string_view name, int fallback,
+                 int most = std::numeric_limits<int>::max());
 
 // Return the event filters of `request`'s parameters: `since`, `type` (repeated or comma-separated), `nct`.
 report::EventFilter event_filter(const Request& request);

@@ -338,6 +338,10 @@ NotifyConfig read_notify(const toml::table& table, const std::string& source) {
 
 }  // namespace
 
+// The longest duration parse_duration() reads, in seconds: a hundred years, so that a time point moved by it
+// (nanoseconds from 1970) cannot overflow.
+constexpr long long k_longest_duration = 100LL * 366 * 86400;
+
 std::optional<std::chrono::seconds> parse_duration(std::string_view text) {
   if (text.empty()) return std::nullopt;
   long long total = 0;
@@ -370,6 +374,7 @@ std::optional<std::chrono::seconds> parse_duration(std::string_view text) {
       default:
         return std::nullopt;
     }
+    if (total > k_longest_duration) return std::nullopt;
   }
   if (total <= 0) return std::nullopt;
   return std::chrono::seconds(total);

@@ -26,5 +26,10 @@ TEST_CASE("times parse as the store writes them, dates as their midnight, anythi
   CHECK_FALSE(parse_utc_time("2026-09-02T25:00:00Z").has_value());
   CHECK_FALSE(parse_utc_time("2026-09-02T09:10:00+02:00").has_value());
   CHECK_FALSE(parse_utc_time("yesterday").has_value());
+  // Outside what a time point of nanoseconds holds: refused, not overflowed.
+  CHECK_FALSE(parse_utc_time("0001-01-01").has_value());
+  CHECK_FALSE(parse_utc_time("1600-01-01T00:00:00Z").has_value());
+  CHECK_FALSE(parse_utc_time("9999-12-31").has_value());
+  CHECK(parse_utc_time("2200-12-31").has_value());
   CHECK_FALSE(parse_utc_time("").has_value());
 }

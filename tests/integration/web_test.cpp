@@ -135,7 +135,8 @@ TEST_CASE("every page answers with HTML that escapes hostile registry text and r
     REQUIRE(result);
     CHECK(result->status == 200);
     CHECK(result->get_header_value("Content-Type") == "text/html; charset=utf-8");
-    CHECK_THAT(result->get_header_value("Content-Security-Policy"), Catch::Contains("default-src 'none'"));
+    CHECK_THAT(result->get_header_value("Content-Security-Policy"), Catch::Contains("style-src 'self'"));
+    CHECK(result->get_header_value_count("Content-Security-Policy") == 1);  // two would both be enforced
     CHECK(result->get_header_value("X-Content-Type-Options") == "nosniff");
     const std::string& html = result->body;
     CHECK_THAT(html, Catch::StartsWith("<!doctype html>"));
@@ -194,6 +195,13 @@ TEST_CASE("bad paths, bad parameters and other methods answer 404, 400 and 405 p
                                                        {"/events?since=yesterday-ish", 400},
                                                        {"/events?type=results_psted", 400},
                                                        {"/events?page=0", 400},
+                                                       {"/events?page=2147483647", 400},
+                                                       {"/events?limit=2147483647", 400},
+                                                       {"/events?limit=1000&page=1000000", 200},
+                                                       {"/events?since=0001-01-01", 400},
+                                                       {"/events?since=1600-01-01T00:00:00Z", 400},
+                                                       {"/events?since=107000d", 400},
+                                                       {"/api/events?since=9999-12-31", 400},
                                                        {"/?state=bogus", 400},
                                                        {"/?page=-1", 400},
                                                        {"/api/events?limit=x", 400},
@@ -217,6 +225,12 @@ TEST_CASE("bad paths, bad parameters and other methods answer 404, 400 and 405 p
   const auto head = client.Head("/");
   REQUIRE(head);
   CHECK(head->status == 200);
+  // What httplib answers itself, before any handler, carries the headers too.
+  const auto too_long = s.get("/study/" + std::string(10000, 'N'));
+  REQUIRE(too_long);
+  CHECK(too_long->status == 414);
+  CHECK(too_long->get_header_value("Content-Security-Policy") == "default-src 'none'; frame-ancestors 'none'");
+  CHECK(too_long->get_header_value("X-Frame-Options") == "DENY");
   CHECK(s.server->wait_for_exit(0ms) == std::nullopt);  // still serving
 }
 
