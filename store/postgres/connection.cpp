@@ -36,14 +36,45 @@ std::string uri_option(const std::string& uri, std::string_view keyword) {
   return value;
 }
 
-// Return the first line of libpq's `message`, with every password in it (the one `uri` carries, "password=...",
+// Return the pieces of text in `uri` that may be a password, longest first: the one libpq reads from it, and, as
+// typed (so also when the URI does not parse), what follows "user:" up to the last '@' and what follows
+// "password=", each whole and cut at the characters libpq splits or decodes at, so that a piece libpq quotes in a
+// message ("invalid percent-encoded token", a host name after a stray '@') is found too.
+std::vector<std::string> password_pieces(const std::string& uri) {
+  std::vector<std::string> typed;
+  if (const auto parsed = uri_option(uri, "password"); !parsed.empty()) typed.push_back(parsed);
+  if (const auto scheme = uri.find("://"); scheme != std::string::npos) {
+    const auto at = uri.rfind('@');
+    const auto colon = uri.find(':', scheme + 3);
+    if (at != std::string::npos && at > scheme && colon < at) typed.push_back(uri.substr(colon + 1, at - colon - 1));
+  }
+  for (auto key = uri.find("password"); key != std::string::npos; key = uri.find("password", key + 1)) {
+    auto value = uri.find_first_not_of(" =", key + 8);
+    if (value == std::string::npos || uri.find('=', key + 8) > value) continue;
+    typed.push_back(uri.substr(value, uri.find_first_of("& ", value) - value));
+  }
+  std::vector<std::string> pieces;
+  for (const auto& whole : typed) {
+    pieces.push_back(whole);
+    for (std::size_t start = 0; start < whole.size();) {
+      const auto end = std::min(whole.find_first_of("@/:?&#%='\\", start), whole.size());
+      if (end - start >= 3) pieces.push_back(whole.substr(start, end - start));
+      start = end + 1;
+    }
+  }
+  std::erase_if(pieces, [](const std::string& piece) { return piece.size() < 3; });
+  std::ranges::sort(pieces, [](const auto& a, const auto& b) { return a.size() > b.size(); });
+  return pieces;
+}
+
+// Return the first line of libpq's `message`, with every password in it (what `uri` may hold, "password=...",
 // "user:secret@") replaced by "***", safe for one line of a log.
 std::string one_line(std::string_view message, const std::string& uri = {}) {
   std::string text(message.substr(0, message.find('\n')));
   while (!text.empty() && (text.back() == ' ' || text.back() == '.' || text.back() == '\r')) text.pop_back();
-  if (const auto password = uri_option(uri, "password"); !password.empty())
-    for (auto at = text.find(password); at != std::string::npos; at = text.find(password, at + 3))
-      text.replace(at, password.size(), "***");
+  for (const auto& piece : password_pieces(uri))
+    for (auto at = text.find(piece); at != std::string::npos; at = text.find(piece, at + 3))
+      text.replace(at, piece.size(), "***");
   static const std::regex key_value(R"(password\s*=\s*('([^'\\]|\\.)*'|\S+))", std::regex::icase);
   static const std::regex userinfo(R"(://([^:/@\s]*):[^@\s]*@)");
   text = std::regex_replace(std::regex_replace(text, key_value, "password=***"), userinfo, "://$1:***@");
@@ -57,7 +88,9 @@ std::string one_line(std::string_view message, const std::string& uri = {}) {
   switch (PQping(uri.c_str())) {
     case PQPING_NO_ATTEMPT:
       throw StoreError(Kind::access_denied,
-                       fmt::format("the PostgreSQL connection URI cannot be used ({}); check its syntax", reason));
+                       fmt::format("the PostgreSQL connection URI cannot be used ({}); check its syntax (in a "
+                                   "password, write @ as %40, / as %2F and % as %25)",
+                                   reason));
     case PQPING_OK:
       throw StoreError(Kind::access_denied,
                        fmt::format("the PostgreSQL server refused the connection ({}); check the role, its password "
@@ -178,9 +211,16 @@ Connection Connection::open(const std::string& uri, const std::string& server_op
     const std::string theirs = !own.empty() ? own : environment != nullptr ? environment : "";
     if (!theirs.empty()) options = theirs + " " + options;
   }
-  const char* keywords[] = {"fallback_application_name", "dbname", "client_encoding", "options", nullptr};
-  const char* values[] = {"trialwatch", uri.c_str(), "UTF8", options.c_str(), nullptr};
-  if (options.empty()) keywords[3] = nullptr;
+  // Defaults before the URI, which may set its own: a connection attempt gives up after 10 s (PGCONNECT_TIMEOUT
+  // when set), and a server that stops answering mid-statement is noticed within about two minutes.
+  const char* timeout = std::getenv("PGCONNECT_TIMEOUT");
+  const char* keywords[] = {"fallback_application_name", "connect_timeout",  "keepalives_idle",
+                            "keepalives_interval",       "keepalives_count", "dbname",
+                            "client_encoding",           "options",          nullptr};
+  const char* values[] = {
+      "trialwatch", timeout != nullptr ? timeout : "10", "60", "10", "6", uri.c_str(), "UTF8", options.c_str(),
+      nullptr};
+  if (options.empty()) keywords[7] = nullptr;
   PGconn* raw = PQconnectdbParams(keywords, values, 1);
   if (raw == nullptr) throw StoreError(Kind::io, "out of memory for a PostgreSQL connection");
   Connection connection(raw);

@@ -145,6 +145,12 @@ class PostgresEngine final : public detail::Engine, private Session {
     if (!on_session(*this, [](Connection& connection) { return try_advisory_lock(connection, k_writer_lock); })) {
       const auto recorded = m_connection.exec("SELECT value FROM meta WHERE key = 'writer'");
       const std::string other = recorded.rows() == 1 ? recorded.text(0, 0) : std::string("unknown");
+      // Our own name: a session of ours the server has not yet seen die (a dropped network path) holds the lock.
+      // Its keepalives end it within minutes, so this is a wait, not a second daemon.
+      if (other == holder)
+        throw StoreError(Kind::unreachable, fmt::format("the PostgreSQL server of {} still holds this daemon's "
+                                                        "writer lock for a lost connection; trying again",
+                                                        m_name));
       throw StoreError(Kind::locked, fmt::format("database {} is already written by another trialwatchd ({}); stop "
                                                  "that one first, or point this one at another database",
                                                  m_name, core::for_log_line(other)));
@@ -179,7 +185,11 @@ class PostgresEngine final : public detail::Engine, private Session {
 
   // Connect to `uri` and set the session up for `mode`.
   static Connection session(const std::string& uri, OpenMode mode) {
-    return Connection::open(uri, mode == OpenMode::read_only ? "-c default_transaction_read_only=on" : "");
+    // The server drops a session whose client stopped answering within about two minutes (its keepalives), so a
+    // lock held by a lost daemon is given back.
+    std::string options = "-c tcp_keepalives_idle=60 -c tcp_keepalives_interval=10 -c tcp_keepalives_count=6";
+    if (mode == OpenMode::read_only) options += " -c default_transaction_read_only=on";
+    return Connection::open(uri, options);
   }
 
   std::string m_uri;

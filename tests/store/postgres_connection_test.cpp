@@ -11,6 +11,7 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -62,6 +63,15 @@ bool is_gone(pid_t pid) {
   return text.empty() || text.find(") Z") != std::string::npos;
 }
 
+// Return the value libpq uses for connection parameter `keyword` on `connection` ("" if none).
+std::string setting_of(const Connection& connection, std::string_view keyword) {
+  const std::unique_ptr<PQconninfoOption, void (*)(PQconninfoOption*)> options(PQconninfo(connection.native()),
+                                                                               PQconninfoFree);
+  for (const auto* option = options.get(); option != nullptr && option->keyword != nullptr; ++option)
+    if (option->keyword == keyword && option->val != nullptr) return option->val;
+  return {};
+}
+
 std::int64_t count_rows(Connection& connection, const std::string& table) {
   return connection.exec("SELECT count(*) FROM " + table).int64(0, 0);
 }
@@ -82,13 +92,18 @@ TEST_CASE("A PostgreSQL connection speaks UTF-8, is named trialwatch and adds it
   CHECK(plain.exec("SHOW client_encoding").text(0, 0) == "UTF8");
   CHECK(plain.exec("SHOW application_name").text(0, 0) == "trialwatch");
   CHECK(plain.exec("SHOW default_transaction_read_only").text(0, 0) == "off");
+  CHECK(std::string(PQparameterStatus(plain.native(), "application_name")) == "trialwatch");
+  CHECK(setting_of(plain, "keepalives_idle") == "60");  // the client's default; the URI may say otherwise
+  CHECK(setting_of(plain, "connect_timeout") == "10");
 
-  const auto uri = server.uri() + "&application_name=dashboard&options=-c%20statement_timeout%3D4321";
+  const auto uri =
+      server.uri() + "&application_name=dashboard&options=-c%20statement_timeout%3D4321&keepalives_idle=30";
   auto reader = Connection::open(uri, "-c default_transaction_read_only=on");
   CHECK(reader.exec("SHOW application_name").text(0, 0) == "dashboard");
   CHECK(reader.exec("SHOW statement_timeout").text(0, 0) == "4321ms");
   CHECK(reader.exec("SHOW default_transaction_read_only").text(0, 0) == "on");
   CHECK(reader.exec("SHOW client_encoding").text(0, 0) == "UTF8");
+  CHECK(setting_of(reader, "keepalives_idle") == "30");
 }
 
 TEST_CASE("PostgreSQL bound parameters round-trip text with quotes, UTF-8, NULL and bytea with zero bytes and 0xff") {
@@ -201,6 +216,24 @@ TEST_CASE(
   CHECK_THAT(message, !Catch::Contains("password", Catch::CaseSensitive::No));
   CHECK_THAT(message, !Catch::Contains("hunter2"));
   CHECK(message.find('\n') == std::string::npos);
+}
+
+TEST_CASE("A URI whose password libpq cannot read is refused in one sentence that never quotes the password") {
+  trialwatch::testing::TempDir empty;
+  const std::string socket = "?host=" + empty.path().string();
+  // A stray '%', '@' or '/' in a password: libpq quotes the piece it could not read, or reads it as a host or port.
+  for (const auto& [uri, secret] : std::vector<std::pair<std::string, std::string>>{
+           {"postgresql://tw:Sup3rSecret%zz@localhost:5499/x", "Sup3rSecret"},
+           {"postgresql://tw:pa@ss123-secret@localhost/x", "ss123-secret"},
+           {"postgresql://tw:pass/word-secret@localhost/x", "word-secret"},
+           {"postgresql:///x" + socket + "&password=Sup3rSecret%zz", "Sup3rSecret"},
+           {"host=" + empty.path().string() + " password='unterminated", "unterminated"}}) {
+    CAPTURE(uri);
+    const auto error = store_error_of([&] { (void)Connection::open(uri); });
+    const std::string message = error.what();
+    CHECK_THAT(message, !Catch::Contains(secret));
+    CHECK(message.find('\n') == std::string::npos);
+  }
 }
 
 TEST_CASE("A wrong PostgreSQL password is refused with exit code 78 and the password is never in the sentence") {

@@ -142,6 +142,11 @@ TEST_CASE("one PostgreSQL writer at a time: a second claim names the holder, and
     CHECK(error->kind() == StoreError::Kind::locked);
     CHECK_THAT(error->what(), Catch::Contains("host a PID 1"));
     CHECK(first.get_meta("writer") == "host a PID 1");
+    // The holder's own name from another session: its lost connection still holds the lock, a wait to retry.
+    const auto own = store_error_of([&] { second.claim_writer("host a PID 1"); });
+    REQUIRE(own);
+    CHECK(own->kind() == StoreError::Kind::unreachable);
+    CHECK_THAT(own->what(), Catch::Contains("lost connection") && Catch::Contains("trying again"));
   }
   CHECK_NOTHROW(second.claim_writer("host b PID 2"));
   CHECK(second.get_meta("writer") == "host b PID 2");
