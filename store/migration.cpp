@@ -432,6 +432,19 @@ std::int64_t verify_documents(const Database& from, const Database& to, const Do
   return checked;
 }
 
+// One snapshot of a database for everything read from it while this lives, so that rows written meanwhile (by a
+// daemon left running) are copied whole or not at all.
+class Snapshot {
+ public:
+  explicit Snapshot(const Database& db) : m_engine(*db.impl().engine) { m_engine.begin_snapshot(); }
+  ~Snapshot() { m_engine.rollback(); }
+  Snapshot(const Snapshot&) = delete;
+  Snapshot& operator=(const Snapshot&) = delete;
+
+ private:
+  detail::Engine& m_engine;
+};
+
 }  // namespace
 
 std::int64_t MigrationReport::rows(std::string_view table) const noexcept {
@@ -451,14 +464,12 @@ MigrationReport migrate_history(const Database& from, Database& to, const Docume
       detail::k_past_frames, "SELECT DISTINCT nct_id FROM past_versions ORDER BY nct_id",
       "SELECT registry_version, hash FROM past_versions WHERE nct_id = ? ORDER BY registry_version",
       &DocumentHashes::past};
+  const auto snapshot = guarded(from, k_reading, [&] { return std::make_unique<Snapshot>(from); });
   return detail::in_transaction(to, [&] {
     require_empty(to, tables);
     MigrationReport report;
     for (const auto& table : tables) report.tables.push_back({table.name, copy_rows(from, to, table, page_rows)});
-    if (to.is_postgres())  // runs.id is an identity column: the next run takes the id after the last copied
-      guarded(to, k_writing, [&] {
-        prepare(to, "SELECT setval(pg_get_serial_sequence('runs', 'id'), max(id)) FROM runs")->executeStep();
-      });
+    guarded(to, k_writing, [&] { to.impl().engine->number_on("runs", "id"); });  // the next run's id follows
     verify_counts(from, to, tables, report.tables);
     report.documents = verify_documents(from, to, live, hashes) + verify_documents(from, to, past, hashes);
     return report;

@@ -33,12 +33,13 @@ struct MigrationReport {
   std::int64_t rows(std::string_view table) const noexcept;
 };
 
-// Copy the whole history of `from` (any engine) into `to`, which must hold none (any engine, opened read_write), in
-// one write transaction on `to`: every table row for row (but the meta keys that belong to one database: schema
-// version, writer, last quick_check), then, before committing, check that every table has as many rows on both sides
-// and that every stored document decoded from `to` equals the one decoded from `from` and has its recorded hash by
-// `hashes`. Throw StoreError, leaving `to` as empty as it was, when `to` already holds a history, a check fails, or
-// either database fails. Rows are read `page_rows` at a time, which bounds the memory a migration takes.
+// Copy the whole history of `from` (any engine), as one snapshot of it, into `to`, which must hold none (any engine,
+// opened read_write), in one write transaction on `to`: every table row for row (but the meta keys that belong to one
+// database: schema version, writer, last quick_check), then, before committing, check that every table has as many rows
+// on both sides and that every stored document decoded from `to` equals the one decoded from `from` and has its
+// recorded hash by `hashes`. Throw StoreError, leaving `to` as empty as it was, when `to` already holds a history, a
+// check fails, or either database fails. Rows are read `page_rows` at a time, which bounds the memory a migration
+// takes.
 MigrationReport migrate_history(const Database& from, Database& to, const DocumentHashes& hashes,
                                 std::int64_t page_rows = 500);
 

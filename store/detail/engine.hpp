@@ -101,6 +101,9 @@ class Engine {
   virtual std::unique_ptr<Statement> prepare(std::string_view sql) = 0;
   // Begin a transaction that writes; commit() or rollback() ends it.
   virtual void begin_write() = 0;
+  // Begin a transaction that only reads, and sees the database as it was when it began whatever others write
+  // meanwhile; rollback() ends it.
+  virtual void begin_snapshot() = 0;
   virtual void commit() = 0;
   // Roll back the open transaction, if any; never throws (it runs while an exception unwinds).
   virtual void rollback() noexcept = 0;
@@ -113,6 +116,9 @@ class Engine {
   virtual void claim_writer(const std::string& holder) = 0;
   // Return how many bytes the database takes on disk (0 if that cannot be read).
   virtual std::int64_t size_bytes() = 0;
+  // After rows were inserted into `table` with their own `column` values (a migration), make the rows inserted
+  // later number on from the largest. SQLite does so by itself; a PostgreSQL identity column needs telling.
+  virtual void number_on(std::string_view table, std::string_view column) = 0;
 };
 
 inline bool Column::isNull() const { return m_statement.is_null(m_index); }

@@ -41,6 +41,13 @@ int recorded_schema_version(Connection& connection) {
 
 int latest_version() { return static_cast<int>(k_migrations.size()); }
 
+// Return `name` as a quoted SQL identifier.
+std::string quoted_identifier(std::string_view name) {
+  std::string quoted = "\"";
+  for (const char c : name) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + "\"";
+}
+
 void check_not_newer(int version, const std::string& name) {
   if (version > latest_version())
     throw StoreError(Kind::newer_schema,
@@ -121,6 +128,12 @@ class PostgresEngine final : public detail::Engine, private Session {
     on_session(*this, [](Connection& connection) { return connection.exec("START TRANSACTION"); });
     m_in_transaction = true;
   }
+  void begin_snapshot() override {
+    on_session(*this, [](Connection& connection) {
+      return connection.exec("START TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    });
+    m_in_transaction = true;
+  }
   void commit() override {
     m_in_transaction = false;
     if (PQtransactionStatus(m_connection.native()) == PQTRANS_INERROR)
@@ -158,6 +171,13 @@ class PostgresEngine final : public detail::Engine, private Session {
     m_connection.exec("INSERT INTO meta (key, value) VALUES ('writer', $1) ON CONFLICT (key) DO UPDATE SET value = $1",
                       holder);
     m_writer = holder;
+  }
+  void number_on(std::string_view table, std::string_view column) override {
+    // Names from the store's own code, never from input: spliced as identifiers.
+    const auto table_name = quoted_identifier(table);
+    m_connection.exec(fmt::format("SELECT setval(pg_get_serial_sequence($1, $2), max({})) FROM {} HAVING count(*) > 0",
+                                  quoted_identifier(column), table_name),
+                      std::string(table), std::string(column));
   }
   std::int64_t size_bytes() override {
     return on_session(

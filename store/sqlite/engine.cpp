@@ -437,6 +437,10 @@ class SqliteEngine final : public detail::Engine {
     return std::make_unique<SqliteStatement>(*m_db, sql);
   }
   void begin_write() override { m_db->exec("BEGIN IMMEDIATE"); }
+  void begin_snapshot() override {
+    m_db->exec("BEGIN");
+    (void)pragma_int(*m_db, "schema_version");  // a deferred transaction takes its snapshot at its first read
+  }
   void commit() override { m_db->exec("COMMIT"); }
   void rollback() noexcept override {
     if (sqlite3_get_autocommit(m_db->getHandle()) != 0) return;  // SQLite already rolled back (or never began)
@@ -450,6 +454,7 @@ class SqliteEngine final : public detail::Engine {
   }
   int schema_version() override { return static_cast<int>(pragma_int(*m_db, "user_version")); }
   void claim_writer(const std::string&) override {}
+  void number_on(std::string_view, std::string_view) override {}
   std::int64_t size_bytes() override {
     std::error_code ignored;
     const auto size = std::filesystem::file_size(m_path, ignored);

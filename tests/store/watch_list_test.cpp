@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "store/watch_list.hpp"
 
+#include "store/detail/connection.hpp"
 #include "tests/support/manual_clock.hpp"
 #include "tests/support/test_database.hpp"
 
@@ -115,4 +116,23 @@ TEST_CASE("one entry is read by its ID, active or untracked, and nothing for a s
   CHECK_FALSE(untracked->active);
   CHECK(untracked->source == "config");
   CHECK_FALSE(watch_list.entry(id("NCT00000105")));
+}
+
+TEST_CASE("a snapshot reads the database as it was when it began, whatever is written meanwhile",
+          "[store][watch_list]") {
+  const auto engine = GENERATE(testing::TestEngine::sqlite, testing::TestEngine::postgres);
+  CAPTURE(testing::engine_name(engine));
+  const testing::TestDatabase database(engine);
+  testing::ManualClock clock;
+  auto writer = Database::open(database.location(), OpenMode::read_write);
+  WatchList(writer).track(id("NCT06613490"), "config", "", clock.now());
+  auto reader = Database::open(database.location(), OpenMode::read_only);
+  auto& engine_of_reader = *reader.impl().engine;
+
+  engine_of_reader.begin_snapshot();
+  CHECK(WatchList(reader).entries().size() == 1);
+  WatchList(writer).track(id("NCT07315503"), "cli", "", clock.now());
+  CHECK(WatchList(reader).entries().size() == 1);  // what migrate reads: not the row written meanwhile
+  engine_of_reader.rollback();
+  CHECK(WatchList(reader).entries().size() == 2);
 }
