@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cstdlib>
 #include <regex>
@@ -81,6 +82,18 @@ std::string one_line(std::string_view message, const std::string& uri = {}) {
   return core::for_log_line(text);
 }
 
+// Say whether the server's `reason` for refusing a connection is who asked for what: the role, its password, the
+// database, pg_hba.conf (SQLSTATE classes 28 and 3D, which libpq does not hand out for a failed connection, so their
+// English messages are matched).
+bool names_the_caller(std::string_view reason) {
+  std::string lower(reason);
+  std::ranges::transform(lower, lower.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  for (const std::string_view sign :
+       {"password", "authentication", "pg_hba.conf", "role \"", "does not exist", "permission denied", "not permitted"})
+    if (lower.find(sign) != std::string::npos) return true;
+  return false;
+}
+
 // Throw the StoreError for a connection to `uri` that failed: PQping tells an unreachable server from one that
 // answered and refused.
 [[noreturn]] void throw_connect_error(PGconn* connection, const std::string& uri) {
@@ -92,10 +105,15 @@ std::string one_line(std::string_view message, const std::string& uri = {}) {
                                    "password, write @ as %40, / as %2F and % as %25)",
                                    reason));
     case PQPING_OK:
-      throw StoreError(Kind::access_denied,
-                       fmt::format("the PostgreSQL server refused the connection ({}); check the role, its password "
-                                   "(PGPASSFILE or the URI), the database name and the server's pg_hba.conf",
-                                   reason));
+      if (names_the_caller(reason))
+        throw StoreError(Kind::access_denied,
+                         fmt::format("the PostgreSQL server refused the connection ({}); check the role, its "
+                                     "password (PGPASSFILE or the URI), the database name and the server's pg_hba.conf",
+                                     reason));
+      // Too many clients, a server starting up or failing over: a wait (the daemon tries again), not a configuration.
+      throw StoreError(Kind::unreachable, fmt::format("the PostgreSQL server cannot take the connection now ({}); "
+                                                      "trialwatchd tries again, or try again later",
+                                                      reason));
     case PQPING_REJECT:
     case PQPING_NO_RESPONSE:
       break;

@@ -20,6 +20,7 @@
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
+#include <vector>
 
 namespace {
 
@@ -234,6 +235,23 @@ TEST_CASE("A URI whose password libpq cannot read is refused in one sentence tha
     CHECK_THAT(message, !Catch::Contains(secret));
     CHECK(message.find('\n') == std::string::npos);
   }
+}
+
+TEST_CASE("A PostgreSQL server with no connection left is a wait (exit code 69), not a configuration error") {
+  PostgresServer server;  // max_connections = 30
+  std::vector<Connection> held;
+  std::optional<StoreError> refused;
+  while (!refused && held.size() < 40) {
+    try {
+      held.push_back(Connection::open(server.uri()));
+    } catch (const StoreError& error) {
+      refused = error;
+    }
+  }
+  REQUIRE(refused);
+  CHECK(held.size() >= 25);
+  CHECK(refused->kind() == StoreError::Kind::unreachable);
+  CHECK_THAT(refused->what(), Catch::Contains("too many clients") && Catch::Contains("tries again"));
 }
 
 TEST_CASE("A wrong PostgreSQL password is refused with exit code 78 and the password is never in the sentence") {
