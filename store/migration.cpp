@@ -351,6 +351,7 @@ std::int64_t copy_rows(const Database& from, Database& to, const Table& table, s
       ++in_page;
       ++rows;
     }
+    guarded(from, k_reading, [&] { select.reset(); });  // the page's rows go now, not when the next page is read
   }
   guarded(to, k_writing, [&] { insert.flush(); });
   return rows;
