@@ -2,6 +2,7 @@
 #include "report/wording.hpp"
 
 #include "core/clock.hpp"
+#include "diff/json_values.hpp"
 
 #include <fmt/format.h>
 
@@ -89,22 +90,10 @@ std::optional<std::string> nearest(std::string_view word, const std::vector<std:
 }
 
 void append_plain_value(std::string& out, std::string_view json) {
-  if (json.size() < 2 || json.front() != '"' || json.back() != '"') {
+  if (const auto text = diff::json_string_value(json))
+    out += *text;
+  else
     out += json.empty() ? std::string_view("(none)") : json;
-    return;
-  }
-  const std::string_view inside = json.substr(1, json.size() - 2);
-  for (std::size_t i = 0; i < inside.size();) {
-    const std::size_t escape = std::min(inside.find('\\', i), inside.size());
-    out.append(inside, i, escape - i);  // the text up to the next escape, as it is
-    if (escape + 1 >= inside.size()) {  // no escape, or a lone backslash at the end, kept
-      out.append(inside, escape, inside.size() - escape);
-      break;
-    }
-    const char next = inside[escape + 1];
-    out.push_back(next == 'n' ? '\n' : next == 't' ? '\t' : next == 'r' ? '\r' : next);
-    i = escape + 2;
-  }
 }
 
 std::string plain_value(std::string_view json) {

@@ -3,14 +3,12 @@
 
 #include "core/partial_date.hpp"
 #include "core/safe_text.hpp"
+#include "diff/json_values.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cctype>
 #include <chrono>
-#include <cstdint>
-#include <map>
 #include <string_view>
 #include <utility>
 
@@ -65,152 +63,9 @@ std::string dated_label(std::string_view what, std::string_view date) {
   return fmt::format("{} in {}", what, date);
 }
 
-// ---- The few JSON values events hold ----------------------------------------------------------------------------
-
-void append_utf8(std::string& out, std::uint32_t code) {
-  if (code < 0x80) {
-    out += static_cast<char>(code);
-  } else if (code < 0x800) {
-    out += static_cast<char>(0xC0 | (code >> 6));
-    out += static_cast<char>(0x80 | (code & 0x3F));
-  } else if (code < 0x10000) {
-    out += static_cast<char>(0xE0 | (code >> 12));
-    out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (code & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (code >> 18));
-    out += static_cast<char>(0x80 | ((code >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (code & 0x3F));
-  }
-}
-
-// The four hex digits at text[pos]; nothing when they are not.
-std::optional<std::uint32_t> hex4(std::string_view text, std::size_t pos) {
-  if (pos + 4 > text.size()) return std::nullopt;
-  std::uint32_t value = 0;
-  for (std::size_t i = pos; i < pos + 4; ++i) {
-    const char c = text[i];
-    const int digit = c >= '0' && c <= '9'   ? c - '0'
-                      : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                      : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                             : -1;
-    if (digit < 0) return std::nullopt;
-    value = value * 16 + static_cast<std::uint32_t>(digit);
-  }
-  return value;
-}
-
-// Read the JSON string that starts at text[pos] (a '"') and move `pos` past it; nothing when it is not one. A lone
-// surrogate becomes U+FFFD; the result is escaped for its output later like any registry text.
-std::optional<std::string> read_string(std::string_view text, std::size_t& pos) {
-  if (pos >= text.size() || text[pos] != '"') return std::nullopt;
-  std::string out;
-  for (++pos; pos < text.size(); ++pos) {
-    const char c = text[pos];
-    if (c == '"') {
-      ++pos;
-      return out;
-    }
-    if (c != '\\') {
-      out += c;
-      continue;
-    }
-    if (++pos >= text.size()) return std::nullopt;
-    switch (const char e = text[pos]) {
-      case '"':
-      case '\\':
-      case '/':
-        out += e;
-        break;
-      case 'b':
-        out += '\b';
-        break;
-      case 'f':
-        out += '\f';
-        break;
-      case 'n':
-        out += '\n';
-        break;
-      case 'r':
-        out += '\r';
-        break;
-      case 't':
-        out += '\t';
-        break;
-      case 'u': {
-        auto code = hex4(text, pos + 1);
-        if (!code) return std::nullopt;
-        pos += 4;
-        if (*code >= 0xD800 && *code < 0xDC00 && pos + 2 < text.size() && text[pos + 1] == '\\' &&
-            text[pos + 2] == 'u') {
-          if (const auto low = hex4(text, pos + 3); low && *low >= 0xDC00 && *low < 0xE000) {
-            code = 0x10000 + ((*code - 0xD800) << 10) + (*low - 0xDC00);
-            pos += 6;
-          }
-        }
-        append_utf8(out, *code >= 0xD800 && *code < 0xE000 ? 0xFFFD : *code);
-        break;
-      }
-      default:
-        return std::nullopt;
-    }
-  }
-  return std::nullopt;
-}
-
-std::size_t skip_space(std::string_view text, std::size_t pos) {
-  while (pos < text.size() && (text[pos] == ' ' || text[pos] == '\t' || text[pos] == '\n' || text[pos] == '\r')) ++pos;
-  return pos;
-}
-
-// The value of `json` when it is one JSON string, e.g. "\"RECRUITING\"" -> RECRUITING.
-std::optional<std::string> json_string(std::string_view json) {
-  std::size_t pos = skip_space(json, 0);
-  auto value = read_string(json, pos);
-  if (!value || skip_space(json, pos) != json.size()) return std::nullopt;
-  return value;
-}
-
-// The members of `json` when it is a flat JSON object, e.g. {"date":"2026-03","type":"ESTIMATED"}: string values
-// unquoted, numbers and literals as written; nothing when it is anything else (nested values included).
-std::optional<std::map<std::string, std::string>> flat_object(std::string_view json) {
-  std::map<std::string, std::string> members;
-  std::size_t pos = skip_space(json, 0);
-  if (pos >= json.size() || json[pos] != '{') return std::nullopt;
-  pos = skip_space(json, pos + 1);
-  if (pos < json.size() && json[pos] == '}')
-    return skip_space(json, pos + 1) == json.size() ? std::optional(members) : std::nullopt;
-  while (true) {
-    auto key = read_string(json, pos);
-    pos = skip_space(json, pos);
-    if (!key || pos >= json.size() || json[pos] != ':') return std::nullopt;
-    pos = skip_space(json, pos + 1);
-    std::optional<std::string> value;
-    if (pos < json.size() && json[pos] == '"') {
-      value = read_string(json, pos);
-    } else {
-      const std::size_t start = pos;
-      while (pos < json.size() && (std::isalnum(static_cast<unsigned char>(json[pos])) || json[pos] == '-' ||
-                                   json[pos] == '+' || json[pos] == '.'))
-        ++pos;
-      if (pos > start) value = std::string(json.substr(start, pos - start));
-    }
-    if (!value) return std::nullopt;
-    members[*key] = std::move(*value);
-    pos = skip_space(json, pos);
-    if (pos < json.size() && json[pos] == ',') {
-      pos = skip_space(json, pos + 1);
-      continue;
-    }
-    if (pos < json.size() && json[pos] == '}' && skip_space(json, pos + 1) == json.size()) return members;
-    return std::nullopt;
-  }
-}
-
-// The member `key` of the flat object `json`, or "" when it has none (or `json` is empty or not one).
+// The member `key` of the flat JSON object `json`, or "" when it has none (or `json` is empty or not one).
 std::string member(std::string_view json, const std::string& key) {
-  const auto members = flat_object(json);
+  const auto members = diff::flat_json_object(json);
   if (!members) return {};
   const auto it = members->find(key);
   return it == members->end() ? std::string() : it->second;
@@ -268,13 +123,13 @@ std::vector<StatusPoint> status_points(const std::vector<store::PastVersion>& pa
     const auto start = earliest_known(events, latest);
     std::string first;
     if (!changes.empty())
-      first = json_string(changes.front().second->old_json).value_or("");
+      first = diff::json_string_value(changes.front().second->old_json).value_or("");
     else if (latest)
       first = latest->overall_status;
     if (start && !first.empty()) points.push_back({*start, std::move(first)});
   }
   for (const auto& [day, event] : changes)
-    if (auto status = json_string(event->new_json); status && !status->empty())
+    if (auto status = diff::json_string_value(event->new_json); status && !status->empty())
       points.push_back({day, std::move(*status)});
   std::stable_sort(points.begin(), points.end(),
                    [](const StatusPoint& a, const StatusPoint& b) { return a.day < b.day; });
@@ -344,7 +199,7 @@ std::string enrollment_words(std::string_view json) {
 
 // The mark of a results event, on the date it names (else the day it was seen).
 DayMark results_mark(Kind kind, std::string_view what, const store::StoredEvent& event, Day seen) {
-  const std::string date = json_string(event.new_json).value_or("");
+  const std::string date = diff::json_string_value(event.new_json).value_or("");
   if (const auto day = placed_day(date)) return {*day, {kind, day_text(*day), dated_label(what, date)}};
   return {seen, {kind, day_text(seen), std::string(what)}};
 }

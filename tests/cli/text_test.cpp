@@ -99,6 +99,8 @@ TEST_CASE("values and CSV fields", "[cli][text]") {
   CHECK(plain_value("\"RECRUITING\"") == "RECRUITING");
   CHECK(plain_value("\"a\\nb \\\"c\\\"\"") == "a\nb \"c\"");
   CHECK(plain_value("24") == "24");
+  CHECK(plain_value(R"("caf\u00e9 \u001b")") == "caf\xc3\xa9 \x1b");  // decoded; a table cell escapes the ESC
+  CHECK(plain_value(R"({"count":24})") == R"({"count":24})");
   CHECK(plain_value("") == "(none)");
   CHECK(csv_field("plain") == "plain");
   CHECK(csv_field("a, \"b\"\nc") == "\"a, \"\"b\"\"\nc\"");
