@@ -82,38 +82,39 @@ std::string one_line(std::string_view message, const std::string& uri = {}) {
   return core::for_log_line(text);
 }
 
-// Say whether the server's `reason` for refusing a connection is who asked for what: the role, its password, the
-// database, pg_hba.conf (SQLSTATE classes 28 and 3D, which libpq does not hand out for a failed connection, so their
-// English messages are matched).
-bool names_the_caller(std::string_view reason) {
+// Say whether the server's `reason` for refusing a connection says to come back later: too many clients, a server
+// starting, stopping or recovering (SQLSTATE classes 53 and 57P; libpq hands out no SQLSTATE for a failed
+// connection, so the server's English messages are matched, and any other refusal is taken as configuration).
+bool says_try_later(std::string_view reason) {
   std::string lower(reason);
   std::ranges::transform(lower, lower.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  for (const std::string_view sign :
-       {"password", "authentication", "pg_hba.conf", "role \"", "does not exist", "permission denied", "not permitted"})
+  for (const std::string_view sign : {"too many clients", "too many connections", "connection slots are reserved",
+                                      "not currently accepting connections", "is starting up", "is shutting down",
+                                      "is in recovery mode", "not yet accepting connections"})
     if (lower.find(sign) != std::string::npos) return true;
   return false;
 }
 
-// Throw the StoreError for a connection to `uri` that failed: PQping tells an unreachable server from one that
-// answered and refused.
-[[noreturn]] void throw_connect_error(PGconn* connection, const std::string& uri) {
+// Throw the StoreError for a connection to `uri` (with `keywords` and `values`, as it was made) that failed: a ping
+// with the same parameters, its timeout included, tells an unreachable server from one that answered and refused.
+[[noreturn]] void throw_connect_error(PGconn* connection, const std::string& uri, const char* const* keywords,
+                                      const char* const* values) {
   const auto reason = one_line(PQerrorMessage(connection), uri);
-  switch (PQping(uri.c_str())) {
+  switch (PQpingParams(keywords, values, 1)) {
     case PQPING_NO_ATTEMPT:
       throw StoreError(Kind::access_denied,
                        fmt::format("the PostgreSQL connection URI cannot be used ({}); check its syntax (in a "
                                    "password, write @ as %40, / as %2F and % as %25)",
                                    reason));
     case PQPING_OK:
-      if (names_the_caller(reason))
-        throw StoreError(Kind::access_denied,
-                         fmt::format("the PostgreSQL server refused the connection ({}); check the role, its "
-                                     "password (PGPASSFILE or the URI), the database name and the server's pg_hba.conf",
-                                     reason));
-      // Too many clients, a server starting up or failing over: a wait (the daemon tries again), not a configuration.
-      throw StoreError(Kind::unreachable, fmt::format("the PostgreSQL server cannot take the connection now ({}); "
-                                                      "trialwatchd tries again, or try again later",
-                                                      reason));
+      if (says_try_later(reason))  // a wait (the daemon tries again), not a configuration
+        throw StoreError(Kind::unreachable, fmt::format("the PostgreSQL server cannot take the connection now ({}); "
+                                                        "trialwatchd tries again, or try again later",
+                                                        reason));
+      throw StoreError(Kind::access_denied,
+                       fmt::format("the PostgreSQL server refused the connection ({}); check the role, its password "
+                                   "(PGPASSFILE or the URI), the database name and the server's pg_hba.conf",
+                                   reason));
     case PQPING_REJECT:
     case PQPING_NO_RESPONSE:
       break;
@@ -242,7 +243,7 @@ Connection Connection::open(const std::string& uri, const std::string& server_op
   PGconn* raw = PQconnectdbParams(keywords, values, 1);
   if (raw == nullptr) throw StoreError(Kind::io, "out of memory for a PostgreSQL connection");
   Connection connection(raw);
-  if (PQstatus(raw) != CONNECTION_OK) throw_connect_error(raw, uri);
+  if (PQstatus(raw) != CONNECTION_OK) throw_connect_error(raw, uri, keywords, values);
   PQsetNoticeProcessor(raw, ignore_notice, nullptr);
   return connection;
 }

@@ -133,6 +133,7 @@ class PostgresEngine final : public detail::Engine, private Session {
       return connection.exec("START TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY");
     });
     m_in_transaction = true;
+    m_connection.exec("SELECT 1");  // the snapshot is taken by the transaction's first statement: now
   }
   void commit() override {
     m_in_transaction = false;
@@ -155,21 +156,10 @@ class PostgresEngine final : public detail::Engine, private Session {
     return on_session(*this, [](Connection& connection) { return recorded_schema_version(connection); });
   }
   void claim_writer(const std::string& holder) override {
-    if (!on_session(*this, [](Connection& connection) { return try_advisory_lock(connection, k_writer_lock); })) {
-      const auto recorded = m_connection.exec("SELECT value FROM meta WHERE key = 'writer'");
-      const std::string other = recorded.rows() == 1 ? recorded.text(0, 0) : std::string("unknown");
-      // Our own name: a session of ours the server has not yet seen die (a dropped network path) holds the lock.
-      // Its keepalives end it within minutes, so this is a wait, not a second daemon.
-      if (other == holder)
-        throw StoreError(Kind::unreachable, fmt::format("the PostgreSQL server of {} still holds this daemon's "
-                                                        "writer lock for a lost connection; trying again",
-                                                        m_name));
-      throw StoreError(Kind::locked, fmt::format("database {} is already written by another trialwatchd ({}); stop "
-                                                 "that one first, or point this one at another database",
-                                                 m_name, core::for_log_line(other)));
-    }
-    m_connection.exec("INSERT INTO meta (key, value) VALUES ('writer', $1) ON CONFLICT (key) DO UPDATE SET value = $1",
-                      holder);
+    on_session(*this, [&](Connection& connection) {
+      take_writer_lock(connection, holder);
+      return 0;
+    });
     m_writer = holder;
   }
   void number_on(std::string_view table, std::string_view column) override {
@@ -193,14 +183,38 @@ class PostgresEngine final : public detail::Engine, private Session {
       throw StoreError(Kind::unreachable, fmt::format("lost the connection to the PostgreSQL server of {} in a "
                                                       "transaction; nothing of it was written",
                                                       m_name));
+    if (m_lock_to_retake) {  // nothing goes through a new session of the writer before it holds the lock again
+      take_writer_lock(m_connection, m_writer);
+      m_lock_to_retake = false;
+    }
     return m_connection;
   }
   bool reconnect() override {
     if (m_in_transaction) return false;
-    // The server rolled back whatever the lost session had open: begin a new one, and claim the writer's lock again.
+    // The server rolled back whatever the lost session had open: begin a new one; a writer takes its lock again
+    // before the session serves anything (connection()), however many tries that takes.
     m_connection = session(m_uri, m_mode);
-    if (!m_writer.empty()) claim_writer(m_writer);
+    m_lock_to_retake = !m_writer.empty();
     return true;
+  }
+
+  // Take the writer's lock on `connection` for `holder` and record the holder, or throw: locked naming the other
+  // holder, or unreachable when the holder is `holder` itself (a lost session of ours the server has not yet seen die,
+  // which its keepalives end within minutes: a wait, not a second daemon).
+  void take_writer_lock(Connection& connection, const std::string& holder) const {
+    if (!try_advisory_lock(connection, k_writer_lock)) {
+      const auto recorded = connection.exec("SELECT value FROM meta WHERE key = 'writer'");
+      const std::string other = recorded.rows() == 1 ? recorded.text(0, 0) : std::string("unknown");
+      if (other == holder)
+        throw StoreError(Kind::unreachable, fmt::format("the PostgreSQL server of {} still holds this daemon's "
+                                                        "writer lock for a lost connection; trying again",
+                                                        m_name));
+      throw StoreError(Kind::locked, fmt::format("database {} is already written by another trialwatchd ({}); stop "
+                                                 "that one first, or point this one at another database",
+                                                 m_name, core::for_log_line(other)));
+    }
+    connection.exec("INSERT INTO meta (key, value) VALUES ('writer', $1) ON CONFLICT (key) DO UPDATE SET value = $1",
+                    holder);
   }
 
   // Connect to `uri` and set the session up for `mode`.
@@ -217,7 +231,8 @@ class PostgresEngine final : public detail::Engine, private Session {
   OpenMode m_mode;
   Connection m_connection;
   bool m_in_transaction = false;
-  std::string m_writer;  // the holder claim_writer() recorded, claimed again after a reconnect
+  std::string m_writer;           // the holder claim_writer() recorded, claimed again after a reconnect
+  bool m_lock_to_retake = false;  // a new session of the writer that does not hold the lock yet
 };
 
 }  // namespace

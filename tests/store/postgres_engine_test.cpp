@@ -205,3 +205,32 @@ TEST_CASE("a read after the PostgreSQL server restarted reconnects and succeeds"
   CHECK(watch_list.track(id("NCT07315503"), "cli", "", testing::ManualClock().now()));
   CHECK(watch_list.size() == 2);
 }
+
+TEST_CASE("a writer whose session was cut writes nothing more until it holds its lock again", "[store][postgres]") {
+  const TestDatabase database(TestEngine::postgres);
+  auto db = Database::open(database.location(), OpenMode::read_write);
+  db.claim_writer("host x PID 9");
+  store::WatchList watch_list(db);
+  REQUIRE(watch_list.track(id("NCT06613490"), "cli", "", testing::ManualClock().now()));
+
+  // The writer's session is cut, and the lock is held meanwhile in its name: as when the server has not yet seen
+  // a lost session of the writer die.
+  const std::string the_lock = "locktype = 'advisory' AND classid = 0 AND objid = 1415005015 AND granted";
+  testing::execute(database, "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE " + the_lock);
+  auto stale = store::postgres::Connection::open(database.location());
+  REQUIRE(stale.exec("SELECT pg_try_advisory_lock(1415005015)").text(0, 0) == "t");
+
+  for (int attempt = 0; attempt < 2; ++attempt) {  // the service's retries: each one waits, none writes
+    const auto error = store_error_of([&] { watch_list.track(id("NCT07315503"), "cli", "", {}); });
+    REQUIRE(error);
+    CHECK(error->kind() == StoreError::Kind::unreachable);
+    CHECK_THAT(error->what(), Catch::Contains("still holds this daemon's writer lock"));
+  }
+  CHECK(testing::select_integer(database, "SELECT count(*) FROM watchlist") == 1);
+
+  stale = store::postgres::Connection::open(database.location());  // the lost session ends, and its lock with it
+  CHECK(watch_list.track(id("NCT07315503"), "cli", "", testing::ManualClock().now()));
+  CHECK(testing::select_integer(database, "SELECT count(*) FROM watchlist") == 2);
+  CHECK(testing::select_integer(database, "SELECT count(*) FROM pg_locks WHERE " + the_lock) == 1);
+  CHECK(db.get_meta("writer") == "host x PID 9");
+}
