@@ -84,8 +84,7 @@ std::vector<std::pair<std::string, std::string>> query_params(const std::string&
 const httplib::Headers k_default_headers{{"Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"},
                                          {"X-Content-Type-Options", "nosniff"},
                                          {"X-Frame-Options", "DENY"},
-                                         {"Referrer-Policy", "no-referrer"},
-                                         {"Cache-Control", "no-store"}};
+                                         {"Referrer-Policy", "no-referrer"}};
 
 // Set header `name` of `response` to `value`, replacing a default one (two Content-Security-Policy headers would
 // both be enforced).
@@ -97,6 +96,7 @@ void replace_header(httplib::Response& response, const std::string& name, const 
 // Answer `status` with one sentence, for the server's own answers (401, 500), under the default headers.
 void plain_page(httplib::Response& response, int status, std::string_view sentence) {
   response.status = status;
+  response.set_header("Cache-Control", "no-store");
   response.set_content(fmt::format("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{0}"
                                    "</title></head><body><p>{0}</p></body></html>\n",
                                    core::for_html(sentence)),

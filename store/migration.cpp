@@ -329,9 +329,10 @@ std::int64_t copy_rows(const Database& from, Database& to, const Table& table, s
   };
   const auto first = guarded(from, k_reading, [&] { return prepare(from, page_sql("")); });
   const auto next = guarded(from, k_reading, [&] { return prepare(from, page_sql(after)); });
-  // A hundred rows to an INSERT (fewer when pages are smaller, as tests make them).
-  auto insert = guarded(
-      to, k_writing, [&] { return BatchInsert(to, table, static_cast<int>(std::min<std::int64_t>(page_rows, 100))); });
+  // A hundred rows to an INSERT: fewer when pages are smaller (as tests make them), and never over the 999 values
+  // a statement of older SQLite builds takes.
+  const auto batch = std::min({page_rows, std::int64_t{100}, static_cast<std::int64_t>(999 / table.columns.size())});
+  auto insert = guarded(to, k_writing, [&] { return BatchInsert(to, table, static_cast<int>(batch)); });
   const int key_at = static_cast<int>(table.columns.size());  // the key's columns follow the table's
   std::vector<Value> last;                                    // the key of the last row copied
   std::int64_t rows = 0;

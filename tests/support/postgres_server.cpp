@@ -132,24 +132,26 @@ class FileLock {
 };
 
 // Make `data` a new cluster: a copy of the build's template cluster, which the first test process to need it makes
-// with initdb (a second or two that every later server saves). A lock keeps two processes from making it at once.
+// with initdb (a second or two that every later server saves). initdb runs as the server's user in a temporary
+// folder (the build tree may be where that user cannot go, e.g. under /root); this process copies it in, then out.
+// A lock keeps two processes from making it at once.
 void init_data_dir(const std::filesystem::path& data) {
   const std::filesystem::path cluster = TRIALWATCH_POSTGRES_TEMPLATE;
   std::filesystem::create_directories(cluster.parent_path());
   const FileLock lock(cluster.string() + ".lock");
   if (!std::filesystem::exists(cluster / "PG_VERSION")) {
-    const auto scratch = cluster.parent_path() / (cluster.filename().string() + ".new");
-    std::filesystem::remove_all(scratch);
-    std::filesystem::create_directory(scratch);
-    give_to_server_user(scratch);
-    run_or_throw(as_server_user({tool("initdb"), "--pgdata=" + (scratch / "data").string(),
+    const TempDir scratch;
+    give_to_server_user(scratch.path());
+    run_or_throw(as_server_user({tool("initdb"), "--pgdata=" + (scratch.path() / "data").string(),
                                  std::string("--username=") + k_superuser, "--auth=trust", "--encoding=UTF8",
                                  "--locale=C", "--no-sync"},
-                                scratch, false),
+                                scratch.path(), false),
                  "initdb");
+    const auto copied = cluster.parent_path() / (cluster.filename().string() + ".new");
+    std::filesystem::remove_all(copied);
+    run_or_throw({TRIALWATCH_CP, "-a", (scratch.path() / "data").string(), copied.string()}, "keeping the template");
     std::filesystem::remove_all(cluster);
-    std::filesystem::rename(scratch / "data", cluster);
-    std::filesystem::remove_all(scratch);
+    std::filesystem::rename(copied, cluster);  // whole or not at all: PG_VERSION says it is there
   }
   run_or_throw({TRIALWATCH_CP, "-a", cluster.string(), data.string()},
                "copying the template cluster");  // owner and modes too
