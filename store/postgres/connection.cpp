@@ -68,18 +68,12 @@ std::vector<std::string> password_pieces(const std::string& uri) {
   return pieces;
 }
 
-// Return the first line of libpq's `message`, with every password in it (what `uri` may hold, "password=...",
-// "user:secret@") replaced by "***", safe for one line of a log.
+// Return the first line of libpq's `message`, with every password in it replaced (without_passwords()), safe for one
+// line of a log.
 std::string one_line(std::string_view message, const std::string& uri = {}) {
   std::string text(message.substr(0, message.find('\n')));
   while (!text.empty() && (text.back() == ' ' || text.back() == '.' || text.back() == '\r')) text.pop_back();
-  for (const auto& piece : password_pieces(uri))
-    for (auto at = text.find(piece); at != std::string::npos; at = text.find(piece, at + 3))
-      text.replace(at, piece.size(), "***");
-  static const std::regex key_value(R"(password\s*=\s*('([^'\\]|\\.)*'|\S+))", std::regex::icase);
-  static const std::regex userinfo(R"(://([^:/@\s]*):[^@\s]*@)");
-  text = std::regex_replace(std::regex_replace(text, key_value, "password=***"), userinfo, "://$1:***@");
-  return core::for_log_line(text);
+  return core::for_log_line(without_passwords(std::move(text), uri));
 }
 
 // Say whether the server's `reason` for refusing a connection says to come back later: too many clients, a server
@@ -150,6 +144,15 @@ bool says_try_later(std::string_view reason) {
 void ignore_notice(void*, const char*) {}
 
 }  // namespace
+
+std::string without_passwords(std::string text, const std::string& uri) {
+  for (const auto& piece : password_pieces(uri))
+    for (auto at = text.find(piece); at != std::string::npos; at = text.find(piece, at + 3))
+      text.replace(at, piece.size(), "***");
+  static const std::regex key_value(R"(password\s*=\s*('([^'\\]|\\.)*'|[^\s&]+))", std::regex::icase);
+  static const std::regex userinfo(R"(://([^:/@\s]*):[^@\s]*@)");
+  return std::regex_replace(std::regex_replace(text, key_value, "password=***"), userinfo, "://$1:***@");
+}
 
 std::int64_t Result::affected_rows() const {
   const std::string_view count = PQcmdTuples(m_result.get());

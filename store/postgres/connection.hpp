@@ -107,6 +107,10 @@ class Result {
   std::unique_ptr<PGresult, Clear> m_result;
 };
 
+// Return `text` with every password in it replaced by "***": each piece of what `uri` may hold as one (as libpq reads
+// it and as typed, so also when the URI does not parse), and any "password=..." or "user:secret@".
+std::string without_passwords(std::string text, const std::string& uri);
+
 // A connection to a PostgreSQL server (PQfinish on destruction). Failures throw StoreError with one sentence that
 // never holds the password: unreachable (69), access_denied (78), io (74) for other refusals.
 class Connection {

@@ -164,9 +164,8 @@ class PostgresEngine final : public detail::Engine, private Session {
   }
   void number_on(std::string_view table, std::string_view column) override {
     // Names from the store's own code, never from input: spliced as identifiers.
-    const auto table_name = quoted_identifier(table);
     m_connection.exec(fmt::format("SELECT setval(pg_get_serial_sequence($1, $2), max({})) FROM {} HAVING count(*) > 0",
-                                  quoted_identifier(column), table_name),
+                                  quoted_identifier(column), quoted_identifier(table)),
                       std::string(table), std::string(column));
   }
   std::int64_t size_bytes() override {
@@ -241,21 +240,7 @@ std::unique_ptr<detail::Engine> open(const std::string& uri, OpenMode mode) {
   return std::make_unique<PostgresEngine>(uri, mode);
 }
 
-std::string redacted(const std::string& uri) {
-  // postgresql://user:secret@host/db -> postgresql://user:***@host/db; a query's password=... likewise.
-  std::string text = uri;
-  const auto scheme = text.find("://");
-  const auto at = text.find('@', scheme == std::string::npos ? 0 : scheme + 3);
-  if (scheme != std::string::npos && at != std::string::npos) {
-    const auto colon = text.find(':', scheme + 3);
-    if (colon != std::string::npos && colon < at) text.replace(colon + 1, at - colon - 1, "***");
-  }
-  for (auto key = text.find("password="); key != std::string::npos; key = text.find("password=", key + 1)) {
-    const auto end = text.find('&', key);
-    text.replace(key + 9, (end == std::string::npos ? text.size() : end) - key - 9, "***");
-  }
-  return text;
-}
+std::string redacted(const std::string& uri) { return without_passwords(uri, uri); }
 
 int latest_schema_version() noexcept { return latest_version(); }
 

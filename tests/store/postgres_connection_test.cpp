@@ -219,6 +219,18 @@ TEST_CASE(
   CHECK(message.find('\n') == std::string::npos);
 }
 
+TEST_CASE("A database's name hides every password its URI holds and keeps the rest") {
+  using trialwatch::store::postgres::without_passwords;
+  const auto named = [](const std::string& uri) { return without_passwords(uri, uri); };
+  CHECK(named("postgresql://tw:s3cret-pw@db.example/trialwatch?sslmode=require") ==
+        "postgresql://tw:***@db.example/trialwatch?sslmode=require");
+  CHECK(named("postgresql:///trialwatch?host=/run/pg&password=s3cret-pw&sslmode=require") ==
+        "postgresql:///trialwatch?host=/run/pg&password=***&sslmode=require");
+  // A keyword spelled with a percent escape is still the password libpq reads.
+  CHECK(named("postgresql:///trialwatch?pass%77ord=s3cret-pw").find("s3cret-pw") == std::string::npos);
+  CHECK(named("postgresql://tw@db.example/trialwatch") == "postgresql://tw@db.example/trialwatch");
+}
+
 TEST_CASE("A URI whose password libpq cannot read is refused in one sentence that never quotes the password") {
   trialwatch::testing::TempDir empty;
   const std::string socket = "?host=" + empty.path().string();
